@@ -1,0 +1,201 @@
+// The device's store: the op log and the tables materialized from it.
+//
+// Every fact is an op (op.h). A local write appends an op and materializes it in
+// the same transaction, durable when the call returns (synchronous=FULL). Remote
+// ops arrive through ApplyRemote, idempotent and order-independent, so two stores
+// holding the same set of ops hold the same state (Digest() is equal).
+//
+// One process owns a store at a time: Open takes an exclusive lock file beside the
+// database. A Store is not thread-safe; it belongs to one thread (the writer).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cairn/agent/hlc.h"
+#include "cairn/agent/kinds.h"
+#include "cairn/agent/op.h"
+#include "cairn/platform/clock.h"
+#include "cairn/platform/lock_file.h"
+#include "cairn/platform/origin.h"
+#include "cairn/platform/status.h"
+
+namespace cairn {
+
+namespace sql {
+class Database;
+class Statement;
+}
+class Interner;
+
+// The newest schema this build reads and writes.
+constexpr int kSchemaVersion = 2;
+
+// Who this replica is with respect to server-owned kinds (schools, classes,
+// learners, enrollments, content).
+enum class StoreMode {
+  kStandalone,  // a classroom with no server: the device is its own authority
+  kDevice,      // enrolled: server-owned kinds come only from the server's origin
+  kServer,      // the school server: the authority itself
+};
+std::string_view StoreModeName(StoreMode mode);
+
+struct StoreOptions {
+  // The SQLite file. Its directory must exist. Ignored when in_memory.
+  std::filesystem::path path;
+  // A private in-memory store (tests, simulations): no file, no lock.
+  bool in_memory = false;
+  const Clock* clock = &SystemClock();
+  // Create a new store when `path` does not exist. When false, a missing file is kNotFound.
+  bool create_if_missing = true;
+  // FULL: every committed write survives power loss (what users get). NORMAL is
+  // for benchmarks that want to see bookkeeping rather than fsync.
+  bool synchronous_full = true;
+  // Migrate only up to this version (tests that build old-schema files).
+  int target_schema_version = kSchemaVersion;
+};
+
+// A page of the op log in local commit order.
+struct OpsPage {
+  std::vector<Op> ops;
+  uint64_t next_cursor = 0;  // pass back to continue after the last op returned
+  bool more = false;         // true when the page was cut by the limit
+};
+
+struct ApplyStats {
+  size_t applied = 0;     // new ops stored
+  size_t duplicates = 0;  // ops already present (identical), skipped
+};
+
+// An evidence op as the learning model reads it.
+struct Evidence {
+  Op op;
+  bool retracted = false;  // withdrawn by a retract op or superseded by a correction
+};
+
+struct StoreStats {
+  int schema_version = 0;
+  StoreMode mode = StoreMode::kStandalone;
+  std::optional<Origin> self;
+  std::optional<Origin> authority;
+  uint64_t total_ops = 0;
+  uint64_t own_ops = 0;  // ops of our own origin (= our last seq: the log is dense)
+  std::map<std::string, uint64_t> ops_by_kind;
+  uint64_t last_cursor = 0;  // highest local commit number
+  Hlc hlc = 0;
+  uint64_t file_bytes = 0;
+};
+
+class Store {
+ public:
+  // Opens or creates the store and migrates it to the current schema, each step in
+  // its own transaction. Errors: kBusy (another process owns it: "in use by pid N"),
+  // kCorruption (damaged, or an SQLite file that is not a Cairn store),
+  // kNotSupported (written by a newer Cairn), kIoError, kNotFound.
+  static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
+  ~Store();
+
+  // Gives a new store its identity, once. `authority` is the server's origin for
+  // kDevice (may be set later with SetAuthority). Fails on an initialized store
+  // unless called with the same identity (idempotent).
+  Status Initialize(const Origin& self, StoreMode mode,
+                    std::optional<Origin> authority = std::nullopt);
+  // Switches to kDevice under `server` (a standalone device enrolling). Ops the
+  // device already authored stay; server-owned ops it authored keep counting.
+  Status SetAuthority(const Origin& server);
+  bool initialized() const;
+  const Origin& self() const { return self_; }
+  StoreMode mode() const { return mode_; }
+
+  // --- Writes --------------------------------------------------------------
+  // Validates `body` against `kind`, appends it as our next op and materializes
+  // it, in one transaction, durable on return. Server-owned kinds are refused on
+  // an enrolled device (kFailedPrecondition). Returns the new op's id.
+  Result<OpId> Append(std::string_view kind, const nlohmann::json& body);
+
+  // Applies ops from other replicas in one transaction: all or nothing. Ops
+  // already stored are skipped (idempotent); order does not matter. A malformed
+  // op, a server-owned op not from the authority, or an op whose id is already
+  // stored with different content rejects the whole batch with an error naming
+  // the op (kInvalidArgument) and stores nothing.
+  Result<ApplyStats> ApplyRemote(const std::vector<Op>& ops);
+
+  // Takes the school server's clock into account (persisted).
+  Status ObserveServerClock(Hlc server);
+
+  // --- Reads for sync -------------------------------------------------------
+  // Ops committed here after `cursor` (0 = from the start), oldest first, at most `limit`.
+  Result<OpsPage> OpsSince(uint64_t cursor, size_t limit) const;
+  // Our own ops with seq > `after_seq`, in seq order, at most `limit` (for push).
+  Result<std::vector<Op>> OwnOpsAfter(uint64_t after_seq, size_t limit) const;
+
+  // --- Reads for views --------------------------------------------------------
+  // The current fields of one entity of a last-writer-wins kind (e.g. "learner",
+  // "profile", "goal"), keys included; nullopt when nothing was ever written.
+  Result<std::optional<nlohmann::json>> Entity(std::string_view kind, std::string_view key,
+                                               std::string_view key2 = "") const;
+  // All entities of a kind, or only those whose `field` equals `value` (a string,
+  // an id or an enum value), ordered by key.
+  Result<std::vector<nlohmann::json>> Entities(std::string_view kind) const;
+  Result<std::vector<nlohmann::json>> EntitiesWhere(std::string_view kind, std::string_view field,
+                                                    std::string_view value) const;
+  // Evidence about a learner (their own and observations naming them) in fold
+  // order (hlc, origin, seq), retracted ones included and marked.
+  Result<std::vector<Evidence>> EvidenceFor(std::string_view learner) const;
+  // Everything about one learner, as JSON: the record that travels with them.
+  Result<nlohmann::json> ExportLearner(std::string_view learner) const;
+
+  // --- Health -----------------------------------------------------------------
+  Result<StoreStats> Stats() const;
+  // SQLite's integrity_check plus: the log is dense per our origin, every op
+  // decodes. Returns the problems found (empty = healthy).
+  Result<std::vector<std::string>> Check() const;
+  // A SHA-256 (hex) over the op set and every materialized table, with local
+  // numbering resolved: equal on replicas holding the same ops.
+  Result<std::string> Digest() const;
+  // Rebuilds every materialized table from the op log.
+  Status Rematerialize();
+
+  Hlc clock() const { return hlc_.last(); }
+
+ private:
+  Store(StoreOptions options, std::unique_ptr<sql::Database> db, std::optional<LockFile> lock);
+  Status Load();
+  Result<Op> ReadOp(int64_t origin_ref, uint64_t seq, Hlc hlc, int kind_code,
+                    std::optional<int64_t> subject, std::string_view body) const;
+  // Stores one op (already validated) inside the caller's transaction. Returns
+  // false when it was a duplicate.
+  Result<bool> Insert(const KindSpec& kind, const Op& op);
+  Status Materialize(const KindSpec& kind, const nlohmann::json& body, Hlc hlc,
+                     const Origin& origin, int64_t lsn);
+  void AfterRollback();
+  // Clears and rebuilds the materialized tables inside the caller's transaction.
+  Status RefoldLog();
+  // Decodes a register's stored value back to JSON by its field's type.
+  static nlohmann::json RegisterValue(const KindSpec& kind, std::string_view field,
+                                      const sql::Statement& st, int col);
+
+  StoreOptions options_;
+  std::unique_ptr<sql::Database> db_;
+  std::optional<LockFile> lock_;
+  std::unique_ptr<Interner> ids_;      // ident: names <-> small local numbers
+  std::unique_ptr<Interner> origins_;  // origin: 16-byte ids <-> small local numbers
+  HybridClock hlc_;
+  Origin self_;
+  bool initialized_ = false;
+  StoreMode mode_ = StoreMode::kStandalone;
+  std::optional<Origin> authority_;
+  int64_t self_ref_ = 0;
+  uint64_t next_seq_ = 1;
+  int schema_version_ = 0;
+};
+
+}  // namespace cairn

@@ -1,0 +1,77 @@
+#include "interner.h"
+
+namespace cairn {
+
+Interner::Interner(sql::Database& db, std::string table, std::string column, bool blob)
+    : db_(db),
+      insert_sql_("INSERT INTO " + table + "(" + column + ") VALUES (?1)"),
+      select_sql_("SELECT ref, " + column + " FROM " + table),
+      blob_(blob) {}
+
+Status Interner::Load() {
+  by_key_.clear();
+  by_ref_.clear();
+  known_.clear();
+  pending_.clear();
+  CAIRN_ASSIGN_OR_RETURN(sql::Statement * st, db_.Prepare(select_sql_));
+  while (true) {
+    CAIRN_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    int64_t ref = st->ColumnInt(0);
+    std::string key(blob_ ? st->ColumnBlob(1) : st->ColumnText(1));
+    if (ref <= 0) return Status::Corruption("bad reference number in the store");
+    if (static_cast<size_t>(ref) >= by_ref_.size()) {
+      by_ref_.resize(static_cast<size_t>(ref) + 1);
+      known_.resize(static_cast<size_t>(ref) + 1);
+    }
+    by_ref_[static_cast<size_t>(ref)] = key;
+    known_[static_cast<size_t>(ref)] = true;
+    by_key_.emplace(std::move(key), ref);
+  }
+  return Status::Ok();
+}
+
+std::optional<int64_t> Interner::Find(std::string_view key) const {
+  auto it = by_key_.find(key);
+  if (it == by_key_.end()) return std::nullopt;
+  return it->second;
+}
+
+Result<int64_t> Interner::Intern(std::string_view key) {
+  if (auto found = Find(key)) return *found;
+  CAIRN_ASSIGN_OR_RETURN(sql::Statement * st, db_.Prepare(insert_sql_));
+  if (blob_) {
+    st->BindBlob(1, key);
+  } else {
+    st->Bind(1, key);
+  }
+  CAIRN_RETURN_IF_ERROR(st->Run());
+  int64_t ref = db_.LastInsertRowId();
+  if (static_cast<size_t>(ref) >= by_ref_.size()) {
+    by_ref_.resize(static_cast<size_t>(ref) + 1);
+    known_.resize(static_cast<size_t>(ref) + 1);
+  }
+  by_ref_[static_cast<size_t>(ref)] = std::string(key);
+  known_[static_cast<size_t>(ref)] = true;
+  by_key_.emplace(std::string(key), ref);
+  pending_.push_back(ref);
+  return ref;
+}
+
+const std::string* Interner::Name(int64_t ref) const {
+  if (ref <= 0 || static_cast<size_t>(ref) >= by_ref_.size() || !known_[static_cast<size_t>(ref)]) {
+    return nullptr;
+  }
+  return &by_ref_[static_cast<size_t>(ref)];
+}
+
+void Interner::Rollback() {
+  for (int64_t ref : pending_) {
+    by_key_.erase(by_ref_[static_cast<size_t>(ref)]);
+    by_ref_[static_cast<size_t>(ref)].clear();
+    known_[static_cast<size_t>(ref)] = false;
+  }
+  pending_.clear();
+}
+
+}  // namespace cairn

@@ -1,0 +1,72 @@
+#include "schema.h"
+
+#include <string>
+
+#include "cairn/agent/kinds.h"
+
+namespace cairn::schema {
+
+Status MigrateTo1(sql::Database& db) {
+  return db.Exec(R"sql(
+    CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+    CREATE TABLE origin(ref INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE);
+    CREATE TABLE ident(ref INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+    -- The op log. lsn is the local commit order (the OpsSince cursor); (origin, seq)
+    -- is the op's identity. Evidence is stored here once: it is its own table.
+    CREATE TABLE op(
+      lsn INTEGER PRIMARY KEY,
+      origin INTEGER NOT NULL,
+      seq INTEGER NOT NULL,
+      hlc INTEGER NOT NULL,
+      kind INTEGER NOT NULL,
+      subject INTEGER,
+      body BLOB NOT NULL);
+    CREATE UNIQUE INDEX op_by_id ON op(origin, seq);
+    CREATE INDEX op_by_subject ON op(subject, kind) WHERE subject IS NOT NULL;
+  )sql");
+}
+
+Status MigrateTo2(sql::Database& db) {
+  return db.Exec(R"sql(
+    -- Last-writer-wins registers: one row per (entity, field), the winning write.
+    CREATE TABLE register(
+      entity TEXT NOT NULL,
+      a TEXT NOT NULL,
+      b TEXT NOT NULL,
+      field TEXT NOT NULL,
+      value,
+      hlc INTEGER NOT NULL,
+      origin BLOB NOT NULL,
+      PRIMARY KEY(entity, a, b, field)) WITHOUT ROWID;
+    CREATE INDEX register_by_value ON register(entity, field, value);
+    -- Evidence ops that no longer count (retracted or superseded).
+    CREATE TABLE retraction(
+      origin INTEGER NOT NULL,
+      seq INTEGER NOT NULL,
+      PRIMARY KEY(origin, seq)) WITHOUT ROWID;
+    -- Learners named by multi-learner evidence (observations).
+    CREATE TABLE op_learner(
+      learner INTEGER NOT NULL,
+      lsn INTEGER NOT NULL,
+      PRIMARY KEY(learner, lsn)) WITHOUT ROWID;
+  )sql");
+}
+
+Status CreateViews(sql::Database& db) {
+  std::string sql;
+  for (const KindSpec& k : AllKinds()) {
+    if (k.merge != MergeRule::kLastWriterWins) continue;
+    std::string name = "v_" + std::string(k.name);
+    sql += "DROP VIEW IF EXISTS " + name + ";\nCREATE VIEW " + name + " AS SELECT a AS \"" +
+           std::string(k.fields[0].name) + "\"";
+    if (k.key_fields == 2) sql += ", b AS \"" + std::string(k.fields[1].name) + "\"";
+    for (size_t i = static_cast<size_t>(k.key_fields); i < k.fields.size(); ++i) {
+      std::string f(k.fields[i].name);
+      sql += ", max(CASE WHEN field = '" + f + "' THEN value END) AS \"" + f + "\"";
+    }
+    sql += " FROM register WHERE entity = '" + std::string(k.name) + "' GROUP BY a, b;\n";
+  }
+  return db.Exec(sql);
+}
+
+}  // namespace cairn::schema

@@ -1,0 +1,569 @@
+#include "cairn/agent/store.h"
+
+#include <algorithm>
+#include <system_error>
+
+#include "cairn/agent/sqlite.h"
+#include "codec.h"
+#include "interner.h"
+#include "schema.h"
+
+namespace cairn {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string_view Raw(const Origin& o) {
+  return {reinterpret_cast<const char*>(o.bytes.data()), o.bytes.size()};
+}
+
+Status SetMeta(sql::Database& db, std::string_view key, std::string_view text, bool blob) {
+  CAIRN_ASSIGN_OR_RETURN(sql::Statement * st,
+                         db.Prepare("INSERT INTO meta(key, value) VALUES (?1, ?2) "
+                                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+  st->Bind(1, key);
+  if (blob) {
+    st->BindBlob(2, text);
+  } else {
+    st->Bind(2, text);
+  }
+  return st->Run();
+}
+
+Status SetMetaInt(sql::Database& db, std::string_view key, int64_t value) {
+  CAIRN_ASSIGN_OR_RETURN(sql::Statement * st,
+                         db.Prepare("INSERT INTO meta(key, value) VALUES (?1, ?2) "
+                                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+  return st->Bind(1, key).Bind(2, value).Run();
+}
+
+// The stored value of a register, by field type (see SCHEMA.md).
+void BindRegisterValue(sql::Statement& st, int index, const FieldSpec& f,
+                       const nlohmann::json& v) {
+  switch (f.type) {
+    case FieldType::kInt:
+      st.Bind(index, v.get<int64_t>());
+      break;
+    case FieldType::kBool:
+      st.Bind(index, int64_t{v.get<bool>() ? 1 : 0});
+      break;
+    case FieldType::kReal:
+      st.Bind(index, v.get<double>());
+      break;
+    case FieldType::kIdList:
+    case FieldType::kTextList:
+    case FieldType::kObject:
+      st.Bind(index, std::string_view(v.dump(-1, ' ', false,
+                                              nlohmann::json::error_handler_t::replace)));
+      break;
+    default:
+      st.Bind(index, std::string_view(v.get_ref<const std::string&>()));
+  }
+}
+
+}  // namespace
+
+std::string_view StoreModeName(StoreMode mode) {
+  switch (mode) {
+    case StoreMode::kStandalone: return "standalone";
+    case StoreMode::kDevice: return "device";
+    case StoreMode::kServer: return "server";
+  }
+  return "?";
+}
+
+Store::Store(StoreOptions options, std::unique_ptr<sql::Database> db, std::optional<LockFile> lock)
+    : options_(std::move(options)),
+      db_(std::move(db)),
+      lock_(std::move(lock)),
+      ids_(std::make_unique<Interner>(*db_, "ident", "name", false)),
+      origins_(std::make_unique<Interner>(*db_, "origin", "id", true)),
+      hlc_(*options_.clock) {}
+
+Store::~Store() = default;
+
+Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+  std::optional<LockFile> lock;
+  fs::path path = options.in_memory ? fs::path(":memory:") : options.path;
+  bool existed = false;
+  if (!options.in_memory) {
+    std::error_code ec;
+    existed = fs::exists(path, ec);
+    if (!existed && !options.create_if_missing) {
+      return Status::NotFound("no Cairn store at " + path.string() +
+                              "; run `cairnctl init` to create one");
+    }
+    fs::path lock_path = path;
+    lock_path += ".lock";
+    CAIRN_ASSIGN_OR_RETURN(LockFile l, LockFile::Acquire(lock_path));
+    lock.emplace(std::move(l));
+  }
+  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<sql::Database> db, sql::Database::Open(path));
+
+  // Is this ours? A fresh file has no tables and application_id 0.
+  CAIRN_ASSIGN_OR_RETURN(sql::Statement * app, db->Prepare("PRAGMA application_id"));
+  CAIRN_ASSIGN_OR_RETURN(bool has_row, app->Step());
+  int64_t app_id = has_row ? app->ColumnInt(0) : 0;
+  app->Reset();
+  CAIRN_ASSIGN_OR_RETURN(sql::Statement * count, db->Prepare("SELECT count(*) FROM sqlite_master"));
+  CAIRN_ASSIGN_OR_RETURN(has_row, count->Step());
+  int64_t tables = has_row ? count->ColumnInt(0) : 0;
+  count->Reset();
+  if (app_id != schema::kApplicationId && (tables > 0 || app_id != 0)) {
+    return Status::Corruption(path.string() +
+                              " is an SQLite database but not a Cairn store; move it aside "
+                              "or point CAIRN_HOME elsewhere");
+  }
+
+  CAIRN_RETURN_IF_ERROR(db->Exec(options.in_memory ? "PRAGMA journal_mode=MEMORY"
+                                                   : "PRAGMA journal_mode=WAL"));
+  CAIRN_RETURN_IF_ERROR(db->Exec(options.synchronous_full ? "PRAGMA synchronous=FULL"
+                                                          : "PRAGMA synchronous=NORMAL"));
+
+  int version = 0;
+  if (tables > 0) {
+    CAIRN_ASSIGN_OR_RETURN(sql::Statement * v,
+                           db->Prepare("SELECT value FROM meta WHERE key = 'schema_version'"));
+    Result<bool> row = v->Step();
+    if (!row.ok() || !*row) {
+      return Status::Corruption(path.string() + " is a damaged Cairn store (no schema version)");
+    }
+    version = static_cast<int>(v->ColumnInt(0));
+    v->Reset();
+  }
+  if (version > kSchemaVersion) {
+    return Status::NotSupported(path.string() + " was written by a newer Cairn (schema " +
+                                std::to_string(version) + "; this build reads up to " +
+                                std::to_string(kSchemaVersion) +
+                                "); install the newer Cairn. Nothing was changed.");
+  }
+
+  auto store = std::unique_ptr<Store>(new Store(options, std::move(db), std::move(lock)));
+  sql::Database& d = *store->db_;
+  for (int step = version + 1; step <= options.target_schema_version; ++step) {
+    CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(d));
+    if (step == 1) {
+      CAIRN_RETURN_IF_ERROR(schema::MigrateTo1(d));
+      CAIRN_RETURN_IF_ERROR(
+          d.Exec("PRAGMA application_id = " + std::to_string(schema::kApplicationId)));
+      CAIRN_RETURN_IF_ERROR(SetMetaInt(d, "created_ms", options.clock->NowMillis()));
+    } else if (step == 2) {
+      CAIRN_RETURN_IF_ERROR(schema::MigrateTo2(d));
+      store->schema_version_ = 2;
+      CAIRN_RETURN_IF_ERROR(store->ids_->Load());
+      CAIRN_RETURN_IF_ERROR(store->origins_->Load());
+      CAIRN_RETURN_IF_ERROR(store->RefoldLog());
+    }
+    CAIRN_RETURN_IF_ERROR(SetMetaInt(d, "schema_version", step));
+    CAIRN_RETURN_IF_ERROR(txn.Commit());
+  }
+  store->schema_version_ = std::max(version, options.target_schema_version);
+  if (store->schema_version_ >= 2) CAIRN_RETURN_IF_ERROR(schema::CreateViews(d));
+  CAIRN_RETURN_IF_ERROR(store->Load());
+  return store;
+}
+
+Status Store::Load() {
+  CAIRN_RETURN_IF_ERROR(ids_->Load());
+  CAIRN_RETURN_IF_ERROR(origins_->Load());
+  CAIRN_ASSIGN_OR_RETURN(sql::Statement * st, db_->Prepare("SELECT key, value FROM meta"));
+  Hlc persisted = 0;
+  while (true) {
+    CAIRN_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    std::string_view key = st->ColumnText(0);
+    if (key == "self") {
+      CAIRN_ASSIGN_OR_RETURN(self_, Origin::FromBytes(st->ColumnBlob(1)));
+      initialized_ = true;
+    } else if (key == "authority") {
+      CAIRN_ASSIGN_OR_RETURN(Origin a, Origin::FromBytes(st->ColumnBlob(1)));
+      authority_ = a;
+    } else if (key == "mode") {
+      std::string_view m = st->ColumnText(1);
+      mode_ = m == "device" ? StoreMode::kDevice
+              : m == "server" ? StoreMode::kServer
+                              : StoreMode::kStandalone;
+    } else if (key == "hlc") {
+      persisted = static_cast<Hlc>(st->ColumnInt(1));
+    }
+  }
+  Hlc last_own = 0;
+  next_seq_ = 1;
+  self_ref_ = 0;
+  if (initialized_) {
+    if (auto ref = origins_->Find(Raw(self_))) self_ref_ = *ref;
+    CAIRN_ASSIGN_OR_RETURN(
+        sql::Statement * last,
+        db_->Prepare("SELECT seq, hlc FROM op WHERE origin = ?1 ORDER BY seq DESC LIMIT 1"));
+    last->Bind(1, self_ref_);
+    CAIRN_ASSIGN_OR_RETURN(bool row, last->Step());
+    if (row) {
+      next_seq_ = static_cast<uint64_t>(last->ColumnInt(0)) + 1;
+      last_own = static_cast<Hlc>(last->ColumnInt(1));
+    }
+    last->Reset();
+  }
+  hlc_ = HybridClock(*options_.clock, std::max(persisted, last_own));
+  return Status::Ok();
+}
+
+bool Store::initialized() const { return initialized_; }
+
+Status Store::Initialize(const Origin& self, StoreMode mode, std::optional<Origin> authority) {
+  if (initialized_) {
+    if (self_ == self && mode_ == mode) return Status::Ok();
+    return Status::FailedPrecondition("this store already belongs to device " + self_.Hex() +
+                                      " (" + std::string(StoreModeName(mode_)) + ")");
+  }
+  if (mode == StoreMode::kDevice && !authority) {
+    return Status::InvalidArgument("an enrolled device store needs the server's origin");
+  }
+  CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(*db_));
+  CAIRN_RETURN_IF_ERROR(SetMeta(*db_, "self", Raw(self), true));
+  CAIRN_RETURN_IF_ERROR(SetMeta(*db_, "mode", StoreModeName(mode), false));
+  if (authority) CAIRN_RETURN_IF_ERROR(SetMeta(*db_, "authority", Raw(*authority), true));
+  Result<int64_t> ref = origins_->Intern(Raw(self));
+  if (!ref.ok()) {
+    origins_->Rollback();
+    return ref.status();
+  }
+  Status s = txn.Commit();
+  if (!s.ok()) {
+    origins_->Rollback();
+    return s;
+  }
+  origins_->Commit();
+  self_ = self;
+  self_ref_ = *ref;
+  mode_ = mode;
+  authority_ = authority;
+  initialized_ = true;
+  return Status::Ok();
+}
+
+Status Store::SetAuthority(const Origin& server) {
+  if (!initialized_) return Status::FailedPrecondition("the store has no identity yet");
+  if (mode_ == StoreMode::kServer) {
+    return Status::FailedPrecondition("a server store is its own authority");
+  }
+  CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(*db_));
+  CAIRN_RETURN_IF_ERROR(SetMeta(*db_, "authority", Raw(server), true));
+  CAIRN_RETURN_IF_ERROR(SetMeta(*db_, "mode", "device", false));
+  CAIRN_RETURN_IF_ERROR(txn.Commit());
+  authority_ = server;
+  mode_ = StoreMode::kDevice;
+  return Status::Ok();
+}
+
+void Store::AfterRollback() {
+  ids_->Rollback();
+  origins_->Rollback();
+}
+
+Result<OpId> Store::Append(std::string_view kind_name, const nlohmann::json& body) {
+  if (!initialized_) {
+    return Status::FailedPrecondition("this store has no identity yet; run `cairnctl init`");
+  }
+  const KindSpec* kind = FindKind(kind_name);
+  if (!kind) return Status::InvalidArgument("unknown op kind '" + std::string(kind_name) + "'");
+  if (kind->writers == Writers::kServer && mode_ == StoreMode::kDevice) {
+    return Status::FailedPrecondition(std::string(kind->name) +
+                                      " records are managed by the school server on an "
+                                      "enrolled device; change them there");
+  }
+  CAIRN_RETURN_IF_ERROR(ValidateBody(*kind, body));
+  Op op{self_, next_seq_, hlc_.Now(), std::string(kind->name), body};
+
+  CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(*db_));
+  Result<bool> inserted = Insert(*kind, op);
+  Status s = inserted.ok() ? txn.Commit() : inserted.status();
+  if (!s.ok()) {
+    txn.Rollback();
+    AfterRollback();
+    return s;
+  }
+  ids_->Commit();
+  origins_->Commit();
+  ++next_seq_;
+  return op.id();
+}
+
+Result<bool> Store::Insert(const KindSpec& kind, const Op& op) {
+  CAIRN_ASSIGN_OR_RETURN(int64_t origin_ref, origins_->Intern(Raw(op.origin)));
+  CAIRN_ASSIGN_OR_RETURN(EncodedBody enc, EncodeBody(kind, op.body, *ids_, *origins_));
+  CAIRN_ASSIGN_OR_RETURN(
+      sql::Statement * ins,
+      db_->Prepare("INSERT OR IGNORE INTO op(origin, seq, hlc, kind, subject, body) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+  ins->Bind(1, origin_ref).Bind(2, op.seq).Bind(3, op.hlc).Bind(4, kind.code);
+  if (enc.subject) {
+    ins->Bind(5, *enc.subject);
+  } else {
+    ins->BindNull(5);
+  }
+  ins->BindBlob(6, enc.bytes);
+  CAIRN_RETURN_IF_ERROR(ins->Run());
+  if (db_->Changes() == 0) {
+    // Already stored. Same id with other content means two installs share an
+    // origin (a cloned disk that skipped prepare-image): never merge that silently.
+    CAIRN_ASSIGN_OR_RETURN(
+        sql::Statement * old,
+        db_->Prepare("SELECT hlc, kind, subject, body FROM op WHERE origin = ?1 AND seq = ?2"));
+    old->Bind(1, origin_ref).Bind(2, op.seq);
+    CAIRN_ASSIGN_OR_RETURN(bool row, old->Step());
+    bool same = row && static_cast<Hlc>(old->ColumnInt(0)) == op.hlc &&
+                old->ColumnInt(1) == kind.code &&
+                (old->ColumnIsNull(2) ? !enc.subject : enc.subject == old->ColumnInt(2)) &&
+                old->ColumnBlob(3) == enc.bytes;
+    old->Reset();
+    if (!same) {
+      return Status::InvalidArgument("op " + op.id().ToString() +
+                                     " differs from the op already stored under that id; "
+                                     "two devices share one identity (was a disk cloned "
+                                     "without `cairnctl prepare-image`?)");
+    }
+    return false;
+  }
+  if (schema_version_ >= 2) {
+    CAIRN_RETURN_IF_ERROR(Materialize(kind, op.body, op.hlc, op.origin, db_->LastInsertRowId()));
+  }
+  return true;
+}
+
+Status Store::Materialize(const KindSpec& kind, const nlohmann::json& body, Hlc hlc,
+                          const Origin& origin, int64_t lsn) {
+  if (kind.merge == MergeRule::kLastWriterWins) {
+    const std::string& a = body.at(std::string(kind.fields[0].name)).get_ref<const std::string&>();
+    std::string b = kind.key_fields == 2
+                        ? body.at(std::string(kind.fields[1].name)).get<std::string>()
+                        : std::string();
+    CAIRN_ASSIGN_OR_RETURN(
+        sql::Statement * up,
+        db_->Prepare("INSERT INTO register(entity, a, b, field, value, hlc, origin) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                     "ON CONFLICT(entity, a, b, field) DO UPDATE SET "
+                     "value = excluded.value, hlc = excluded.hlc, origin = excluded.origin "
+                     "WHERE (excluded.hlc, excluded.origin) > (register.hlc, register.origin)"));
+    for (size_t i = static_cast<size_t>(kind.key_fields); i < kind.fields.size(); ++i) {
+      const FieldSpec& f = kind.fields[i];
+      auto it = body.find(f.name);
+      if (it == body.end()) continue;
+      up->Bind(1, kind.name).Bind(2, std::string_view(a)).Bind(3, std::string_view(b));
+      up->Bind(4, f.name);
+      BindRegisterValue(*up, 5, f, *it);
+      up->Bind(6, hlc).BindBlob(7, Raw(origin));
+      CAIRN_RETURN_IF_ERROR(up->Run());
+    }
+    return Status::Ok();
+  }
+  // Evidence: the op row is the record. Index extra learners; note retractions.
+  if (kind.name == "observation") {
+    CAIRN_ASSIGN_OR_RETURN(
+        sql::Statement * link,
+        db_->Prepare("INSERT OR IGNORE INTO op_learner(learner, lsn) VALUES (?1, ?2)"));
+    for (const auto& learner : body.at("learners")) {
+      CAIRN_ASSIGN_OR_RETURN(int64_t ref, ids_->Intern(learner.get_ref<const std::string&>()));
+      CAIRN_RETURN_IF_ERROR(link->Bind(1, ref).Bind(2, lsn).Run());
+    }
+  }
+  for (const char* field : {"target", "supersedes"}) {
+    auto it = body.find(field);
+    if (it == body.end()) continue;
+    CAIRN_ASSIGN_OR_RETURN(OpId target, OpId::Parse(it->get_ref<const std::string&>()));
+    CAIRN_ASSIGN_OR_RETURN(int64_t ref, origins_->Intern(Raw(target.origin)));
+    CAIRN_ASSIGN_OR_RETURN(
+        sql::Statement * r,
+        db_->Prepare("INSERT OR IGNORE INTO retraction(origin, seq) VALUES (?1, ?2)"));
+    CAIRN_RETURN_IF_ERROR(r->Bind(1, ref).Bind(2, target.seq).Run());
+  }
+  return Status::Ok();
+}
+
+Result<ApplyStats> Store::ApplyRemote(const std::vector<Op>& ops) {
+  if (!initialized_) {
+    return Status::FailedPrecondition("this store has no identity yet; run `cairnctl init`");
+  }
+  // Check everything before touching the store: a bad op rejects its batch.
+  std::vector<const KindSpec*> kinds;
+  kinds.reserve(ops.size());
+  for (const Op& op : ops) {
+    std::string where = "op " + op.id().ToString();
+    if (op.seq == 0 || op.hlc > kMaxHlc || op.origin.IsZero()) {
+      return Status::InvalidArgument(where + ": bad origin, seq or hlc; batch rejected");
+    }
+    const KindSpec* kind = FindKind(op.kind);
+    if (!kind) {
+      return Status::InvalidArgument(where + ": unknown kind '" + op.kind +
+                                     "' (written by a newer Cairn?); batch rejected");
+    }
+    Status valid = ValidateBody(*kind, op.body);
+    if (!valid.ok()) return valid.WithContext(where + " (batch rejected)");
+    if (kind->writers == Writers::kServer) {
+      const Origin& allowed = mode_ == StoreMode::kDevice && authority_ ? *authority_ : self_;
+      if (op.origin != allowed) {
+        return Status::InvalidArgument(where + ": a " + op.kind +
+                                       " record may only come from the school server; "
+                                       "batch rejected");
+      }
+    }
+    kinds.push_back(kind);
+  }
+
+  ApplyStats stats;
+  Hlc max_seen = 0;
+  bool touched_self = false;
+  CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(*db_));
+  for (size_t i = 0; i < ops.size(); ++i) {
+    Result<bool> inserted = Insert(*kinds[i], ops[i]);
+    if (!inserted.ok()) {
+      txn.Rollback();
+      AfterRollback();
+      return inserted.status();
+    }
+    if (*inserted) {
+      ++stats.applied;
+      max_seen = std::max(max_seen, ops[i].hlc);
+      touched_self |= ops[i].origin == self_;
+    } else {
+      ++stats.duplicates;
+    }
+  }
+  HybridClock next = hlc_;
+  next.Observe(max_seen);
+  Status s = SetMetaInt(*db_, "hlc", static_cast<int64_t>(next.last()));
+  if (s.ok()) s = txn.Commit();
+  if (!s.ok()) {
+    txn.Rollback();
+    AfterRollback();
+    return s;
+  }
+  ids_->Commit();
+  origins_->Commit();
+  hlc_ = next;
+  // Our own ops coming back (a restored device) move our next seq past them.
+  if (touched_self) CAIRN_RETURN_IF_ERROR(Load());
+  return stats;
+}
+
+Status Store::ObserveServerClock(Hlc server) {
+  HybridClock next = hlc_;
+  next.ObserveTrusted(server);
+  if (next.last() == hlc_.last()) return Status::Ok();
+  CAIRN_RETURN_IF_ERROR(SetMetaInt(*db_, "hlc", static_cast<int64_t>(next.last())));
+  hlc_ = next;
+  return Status::Ok();
+}
+
+Result<Op> Store::ReadOp(int64_t origin_ref, uint64_t seq, Hlc hlc, int kind_code,
+                         std::optional<int64_t> subject, std::string_view body) const {
+  const KindSpec* kind = FindKindByCode(kind_code);
+  const std::string* origin = origins_->Name(origin_ref);
+  if (!kind || !origin) {
+    return Status::Corruption("a stored op has an unknown kind or origin (op " +
+                              std::to_string(seq) + ")");
+  }
+  Op op;
+  CAIRN_ASSIGN_OR_RETURN(op.origin, Origin::FromBytes(*origin));
+  op.seq = seq;
+  op.hlc = hlc;
+  op.kind = std::string(kind->name);
+  CAIRN_ASSIGN_OR_RETURN(op.body, DecodeBody(*kind, body, subject, *ids_, *origins_));
+  return op;
+}
+
+namespace {
+std::optional<int64_t> OptionalInt(const sql::Statement& st, int col) {
+  if (st.ColumnIsNull(col)) return std::nullopt;
+  return st.ColumnInt(col);
+}
+}  // namespace
+
+Result<OpsPage> Store::OpsSince(uint64_t cursor, size_t limit) const {
+  OpsPage page;
+  page.next_cursor = cursor;
+  CAIRN_ASSIGN_OR_RETURN(
+      sql::Statement * st,
+      db_->Prepare("SELECT lsn, origin, seq, hlc, kind, subject, body FROM op "
+                   "WHERE lsn > ?1 ORDER BY lsn LIMIT ?2"));
+  st->Bind(1, cursor).Bind(2, static_cast<int64_t>(limit) + 1);
+  while (true) {
+    CAIRN_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    if (page.ops.size() == limit) {
+      page.more = true;
+      st->Reset();
+      break;
+    }
+    Result<Op> op = ReadOp(st->ColumnInt(1), static_cast<uint64_t>(st->ColumnInt(2)),
+                           static_cast<Hlc>(st->ColumnInt(3)), static_cast<int>(st->ColumnInt(4)),
+                           OptionalInt(*st, 5), st->ColumnBlob(6));
+    if (!op.ok()) {
+      st->Reset();
+      return op.status();
+    }
+    page.next_cursor = static_cast<uint64_t>(st->ColumnInt(0));
+    page.ops.push_back(std::move(op).value());
+  }
+  return page;
+}
+
+Result<std::vector<Op>> Store::OwnOpsAfter(uint64_t after_seq, size_t limit) const {
+  std::vector<Op> ops;
+  CAIRN_ASSIGN_OR_RETURN(
+      sql::Statement * st,
+      db_->Prepare("SELECT origin, seq, hlc, kind, subject, body FROM op "
+                   "WHERE origin = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"));
+  st->Bind(1, self_ref_).Bind(2, after_seq).Bind(3, static_cast<int64_t>(limit));
+  while (true) {
+    CAIRN_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    Result<Op> op = ReadOp(st->ColumnInt(0), static_cast<uint64_t>(st->ColumnInt(1)),
+                           static_cast<Hlc>(st->ColumnInt(2)), static_cast<int>(st->ColumnInt(3)),
+                           OptionalInt(*st, 4), st->ColumnBlob(5));
+    if (!op.ok()) {
+      st->Reset();
+      return op.status();
+    }
+    ops.push_back(std::move(op).value());
+  }
+  return ops;
+}
+
+Status Store::RefoldLog() {
+  CAIRN_RETURN_IF_ERROR(db_->Exec("DELETE FROM register; DELETE FROM retraction; "
+                                  "DELETE FROM op_learner;"));
+  uint64_t cursor = 0;
+  while (true) {
+    CAIRN_ASSIGN_OR_RETURN(OpsPage page, OpsSince(cursor, 1000));
+    // lsn of each op, for op_learner rows: re-read alongside.
+    CAIRN_ASSIGN_OR_RETURN(sql::Statement * lsns,
+                           db_->Prepare("SELECT lsn FROM op WHERE lsn > ?1 ORDER BY lsn LIMIT ?2"));
+    lsns->Bind(1, cursor).Bind(2, static_cast<int64_t>(page.ops.size()));
+    for (const Op& op : page.ops) {
+      CAIRN_ASSIGN_OR_RETURN(bool row, lsns->Step());
+      if (!row) return Status::Corruption("the op log changed during a rebuild");
+      int64_t lsn = lsns->ColumnInt(0);
+      CAIRN_RETURN_IF_ERROR(Materialize(*FindKind(op.kind), op.body, op.hlc, op.origin, lsn));
+    }
+    lsns->Reset();
+    if (!page.more) break;
+    cursor = page.next_cursor;
+  }
+  return Status::Ok();
+}
+
+Status Store::Rematerialize() {
+  CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(*db_));
+  Status s = RefoldLog();
+  if (s.ok()) s = txn.Commit();
+  if (!s.ok()) {
+    txn.Rollback();
+    AfterRollback();
+    return s;
+  }
+  ids_->Commit();
+  origins_->Commit();
+  return Status::Ok();
+}
+
+}  // namespace cairn

@@ -1,0 +1,133 @@
+#include "cairn/platform/origin.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace cairn {
+namespace fs = std::filesystem;
+
+Origin Origin::Random() {
+  Origin o;
+  size_t filled = 0;
+  while (filled < o.bytes.size()) {
+    ssize_t n = ::getrandom(o.bytes.data() + filled, o.bytes.size() - filled, 0);
+    if (n > 0) filled += static_cast<size_t>(n);
+  }
+  return o;
+}
+
+namespace {
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+}  // namespace
+
+Result<Origin> Origin::FromHex(std::string_view hex) {
+  if (hex.size() != 32) {
+    return Status::InvalidArgument("an origin id is 32 hex digits, got " +
+                                   std::to_string(hex.size()) + " characters");
+  }
+  Origin o;
+  for (size_t i = 0; i < 16; ++i) {
+    int hi = HexValue(hex[2 * i]), lo = HexValue(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) {
+      return Status::InvalidArgument("origin id has a non-hex character: '" +
+                                     std::string(hex) + "'");
+    }
+    o.bytes[i] = static_cast<uint8_t>(hi * 16 + lo);
+  }
+  return o;
+}
+
+Result<Origin> Origin::FromBytes(std::string_view raw) {
+  if (raw.size() != 16) return Status::InvalidArgument("an origin id is 16 bytes");
+  Origin o;
+  std::memcpy(o.bytes.data(), raw.data(), 16);
+  return o;
+}
+
+std::string Origin::Hex() const {
+  static const char* kDigits = "0123456789abcdef";
+  std::string out(32, '0');
+  for (size_t i = 0; i < 16; ++i) {
+    out[2 * i] = kDigits[bytes[i] >> 4];
+    out[2 * i + 1] = kDigits[bytes[i] & 15];
+  }
+  return out;
+}
+
+bool Origin::IsZero() const {
+  for (uint8_t b : bytes) {
+    if (b != 0) return false;
+  }
+  return true;
+}
+
+Status WriteFileAtomic(const fs::path& file, std::string_view contents, unsigned mode) {
+  fs::path tmp = file;
+  tmp += ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return Status::IoError("cannot write " + tmp.string() + ": " + std::strerror(errno));
+  ::fchmod(fd, mode);  // umask must not widen or narrow what we asked for
+  size_t done = 0;
+  while (done < contents.size()) {
+    ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return Status::IoError("cannot write " + tmp.string() + ": " + std::strerror(err));
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    int err = errno;
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return Status::IoError("cannot sync " + tmp.string() + ": " + std::strerror(err));
+  }
+  ::close(fd);
+  if (::rename(tmp.c_str(), file.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    return Status::IoError("cannot rename into " + file.string() + ": " + std::strerror(err));
+  }
+  fs::path dir = file.parent_path().empty() ? fs::path(".") : file.parent_path();
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return Status::Ok();
+}
+
+Result<Origin> LoadOrCreateOrigin(const fs::path& file) {
+  std::error_code ec;
+  if (fs::exists(file, ec)) {
+    std::ifstream in(file);
+    std::string text;
+    std::getline(in, text);
+    Result<Origin> parsed = Origin::FromHex(text);
+    if (!parsed.ok()) {
+      return Status::Corruption("the device id file " + file.string() +
+                                " is damaged (" + parsed.status().message() +
+                                "); run `cairnctl doctor` for how to recover");
+    }
+    return parsed;
+  }
+  Origin origin = Origin::Random();
+  CAIRN_RETURN_IF_ERROR(WriteFileAtomic(file, origin.Hex() + "\n", 0600));
+  return origin;
+}
+
+}  // namespace cairn
