@@ -98,7 +98,8 @@ std::vector<KindSpec> BuildKinds() {
                 Id("lesson", "lesson id"),
                 Enum("type", {"choice", "numeric", "text"}, "how it is answered"),
                 {"content", FT::kObject, false, 0, 0, {},
-                 "prompt, choices, answers, hints, feedback (agent/CONTENT.md)"}},
+                 "prompt, choices, answers, hints, feedback (agent/CONTENT.md)"},
+                Ids("competencies", "competencies it gives evidence of (its lesson's if absent)")},
                "An item (question) in a lesson.", ""});
   // --- Editable by devices (per-field last writer wins).
   k.push_back({"profile", 20, M::kLastWriterWins, W::kAnyDevice, "profile", 1, 0,

@@ -158,7 +158,12 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
     CAIRN_RETURN_IF_ERROR(txn.Commit());
   }
   store->schema_version_ = std::max(version, options.target_schema_version);
-  if (store->schema_version_ >= 2) CAIRN_RETURN_IF_ERROR(schema::CreateViews(d));
+  if (store->schema_version_ >= 2) {
+    // One transaction, so one fsync rather than one per DROP/CREATE VIEW (~0.2 s an open).
+    CAIRN_ASSIGN_OR_RETURN(sql::Transaction views, sql::Transaction::Begin(d));
+    CAIRN_RETURN_IF_ERROR(schema::CreateViews(d));
+    CAIRN_RETURN_IF_ERROR(views.Commit());
+  }
   CAIRN_RETURN_IF_ERROR(store->Load());
   return store;
 }
@@ -286,6 +291,49 @@ Result<OpId> Store::Append(std::string_view kind_name, const nlohmann::json& bod
   origins_->Commit();
   ++next_seq_;
   return op.id();
+}
+
+Result<std::vector<OpId>> Store::AppendAll(
+    const std::vector<std::pair<std::string, nlohmann::json>>& ops) {
+  if (!initialized_) {
+    return Status::FailedPrecondition("this store has no identity yet; run `cairnctl init`");
+  }
+  std::vector<const KindSpec*> kinds;
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const KindSpec* kind = FindKind(ops[i].first);
+    if (!kind) return Status::InvalidArgument("unknown op kind '" + ops[i].first + "'");
+    if (kind->writers == Writers::kServer && mode_ == StoreMode::kDevice) {
+      return Status::FailedPrecondition(std::string(kind->name) +
+                                        " records are managed by the school server on an "
+                                        "enrolled device; change them there");
+    }
+    Status valid = ValidateBody(*kind, ops[i].second);
+    if (!valid.ok()) return valid.WithContext("op " + std::to_string(i + 1) + " of the batch");
+    kinds.push_back(kind);
+  }
+  std::vector<OpId> ids;
+  HybridClock clock = hlc_;
+  CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(*db_));
+  for (size_t i = 0; i < ops.size(); ++i) {
+    Op op{self_, next_seq_ + i, clock.Now(), std::string(kinds[i]->name), ops[i].second};
+    Result<bool> inserted = Insert(*kinds[i], op);
+    if (!inserted.ok()) {
+      txn.Rollback();
+      AfterRollback();
+      return inserted.status();
+    }
+    ids.push_back(op.id());
+  }
+  Status s = txn.Commit();
+  if (!s.ok()) {
+    AfterRollback();
+    return s;
+  }
+  ids_->Commit();
+  origins_->Commit();
+  hlc_ = clock;
+  next_seq_ += ops.size();
+  return ids;
 }
 
 Result<bool> Store::Insert(const KindSpec& kind, const Op& op) {

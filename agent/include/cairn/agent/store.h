@@ -120,6 +120,10 @@ class Store {
   // it, in one transaction, durable on return. Server-owned kinds are refused on
   // an enrolled device (kFailedPrecondition). Returns the new op's id.
   Result<OpId> Append(std::string_view kind, const nlohmann::json& body);
+  // Appends several ops as Append does, all in one transaction: every one is
+  // validated first, and on any error none is stored. Returns their ids in order.
+  Result<std::vector<OpId>> AppendAll(
+      const std::vector<std::pair<std::string, nlohmann::json>>& ops);
 
   // Applies ops from other replicas in one transaction: all or nothing. Ops
   // already stored are skipped (idempotent); order does not matter. A malformed

@@ -1,0 +1,23 @@
+// Every cairnctl command. Each commands_<topic>.cc declares its own; main.cc
+// dispatches to them.
+#pragma once
+
+#include <vector>
+
+#include "args.h"
+
+namespace cairn::cli {
+
+void AddSetupCommands(std::vector<Command>& out);    // init, status, schema
+void AddDoctorCommand(std::vector<Command>& out);    // doctor
+void AddRosterCommands(std::vector<Command>& out);   // school/class/learner/teacher, enroll
+void AddRecordCommands(std::vector<Command>& out);   // record attempt|observation|retract
+void AddProfileCommands(std::vector<Command>& out);  // profile set, goal set|checkin
+void AddReportCommands(std::vector<Command>& out);   // learner show, export
+void AddContentCommands(std::vector<Command>& out);  // pack import|list
+void AddLogCommands(std::vector<Command>& out);      // ops
+
+// All of them, in the order `cairnctl --help` lists them.
+const std::vector<Command>& AllCommands();
+
+}  // namespace cairn::cli

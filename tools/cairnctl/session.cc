@@ -1,0 +1,31 @@
+#include "session.h"
+
+namespace cairn::cli {
+
+std::filesystem::path StoreFile(const Paths& paths) { return paths.data / "cairn.db"; }
+std::filesystem::path OriginFile(const Paths& paths) { return paths.data / "device-id"; }
+
+namespace {
+
+Result<Session> Open(bool create) {
+  Session session;
+  CAIRN_ASSIGN_OR_RETURN(session.paths, ResolvePaths());
+  session.store_file = StoreFile(session.paths);
+  if (create) CAIRN_RETURN_IF_ERROR(CreateDirectories(session.paths));
+  StoreOptions options;
+  options.path = session.store_file;
+  options.create_if_missing = create;
+  CAIRN_ASSIGN_OR_RETURN(session.store, Store::Open(options));
+  if (!create && !session.store->initialized()) {
+    return Status::NotFound("the store at " + session.store_file.string() +
+                            " has no identity yet; run `cairnctl init --standalone --school NAME`");
+  }
+  return session;
+}
+
+}  // namespace
+
+Result<Session> OpenSession() { return Open(false); }
+Result<Session> CreateSession() { return Open(true); }
+
+}  // namespace cairn::cli

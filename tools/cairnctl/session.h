@@ -1,0 +1,31 @@
+// The store cairnctl works on, found through the platform's paths: $CAIRN_HOME
+// when set, else the XDG data directory (~/.local/share/cairn).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "cairn/agent/store.h"
+#include "cairn/platform/paths.h"
+#include "cairn/platform/status.h"
+
+namespace cairn::cli {
+
+struct Session {
+  Paths paths;
+  std::filesystem::path store_file;
+  std::unique_ptr<Store> store;
+};
+
+// Where the store and the device id live under `paths`.
+std::filesystem::path StoreFile(const Paths& paths);
+std::filesystem::path OriginFile(const Paths& paths);
+
+// Opens the existing, initialized store. kNotFound (with "run `cairnctl init`")
+// when there is none; kBusy when another process holds it.
+Result<Session> OpenSession();
+
+// Creates the directories and opens (or creates) the store, for `init`.
+Result<Session> CreateSession();
+
+}  // namespace cairn::cli
