@@ -2,6 +2,7 @@
 
 #include "cairn/agent/op.h"
 #include "interner.h"
+#include "msgpack_writer.h"
 
 namespace cairn {
 namespace {
@@ -18,57 +19,65 @@ int64_t EnumIndex(const FieldSpec& f, const std::string& value) {
 Result<EncodedBody> EncodeBody(const KindSpec& kind, const nlohmann::json& body, Interner& ids,
                                Interner& origins) {
   EncodedBody out;
-  nlohmann::json slots = nlohmann::json::array();
-  size_t used = 0;  // slots up to the last present field
+  // Slots run up to the last present field other than the subject.
+  size_t used = 0;
+  for (size_t i = 0; i < kind.fields.size(); ++i) {
+    if (static_cast<int>(i) != kind.subject_field && body.contains(kind.fields[i].name)) {
+      used = i + 1;
+    }
+  }
+  out.bytes.reserve(32);
+  MsgpackWriter w(out.bytes);
+  w.ArrayHeader(used);
   for (size_t i = 0; i < kind.fields.size(); ++i) {
     const FieldSpec& f = kind.fields[i];
     auto it = body.find(f.name);
+    if (static_cast<int>(i) == kind.subject_field) {
+      if (it != body.end()) {
+        CAIRN_ASSIGN_OR_RETURN(out.subject, ids.Intern(it->get_ref<const std::string&>()));
+      }
+      if (i < used) w.Nil();
+      continue;
+    }
+    if (i >= used) break;
     if (it == body.end()) {
-      slots.push_back(nullptr);
+      w.Nil();
       continue;
     }
     const nlohmann::json& v = *it;
-    if (static_cast<int>(i) == kind.subject_field) {
-      CAIRN_ASSIGN_OR_RETURN(out.subject, ids.Intern(v.get_ref<const std::string&>()));
-      slots.push_back(nullptr);
-      continue;
-    }
-    used = i + 1;
     switch (f.type) {
       case FieldType::kId: {
         CAIRN_ASSIGN_OR_RETURN(int64_t ref, ids.Intern(v.get_ref<const std::string&>()));
-        slots.push_back(ref);
+        w.Int(ref);
         break;
       }
       case FieldType::kIdList: {
-        nlohmann::json refs = nlohmann::json::array();
+        w.ArrayHeader(v.size());
         for (const auto& e : v) {
           CAIRN_ASSIGN_OR_RETURN(int64_t ref, ids.Intern(e.get_ref<const std::string&>()));
-          refs.push_back(ref);
+          w.Int(ref);
         }
-        slots.push_back(std::move(refs));
         break;
       }
       case FieldType::kEnum:
-        slots.push_back(EnumIndex(f, v.get_ref<const std::string&>()));
+        w.Int(EnumIndex(f, v.get_ref<const std::string&>()));
         break;
       case FieldType::kOpId: {
         CAIRN_ASSIGN_OR_RETURN(OpId id, OpId::Parse(v.get_ref<const std::string&>()));
         std::string_view raw(reinterpret_cast<const char*>(id.origin.bytes.data()), 16);
         CAIRN_ASSIGN_OR_RETURN(int64_t ref, origins.Intern(raw));
-        slots.push_back(nlohmann::json::array({ref, id.seq}));
+        w.ArrayHeader(2);
+        w.Int(ref);
+        w.Uint(id.seq);
         break;
       }
       case FieldType::kInt:
-        slots.push_back(v.get<int64_t>());  // integral doubles (3.0) become 3
+        w.Int(v.get<int64_t>());  // integral doubles (3.0) become 3
         break;
       default:
-        slots.push_back(v);
+        w.Json(v);
     }
   }
-  slots.erase(slots.begin() + static_cast<std::ptrdiff_t>(used), slots.end());
-  std::vector<uint8_t> packed = nlohmann::json::to_msgpack(slots);
-  out.bytes.assign(packed.begin(), packed.end());
   if (out.bytes.size() > 64 * 1024) {
     return Status::InvalidArgument(std::string(kind.name) + ": body larger than 64 KiB");
   }

@@ -210,54 +210,62 @@ bool IsUtf8(std::string_view s) {
   return true;
 }
 
-Status CheckText(const std::string& where, const nlohmann::json& v, double max) {
-  if (!v.is_string()) return Status::InvalidArgument(where + ": expected text, got " + Describe(v));
+template <typename Where>
+Status CheckText(const Where& where, const nlohmann::json& v, double max) {
+  if (!v.is_string()) return Status::InvalidArgument(where() + ": expected text, got " + Describe(v));
   if (!IsUtf8(v.get_ref<const std::string&>())) {
-    return Status::InvalidArgument(where + ": text is not valid UTF-8");
+    return Status::InvalidArgument(where() + ": text is not valid UTF-8");
   }
   size_t limit = max > 0 ? static_cast<size_t>(max) : 4000;
   if (v.get_ref<const std::string&>().size() > limit) {
-    return Status::InvalidArgument(where + ": text longer than " + std::to_string(limit) +
+    return Status::InvalidArgument(where() + ": text longer than " + std::to_string(limit) +
                                    " bytes");
   }
   return Status::Ok();
 }
 
+template <typename Where>
+Status CheckId(std::string_view id, const Where& where) {
+  Status s = ValidateId(id, "");
+  return s.ok() ? s : ValidateId(id, where());
+}
+
 Status CheckField(const KindSpec& kind, const FieldSpec& f, const nlohmann::json& v) {
-  std::string where = std::string(kind.name) + "." + std::string(f.name);
+  // Built only when there is something to report: validation runs for every op.
+  auto where = [&] { return std::string(kind.name) + "." + std::string(f.name); };
   switch (f.type) {
     case FT::kId:
-      if (!v.is_string()) return Status::InvalidArgument(where + ": expected an id, got " + Describe(v));
-      return ValidateId(v.get_ref<const std::string&>(), where);
+      if (!v.is_string()) return Status::InvalidArgument(where() + ": expected an id, got " + Describe(v));
+      return CheckId(v.get_ref<const std::string&>(), where);
     case FT::kIdList:
       if (!v.is_array()) {
-        return Status::InvalidArgument(where + ": expected a list of ids, got " + Describe(v));
+        return Status::InvalidArgument(where() + ": expected a list of ids, got " + Describe(v));
       }
-      if (v.size() > 1000) return Status::InvalidArgument(where + ": more than 1000 ids");
-      if (f.required && v.empty()) return Status::InvalidArgument(where + ": must not be empty");
+      if (v.size() > 1000) return Status::InvalidArgument(where() + ": more than 1000 ids");
+      if (f.required && v.empty()) return Status::InvalidArgument(where() + ": must not be empty");
       for (const auto& e : v) {
         if (!e.is_string()) {
-          return Status::InvalidArgument(where + ": expected ids, got " + Describe(e));
+          return Status::InvalidArgument(where() + ": expected ids, got " + Describe(e));
         }
-        CAIRN_RETURN_IF_ERROR(ValidateId(e.get_ref<const std::string&>(), where));
+        CAIRN_RETURN_IF_ERROR(CheckId(e.get_ref<const std::string&>(), where));
       }
       return Status::Ok();
     case FT::kText:
       return CheckText(where, v, f.max);
     case FT::kTextList:
       if (!v.is_array()) {
-        return Status::InvalidArgument(where + ": expected a list of texts, got " + Describe(v));
+        return Status::InvalidArgument(where() + ": expected a list of texts, got " + Describe(v));
       }
-      if (v.size() > 100) return Status::InvalidArgument(where + ": more than 100 entries");
+      if (v.size() > 100) return Status::InvalidArgument(where() + ": more than 100 entries");
       for (const auto& e : v) CAIRN_RETURN_IF_ERROR(CheckText(where, e, 200));
       return Status::Ok();
     case FT::kInt: {
       if (!IsIntegral(v)) {
-        return Status::InvalidArgument(where + ": expected a whole number, got " + Describe(v));
+        return Status::InvalidArgument(where() + ": expected a whole number, got " + Describe(v));
       }
       double d = v.get<double>();
       if ((f.min != 0 || f.max != 0) && (d < f.min || d > f.max)) {
-        return Status::InvalidArgument(where + ": " + Describe(v) + " is outside " +
+        return Status::InvalidArgument(where() + ": " + Describe(v) + " is outside " +
                                        std::to_string(static_cast<int64_t>(f.min)) + "–" +
                                        std::to_string(static_cast<int64_t>(f.max)));
       }
@@ -265,16 +273,16 @@ Status CheckField(const KindSpec& kind, const FieldSpec& f, const nlohmann::json
     }
     case FT::kBool:
       if (!v.is_boolean()) {
-        return Status::InvalidArgument(where + ": expected true or false, got " + Describe(v));
+        return Status::InvalidArgument(where() + ": expected true or false, got " + Describe(v));
       }
       return Status::Ok();
     case FT::kReal: {
       if (!v.is_number() || !std::isfinite(v.get<double>())) {
-        return Status::InvalidArgument(where + ": expected a number, got " + Describe(v));
+        return Status::InvalidArgument(where() + ": expected a number, got " + Describe(v));
       }
       double d = v.get<double>();
       if ((f.min != 0 || f.max != 0) && (d < f.min || d > f.max)) {
-        return Status::InvalidArgument(where + ": " + Describe(v) + " is outside " +
+        return Status::InvalidArgument(where() + ": " + Describe(v) + " is outside " +
                                        std::to_string(f.min) + "–" + std::to_string(f.max));
       }
       return Status::Ok();
@@ -287,18 +295,18 @@ Status CheckField(const KindSpec& kind, const FieldSpec& f, const nlohmann::json
       }
       std::string list;
       for (std::string_view allowed : f.values) list += (list.empty() ? "" : ", ") + std::string(allowed);
-      return Status::InvalidArgument(where + ": expected one of " + list + ", got " + Describe(v));
+      return Status::InvalidArgument(where() + ": expected one of " + list + ", got " + Describe(v));
     }
     case FT::kOpId: {
       if (!v.is_string()) {
-        return Status::InvalidArgument(where + ": expected an op id, got " + Describe(v));
+        return Status::InvalidArgument(where() + ": expected an op id, got " + Describe(v));
       }
       Status s = OpId::Parse(v.get_ref<const std::string&>()).status();
-      return s.ok() ? s : s.WithContext(where);
+      return s.ok() ? s : s.WithContext(where());
     }
     case FT::kObject:
       if (!v.is_object()) {
-        return Status::InvalidArgument(where + ": expected an object, got " + Describe(v));
+        return Status::InvalidArgument(where() + ": expected an object, got " + Describe(v));
       }
       return Status::Ok();
   }

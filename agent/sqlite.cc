@@ -103,7 +103,7 @@ Status Database::Exec(std::string_view sql) {
 }
 
 Result<Statement*> Database::Prepare(std::string_view sql) {
-  auto it = cache_.find(std::string(sql));
+  auto it = cache_.find(sql);
   if (it != cache_.end()) {
     it->second->Reset();
     return it->second.get();
@@ -149,7 +149,11 @@ Status Database::Error(int rc, std::string_view what) const {
 }
 
 Result<Transaction> Transaction::Begin(Database& db, Kind kind) {
-  CAIRN_RETURN_IF_ERROR(db.Exec(kind == Kind::kImmediate ? "BEGIN IMMEDIATE" : "BEGIN"));
+  // Cached statements: a write is BEGIN, a few inserts and COMMIT, so parsing
+  // BEGIN and COMMIT each time would be a measurable share of it.
+  CAIRN_ASSIGN_OR_RETURN(Statement * begin,
+                         db.Prepare(kind == Kind::kImmediate ? "BEGIN IMMEDIATE" : "BEGIN"));
+  CAIRN_RETURN_IF_ERROR(begin->Run());
   return Transaction(&db);
 }
 
@@ -157,7 +161,8 @@ Transaction::~Transaction() { Rollback(); }
 
 Status Transaction::Commit() {
   if (!open_) return Status::FailedPrecondition("transaction is not open");
-  Status s = db_->Exec("COMMIT");
+  Result<Statement*> commit = db_->Prepare("COMMIT");
+  Status s = commit.ok() ? (*commit)->Run() : commit.status();
   if (!s.ok()) {
     Rollback();
     return s;

@@ -435,21 +435,21 @@ Result<ApplyStats> Store::ApplyRemote(const std::vector<Op>& ops) {
   std::vector<const KindSpec*> kinds;
   kinds.reserve(ops.size());
   for (const Op& op : ops) {
-    std::string where = "op " + op.id().ToString();
+    auto where = [&] { return "op " + op.id().ToString(); };  // only on error
     if (op.seq == 0 || op.hlc > kMaxHlc || op.origin.IsZero()) {
-      return Status::InvalidArgument(where + ": bad origin, seq or hlc; batch rejected");
+      return Status::InvalidArgument(where() + ": bad origin, seq or hlc; batch rejected");
     }
     const KindSpec* kind = FindKind(op.kind);
     if (!kind) {
-      return Status::InvalidArgument(where + ": unknown kind '" + op.kind +
+      return Status::InvalidArgument(where() + ": unknown kind '" + op.kind +
                                      "' (written by a newer Cairn?); batch rejected");
     }
     Status valid = ValidateBody(*kind, op.body);
-    if (!valid.ok()) return valid.WithContext(where + " (batch rejected)");
+    if (!valid.ok()) return valid.WithContext(where() + " (batch rejected)");
     if (kind->writers == Writers::kServer) {
       const Origin& allowed = mode_ == StoreMode::kDevice && authority_ ? *authority_ : self_;
       if (op.origin != allowed) {
-        return Status::InvalidArgument(where + ": a " + op.kind +
+        return Status::InvalidArgument(where() + ": a " + op.kind +
                                        " record may only come from the school server; "
                                        "batch rejected");
       }

@@ -99,7 +99,12 @@ class Database {
   Database(sqlite3* db, std::filesystem::path path) : db_(db), path_(std::move(path)) {}
   sqlite3* db_;
   std::filesystem::path path_;
-  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  // Keyed by SQL text; looked up by string_view without building a string.
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::unique_ptr<Statement>, TextHash, std::equal_to<>> cache_;
 };
 
 // BEGIN IMMEDIATE (the write lock up front, so no deadlock-by-upgrade) or DEFERRED.

@@ -1,0 +1,129 @@
+#include "bench_common.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+#include "cairn/platform/origin.h"
+
+namespace cairn::bench {
+
+ScratchDir::ScratchDir(std::string_view name) {
+  const char* tmp = std::getenv("TMPDIR");
+  path_ = std::filesystem::path(tmp && *tmp ? tmp : "/tmp") /
+          ("cairn-bench-" + std::string(name) + "-" + std::to_string(getpid()));
+  std::filesystem::remove_all(path_);
+  std::filesystem::create_directories(path_);
+}
+
+ScratchDir::~ScratchDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+double Median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  auto mid = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
+  std::nth_element(values.begin(), mid, values.end());
+  return *mid;
+}
+
+void Metric(std::string_view name, double value, std::string_view unit) {
+  std::printf("METRIC %.*s %.4g %.*s\n", static_cast<int>(name.size()), name.data(), value,
+              static_cast<int>(unit.size()), unit.data());
+  std::fflush(stdout);
+}
+
+void Die(std::string_view what) {
+  std::fprintf(stderr, "benchmark failed: %.*s\n", static_cast<int>(what.size()), what.data());
+  std::exit(1);
+}
+
+AttemptGenerator::AttemptGenerator(uint32_t seed) : rng_(seed) {
+  for (int i = 0; i < 30; ++i) {
+    // UUID-shaped learner ids, as the school server issues them.
+    std::string hex = Origin::Random().Hex();
+    learners_.push_back(hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-4" + hex.substr(13, 3) +
+                        "-a" + hex.substr(17, 3) + "-" + hex.substr(20, 12));
+  }
+}
+
+Attempt AttemptGenerator::Next() {
+  Attempt a;
+  a.learner = learners_[rng_() % learners_.size()];
+  unsigned item = rng_() % 200;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "frac.l%02u.i%02u", item / 10, item % 10);
+  a.item = buf;
+  std::snprintf(buf, sizeof buf, "frac.l%02u", item / 10);
+  a.lesson = buf;
+  std::snprintf(buf, sizeof buf, "%u/%u", static_cast<unsigned>(1 + rng_() % 9),
+                static_cast<unsigned>(2 + rng_() % 10));
+  a.response = buf;
+  a.correct = rng_() % 3 != 0;
+  a.duration_ms = 2000 + rng_() % 60000;
+  a.hints = rng_() % 4 == 0 ? 1 : 0;
+  return a;
+}
+
+nlohmann::json AttemptGenerator::Body(const Attempt& a) {
+  return {{"learner", a.learner},   {"item", a.item},       {"lesson", a.lesson},
+          {"response", a.response}, {"correct", a.correct}, {"duration_ms", a.duration_ms},
+          {"hints", a.hints}};
+}
+
+BareTable::BareTable(const std::filesystem::path& file, bool synchronous_full) : file_(file) {
+  if (sqlite3_open(file.c_str(), &db_) != SQLITE_OK) Die("cannot open " + file.string());
+  Exec("PRAGMA journal_mode=WAL");
+  Exec(synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  Exec("CREATE TABLE attempt(id INTEGER PRIMARY KEY, seq INTEGER, hlc INTEGER, learner TEXT, "
+       "item TEXT, lesson TEXT, response TEXT, correct INTEGER, duration_ms INTEGER, "
+       "hints INTEGER)");
+  const char* sql =
+      "INSERT INTO attempt(seq, hlc, learner, item, lesson, response, correct, duration_ms, "
+      "hints) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+  if (sqlite3_prepare_v2(db_, sql, -1, &insert_, nullptr) != SQLITE_OK) Die(sqlite3_errmsg(db_));
+}
+
+BareTable::~BareTable() {
+  sqlite3_finalize(insert_);
+  sqlite3_close(db_);
+}
+
+void BareTable::Exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "?";
+    sqlite3_free(err);
+    Die(msg);
+  }
+}
+
+void BareTable::Begin() { Exec("BEGIN IMMEDIATE"); }
+void BareTable::Commit() { Exec("COMMIT"); }
+
+void BareTable::Insert(const Attempt& a, int64_t seq, uint64_t hlc) {
+  sqlite3_bind_int64(insert_, 1, seq);
+  sqlite3_bind_int64(insert_, 2, static_cast<int64_t>(hlc));
+  sqlite3_bind_text(insert_, 3, a.learner.data(), static_cast<int>(a.learner.size()),
+                    SQLITE_STATIC);
+  sqlite3_bind_text(insert_, 4, a.item.data(), static_cast<int>(a.item.size()), SQLITE_STATIC);
+  sqlite3_bind_text(insert_, 5, a.lesson.data(), static_cast<int>(a.lesson.size()),
+                    SQLITE_STATIC);
+  sqlite3_bind_text(insert_, 6, a.response.data(), static_cast<int>(a.response.size()),
+                    SQLITE_STATIC);
+  sqlite3_bind_int(insert_, 7, a.correct ? 1 : 0);
+  sqlite3_bind_int64(insert_, 8, a.duration_ms);
+  sqlite3_bind_int64(insert_, 9, a.hints);
+  if (sqlite3_step(insert_) != SQLITE_DONE) Die(sqlite3_errmsg(db_));
+  sqlite3_reset(insert_);
+}
+
+uint64_t BareTable::CheckpointedBytes() {
+  Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  return std::filesystem::file_size(file_);
+}
+
+}  // namespace cairn::bench

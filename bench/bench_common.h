@@ -1,0 +1,82 @@
+// What the benchmarks share: a scratch directory, timing, figures, the synthetic
+// attempts they record, and the bare-SQLite baseline they are measured against.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace cairn::bench {
+
+// A fresh directory under $TMPDIR, removed on destruction.
+class ScratchDir {
+ public:
+  explicit ScratchDir(std::string_view name);
+  ~ScratchDir();
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline double NowMicros() {
+  using namespace std::chrono;
+  return duration<double, std::micro>(steady_clock::now().time_since_epoch()).count();
+}
+
+double Median(std::vector<double> values);
+
+// Prints `METRIC <name> <value> <unit>` and flushes.
+void Metric(std::string_view name, double value, std::string_view unit);
+
+// Fails the benchmark with a message (exit 1).
+[[noreturn]] void Die(std::string_view what);
+
+// A realistic attempt: a learner of a class of 30 (UUID ids), an item of a 200-item
+// pack, its lesson, a short response, correctness, time and hints.
+struct Attempt {
+  std::string learner, item, lesson, response;
+  bool correct = false;
+  int64_t duration_ms = 0;
+  int64_t hints = 0;
+};
+
+class AttemptGenerator {
+ public:
+  explicit AttemptGenerator(uint32_t seed);
+  Attempt Next();
+  static nlohmann::json Body(const Attempt& a);
+
+ private:
+  std::mt19937 rng_;
+  std::vector<std::string> learners_;
+};
+
+// The baseline: the same attempt row inserted into a plain SQLite table with
+// the same journal and synchronous settings, through a cached prepared statement.
+class BareTable {
+ public:
+  BareTable(const std::filesystem::path& file, bool synchronous_full);
+  ~BareTable();
+  void Begin();
+  void Insert(const Attempt& a, int64_t seq, uint64_t hlc);
+  void Commit();
+  // Checkpoints the WAL into the file and returns the file's size in bytes.
+  uint64_t CheckpointedBytes();
+
+ private:
+  void Exec(const char* sql);
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* insert_ = nullptr;
+  std::filesystem::path file_;
+};
+
+}  // namespace cairn::bench
