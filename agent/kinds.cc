@@ -180,8 +180,14 @@ std::vector<KindSpec> BuildKinds() {
 }
 
 std::string Describe(const nlohmann::json& v) {
-  std::string s = v.dump();
-  if (s.size() > 60) s = s.substr(0, 57) + "...";
+  // Values come from the network and the command line, so any bytes: describe them
+  // without throwing, and cut between characters so the message stays UTF-8.
+  std::string s = v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (s.size() > 60) {
+    size_t cut = 57;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xc0) == 0x80) --cut;
+    s = s.substr(0, cut) + "...";
+  }
   return s;
 }
 
@@ -206,6 +212,22 @@ bool IsUtf8(std::string_view s) {
     static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
     if (cp < kMin[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
     i += n + 1;
+  }
+  return true;
+}
+
+// True when every string and key inside `v` is UTF-8 (content is served as JSON).
+bool AllUtf8(const nlohmann::json& v) {
+  if (v.is_string()) return IsUtf8(v.get_ref<const std::string&>());
+  if (v.is_object()) {
+    for (const auto& [key, e] : v.items()) {
+      if (!IsUtf8(key) || !AllUtf8(e)) return false;
+    }
+  }
+  if (v.is_array()) {
+    for (const auto& e : v) {
+      if (!AllUtf8(e)) return false;
+    }
   }
   return true;
 }
@@ -307,6 +329,9 @@ Status CheckField(const KindSpec& kind, const FieldSpec& f, const nlohmann::json
     case FT::kObject:
       if (!v.is_object()) {
         return Status::InvalidArgument(where() + ": expected an object, got " + Describe(v));
+      }
+      if (!AllUtf8(v)) {
+        return Status::InvalidArgument(where() + ": text inside is not valid UTF-8");
       }
       return Status::Ok();
   }
