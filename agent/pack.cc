@@ -177,10 +177,11 @@ json ItemContent(Checker& c, const json& item, const std::string& path, const st
     if (!good) c.Problem(path + ".answer", "expected the accepted answer, or a list of them");
     content["answer"] = accepted;
   }
-  if (type != "choice" && item.contains("choices")) {
+  // An unknown type is reported by the caller; the rest depends on the type.
+  if (!type.empty() && type != "choice" && item.contains("choices")) {
     c.Problem(path + ".choices", "only choice items have choices");
   }
-  if (type != "numeric" && item.contains("tolerance")) {
+  if (!type.empty() && type != "numeric" && item.contains("tolerance")) {
     c.Problem(path + ".tolerance", "only numeric items have a tolerance");
   }
   std::vector<std::string> hints = c.Texts(item, path, "hints", false);
@@ -252,7 +253,8 @@ void ParseCompetencies(Checker& c, const json& root, const std::string& pack_id,
     }
     c.OnlyFields(comp, path, {"id", "title", "description", "standard_code", "prerequisites"});
     const std::string* id = c.Id(comp, path, "id");
-    if (id && !index.emplace(*id, i).second) {
+    bool first = id && index.emplace(*id, i).second;
+    if (id && !first) {
       c.Problem(path + ".id", "duplicate competency id '" + *id + "' (also at " +
                                   At("$", "competencies", index[*id]) + ")");
     }
@@ -264,10 +266,8 @@ void ParseCompetencies(Checker& c, const json& root, const std::string& pack_id,
     }
     std::vector<std::string> pre = c.Texts(comp, path, "prerequisites", true);
     body["prerequisites"] = pre;
-    if (id) {
-      c.Body(path, "competency", body);
-      prereqs[*id] = pre;
-    }
+    if (id) c.Body(path, "competency", body);
+    if (first) prereqs[*id] = pre;
     pack.ops.emplace_back("competency", std::move(body));
   }
   for (const auto& [id, pre] : prereqs) {

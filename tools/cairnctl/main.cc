@@ -72,9 +72,13 @@ int Usage(const std::string& message, const std::string& help_command) {
 }
 
 int Run(const std::vector<std::string>& argv) {
-  if (argv.empty() || argv[0] == "--help" || argv[0] == "-h" || argv[0] == "help") {
+  if (argv.empty()) {
+    std::cerr << Overview();
+    return kExitUsage;
+  }
+  if (argv[0] == "--help" || argv[0] == "-h" || argv[0] == "help") {
     std::cout << Overview();
-    return argv.empty() ? kExitUsage : 0;
+    return 0;
   }
   // The command whose path matches the most leading words.
   const Command* best = nullptr;
@@ -94,9 +98,13 @@ int Run(const std::vector<std::string>& argv) {
   if (!best) {
     if (group) {
       std::string help = GroupHelp({argv[0]});
-      if (argv.size() == 1 || argv[1] == "--help" || argv[1] == "-h") {
+      if (argv.size() > 1 && (argv[1] == "--help" || argv[1] == "-h")) {
         std::cout << help;
-        return argv.size() == 1 ? kExitUsage : 0;
+        return 0;
+      }
+      if (argv.size() == 1) {
+        std::cerr << help;
+        return kExitUsage;
       }
       std::cerr << "cairnctl: unknown subcommand '" << argv[1] << "' of '" << argv[0] << "'\n\n"
                 << help;

@@ -1,0 +1,93 @@
+#include "cli/cairnctl_runner.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace cairn::testing {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string ReadAll(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+CairnctlHome::CairnctlHome() {
+  std::string pattern = (fs::temp_directory_path() / "cairnctl-test-XXXXXX").string();
+  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  dir_ = pattern;
+}
+
+CairnctlHome::~CairnctlHome() {
+  std::error_code ec;
+  fs::remove_all(dir_, ec);
+}
+
+Run CairnctlHome::operator()(const std::vector<std::string>& args) const {
+  fs::path out_file = dir_ / "stdout.txt", err_file = dir_ / "stderr.txt";
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
+  posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e) {
+    if (std::string_view(*e).starts_with("CAIRN_HOME=")) continue;
+    env_strings.emplace_back(*e);
+  }
+  env_strings.push_back("CAIRN_HOME=" + dir_.string());
+  std::vector<char*> env;
+  for (std::string& s : env_strings) env.push_back(s.data());
+  env.push_back(nullptr);
+  std::vector<std::string> argv_strings = {CAIRNCTL_PATH};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& s : argv_strings) argv.push_back(s.data());
+  argv.push_back(nullptr);
+
+  Run run;
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, CAIRNCTL_PATH, &actions, nullptr, argv.data(), env.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot start " CAIRNCTL_PATH);
+  int wstatus = 0;
+  while (::waitpid(pid, &wstatus, 0) < 0) {
+  }
+  run.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
+  run.out = ReadAll(out_file);
+  run.err = ReadAll(err_file);
+  return run;
+}
+
+fs::path CairnctlHome::WriteFile(const std::string& name, const std::string& text) const {
+  fs::path file = dir_ / name;
+  std::ofstream(file, std::ios::binary) << text;
+  return file;
+}
+
+std::string LineWith(const std::string& text, const std::string& needle) {
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find(needle) != std::string::npos) return line;
+  }
+  return "";
+}
+
+}  // namespace cairn::testing
