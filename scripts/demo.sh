@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# The standalone classroom demo (`make demo`): one teacher, one class of four
+# learners, the sample fractions pack, a morning's work, then each learner's profile.
+# Every step is a cairnctl command, printed before its output, so a teacher can
+# follow along and type the same commands.
+# Usage: scripts/demo.sh BUILD_DIR
+set -euo pipefail
+
+build=${1:?usage: scripts/demo.sh BUILD_DIR}
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "$build" && pwd)
+bin=$build/tools/cairnctl/cairnctl
+[ -x "$bin" ] || { echo "no $bin; build first (make build)" >&2; exit 1; }
+
+# A fixed demo home, reset on every run, so it can be explored afterwards.
+export CAIRN_HOME=$build/demo-home
+rm -rf "$CAIRN_HOME"
+
+if [ -t 1 ]; then bold=$(printf "\033[1m") plain=$(printf "\033[0m"); else bold= plain=; fi
+step() { printf "\n%s== %s%s\n" "$bold" "$*" "$plain"; }
+# Shows a cairnctl command as typed, then its output, indented; keeps the output
+# in $last for the steps that need an id from it.
+last=
+cairnctl() {
+  local shown=cairnctl arg
+  for arg in "$@"; do
+    if [[ $arg =~ ^[A-Za-z0-9._/:,=-]+$ ]]; then shown+=" $arg"; else shown+=" \"$arg\""; fi
+  done
+  printf '\n$ %s\n' "$shown"
+  last=$("$bin" "$@")
+  printf '%s\n' "$last" | sed 's/^/  /'
+}
+
+echo "Cairn standalone classroom demo"
+echo "The store for this demo lives in $CAIRN_HOME (reset on every run)."
+
+step "Set up a classroom: a school, a teacher, a class, four learners"
+cairnctl init --standalone --school "Riverside Elementary"
+cairnctl teacher add "Ms Rivera"
+cairnctl class add "Room 12" --grade 3 --teacher "Ms Rivera"
+cairnctl learner add "Ada" --given Ada --family Okafor
+cairnctl learner add "Ben" --given Ben --family Tran
+cairnctl learner add "Chloé" --given Chloé --family Martin
+cairnctl learner add "Dev" --given Dev --family Patel
+cairnctl enroll Ada Ben Chloé Dev --class "Room 12"
+cairnctl class list
+
+step "Import a small content pack: 4 competencies, 2 lessons, 10 items"
+cairnctl pack import "$root/content/sample-fractions.json"
+
+step "A morning's work: learners answer items (some right, some wrong)"
+cairnctl record attempt Ada frac.parts.1 --correct --response 1/4 --seconds 14
+cairnctl record attempt Ada frac.parts.3 --correct --response 3/8 --seconds 31
+cairnctl record attempt Ada frac.same.1 --correct --response 2/4 --seconds 9
+cairnctl record attempt Ada frac.same.2 --wrong --response 4 --seconds 40 --hints 1
+cairnctl record attempt Ada frac.same.2 --correct --response 6 --seconds 22
+cairnctl record attempt Ben frac.parts.1 --wrong --response 4/1 --seconds 20
+cairnctl record attempt Ben frac.parts.1 --correct --response 1/4 --seconds 12 --hints 1
+cairnctl record attempt Ben frac.parts.5 --correct --response 4 --seconds 8
+cairnctl record attempt Ben frac.parts.4 --wrong --response 1/5 --seconds 25
+cairnctl record attempt Chloé frac.parts.2 --correct --response 6 --seconds 11
+cairnctl record attempt Chloé frac.parts.3 --correct --response 3/8 --seconds 19
+cairnctl record attempt Chloé frac.same.4 --correct --response 2/3 --seconds 15
+cairnctl record attempt Chloé frac.same.5 --correct --response Leo --seconds 10
+cairnctl record attempt Dev frac.parts.1 --correct --response 1/4 --seconds 30
+cairnctl record attempt Dev frac.parts.2 --wrong --response 1 --seconds 45 --hints 1
+cairnctl record attempt Dev frac.parts.5 --wrong --response 2 --seconds 35
+
+step "A mistake, corrected: an answer recorded for Dev was really Ben's"
+cairnctl record attempt Dev frac.parts.3 --wrong --response 8/3
+mistake=$(sed -n 's/.*(op \([0-9a-f]*:[0-9]*\)).*/\1/p' <<<"$last")
+cairnctl record retract "$mistake" --reason "entered for the wrong learner"
+cairnctl record attempt Ben frac.parts.3 --wrong --response 8/3
+
+step "Ms Rivera observes a small group folding paper strips"
+cairnctl record observation Ada Ben --teacher "Ms Rivera" --competency "Equivalent fractions" \
+  --level 3 --modality small_group --note "Folded strips to show 1/2 = 2/4 and explained it to Ben"
+
+step "Goals and the learner profile"
+cairnctl goal set Ben "Know my fourths and eighths" --target-date 2026-12-18 \
+  --competencies frac.name
+goal=$(sed -n 's/^Set goal \([^ ]*\) .*/\1/p' <<<"$last")
+cairnctl goal checkin "$goal" --rating 4 --progress 40 --reflection "Fourths are easy now, eighths not yet"
+cairnctl profile set Ada --interests "football,drawing" --preferences "working with a partner"
+cairnctl profile set Ben --interests "dinosaurs,building things" --languages "en,vi"
+cairnctl profile set Chloé --interests "music,reading" --languages "fr,en"
+cairnctl profile set Dev --interests "cricket,cooking" --about "I like puzzles"
+
+step "Each learner's profile"
+for who in Ada Ben Chloé Dev; do cairnctl learner show "$who"; done
+
+step "The record that travels with a learner (first lines of the JSON export)"
+printf '\n$ cairnctl export Ada | head -n 14\n'
+"$bin" export Ada | head -n 14 | sed 's/^/  /'
+
+step "The device"
+cairnctl status
+cairnctl doctor
+
+printf '\nDone. Explore further with, for example:\n'
+printf '  CAIRN_HOME=%s %s ops --limit 10\n' "$CAIRN_HOME" "$bin"
+printf '  CAIRN_HOME=%s %s --help\n' "$CAIRN_HOME" "$bin"
