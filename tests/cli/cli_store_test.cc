@@ -91,5 +91,20 @@ TEST_CASE("importing the same pack twice records it once", "[cli]") {
   CHECK(cairnctl({"ops", "--json"}).out == ops.out);
 }
 
+TEST_CASE("doctor names each problem with its fix and exits with status 1", "[cli]") {
+  CairnctlHome cairnctl;
+  REQUIRE(cairnctl({"init", "--standalone", "--school", "Riverside"}).status == 0);
+  REQUIRE(cairnctl({"doctor"}).status == 0);
+  cairnctl.WriteFile("data/device-id", "not an id\n");
+  Run doctor = cairnctl({"doctor"});
+  INFO(doctor.out);
+  CHECK(doctor.status == 1);
+  std::string problem = LineWith(doctor.out, "PROBLEM");
+  CHECK(problem.find("device id") != std::string::npos);
+  CHECK(LineWith(doctor.out, "fix:").find("echo ") != std::string::npos);
+  CHECK(LineWith(doctor.out, "ok       integrity") != "");
+  CHECK(doctor.err.find("1 problem found") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace cairn::testing

@@ -79,6 +79,7 @@ TEST_CASE("bad command lines exit with status 2 and say what was wrong", "[cli]"
       {{"init", "--school"}, "--school needs a value (NAME)"},
       {{"init", "--school", "X"}, "pass --standalone"},
       {{"class", "add"}, "missing NAME"},
+      {{"teacher", "add", "  "}, "NAME must not be blank"},
       {{"class", "add", "Room 1", "Room 2"}, "unexpected argument 'Room 2'"},
       {{"ops", "--limit", "ten"}, "--limit must be a whole number from 1"},
       {{"ops", "--since", "-3"}, "--since must be a whole number from 0"},

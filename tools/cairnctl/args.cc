@@ -174,6 +174,15 @@ Result<std::string> Args::OneOf(std::string_view flag,
   return UsageError("--" + std::string(flag) + " must be one of " + list + ", got '" + text + "'");
 }
 
+Result<std::string> Args::Name(std::string_view name) const {
+  bool positional = positionals_.find(name) != positionals_.end();
+  std::string value = positional ? Get1(name) : Get(name);
+  if (Trim(value).empty()) {
+    return UsageError((positional ? Upper(name) : "--" + std::string(name)) + " must not be blank");
+  }
+  return value;
+}
+
 const std::vector<std::string>& Args::All(std::string_view positional) const {
   static const std::vector<std::string> kNone;
   auto it = positionals_.find(positional);
@@ -197,7 +206,10 @@ std::string HelpText(const Command& command) {
   bool optional_flags = false;
   for (const Flag& f : command.flags) optional_flags |= !f.required;
   if (optional_flags) out += " [options]";
-  out += "\n\n" + std::string(command.summary) + "\n";
+  // The summary as a sentence.
+  std::string summary(command.summary);
+  if (!summary.empty()) summary[0] = static_cast<char>(std::toupper(summary[0]));
+  out += "\n\n" + summary + ".\n";
 
   auto row = [](std::string left, std::string_view help) {
     std::string line = "  " + left;

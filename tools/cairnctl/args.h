@@ -66,6 +66,9 @@ class Args {
   Result<std::string> OneOf(std::string_view flag,
                             const std::vector<std::string_view>& values) const;
 
+  // A name people will see (a positional, else a flag): usage error when blank.
+  Result<std::string> Name(std::string_view name) const;
+
   // The values of a positional (one, or several for `many`); empty when absent.
   const std::vector<std::string>& All(std::string_view positional) const;
   std::string Get1(std::string_view positional) const;

@@ -8,7 +8,8 @@
 
 namespace cairn::cli {
 
-void AddSetupCommands(std::vector<Command>& out);    // init, status, schema
+void AddSetupCommands(std::vector<Command>& out);    // init
+void AddStatusCommands(std::vector<Command>& out);   // status, schema
 void AddDoctorCommand(std::vector<Command>& out);    // doctor
 void AddRosterCommands(std::vector<Command>& out);   // school/class/learner/teacher, enroll
 void AddRecordCommands(std::vector<Command>& out);   // record attempt|observation|retract

@@ -30,9 +30,9 @@ void Added(std::string_view kind, std::string_view name, std::string_view id) {
 }
 
 Status AddClass(const Args& args) {
+  CAIRN_ASSIGN_OR_RETURN(std::string name, args.Name("name"));
   CAIRN_ASSIGN_OR_RETURN(Session session, OpenSession());
   Store& store = *session.store;
-  std::string name = args.Get1("name");
   CAIRN_ASSIGN_OR_RETURN(std::string school, SchoolFor(store, args));
   CAIRN_ASSIGN_OR_RETURN(std::string id, NewId(store, "class", args.Get("id"), name));
   json body = {{"class", id}, {"school", school}, {"name", name}};
@@ -52,9 +52,9 @@ Status AddClass(const Args& args) {
 }
 
 Status AddLearner(const Args& args) {
+  CAIRN_ASSIGN_OR_RETURN(std::string name, args.Name("name"));
   CAIRN_ASSIGN_OR_RETURN(Session session, OpenSession());
   Store& store = *session.store;
-  std::string name = args.Get1("name");
   CAIRN_ASSIGN_OR_RETURN(std::string school, SchoolFor(store, args));
   CAIRN_ASSIGN_OR_RETURN(std::string id, NewId(store, "learner", args.Get("id"), name));
   json body = {{"learner", id}, {"school", school}, {"display_name", name}};
@@ -76,9 +76,9 @@ Status AddLearner(const Args& args) {
 }
 
 Status AddTeacher(const Args& args) {
+  CAIRN_ASSIGN_OR_RETURN(std::string name, args.Name("name"));
   CAIRN_ASSIGN_OR_RETURN(Session session, OpenSession());
   Store& store = *session.store;
-  std::string name = args.Get1("name");
   CAIRN_ASSIGN_OR_RETURN(std::string school, SchoolFor(store, args));
   CAIRN_ASSIGN_OR_RETURN(std::string id, NewId(store, "teacher", args.Get("id"), name));
   std::vector<std::pair<std::string, json>> ops = {

@@ -19,7 +19,7 @@ Status Init(const Args& args) {
         "pass --standalone: for now Cairn sets up standalone classrooms only (the device "
         "is its own authority); enrolling with a school server comes with cairn-server");
   }
-  std::string school_name = args.Get("school");
+  CAIRN_ASSIGN_OR_RETURN(std::string school_name, args.Name("school"));
   CAIRN_ASSIGN_OR_RETURN(Session session, CreateSession());
   Store& store = *session.store;
   if (store.initialized()) {
@@ -125,6 +125,9 @@ void AddSetupCommands(std::vector<Command>& out) {
                  "data directory), then records the school.\n\n"
                  "Example:\n  cairnctl init --standalone --school \"Riverside Elementary\"",
                  Init});
+}
+
+void AddStatusCommands(std::vector<Command>& out) {
   out.push_back(
       {"status", "device id, mode, what the store holds, and its clock", {}, {}, "", ShowStatus});
   out.push_back({"schema",
