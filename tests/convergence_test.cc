@@ -20,10 +20,37 @@ namespace {
 
 using nlohmann::json;
 
+// Sends `batch` spoiled by one bad op, which must reject the whole batch and
+// leave the store as it was. The bad op is either malformed or reuses the id of
+// an op in the batch with other content (and a new learner id, so the store's
+// id numbering has something to roll back).
+std::string SendSpoiled(Replica& r, std::vector<Op> batch, std::mt19937_64& rng) {
+  Op bad = batch[rng() % batch.size()];
+  if (rng() % 2 == 0) {
+    bad.kind = "signin";
+    bad.body = {{"learner", "intruder-" + std::to_string(rng() % 1000)}};
+    batch.push_back(bad);  // after the op it conflicts with
+  } else {
+    bad.kind = "attempt";
+    bad.body = {{"learner", "intruder"}, {"item", "i"}, {"correct", "yes"}};
+    batch.insert(batch.begin() + static_cast<std::ptrdiff_t>(rng() % batch.size()), bad);
+  }
+  Result<StoreStats> before = r.store->Stats();
+  Result<ApplyStats> s = r.store->ApplyRemote(batch);
+  Result<StoreStats> after = r.store->Stats();
+  if (s.ok()) return r.name + ": a batch with a bad op " + OpToJson(bad).dump() + " was accepted";
+  if (!before.ok() || !after.ok() || before->total_ops != after->total_ops) {
+    return r.name + ": a rejected batch left ops behind";
+  }
+  return "";
+}
+
 // Delivers `ops` to `store` in a random order, in random batch sizes, with some
 // ops and some whole batches sent twice; `via_wire` sends each op through its
-// JSON wire form first. Returns an empty string or what went wrong.
-std::string Deliver(Replica& r, const std::vector<Op>& ops, std::mt19937_64& rng, bool via_wire) {
+// JSON wire form first; `spoil` sends some batches first with a bad op in them.
+// Returns an empty string or what went wrong.
+std::string Deliver(Replica& r, const std::vector<Op>& ops, std::mt19937_64& rng, bool via_wire,
+                    bool spoil = false) {
   std::vector<Op> order;
   order.reserve(ops.size() * 5 / 4);
   for (const Op& op : ops) {
@@ -46,6 +73,9 @@ std::string Deliver(Replica& r, const std::vector<Op>& ops, std::mt19937_64& rng
     batch.assign(order.begin() + static_cast<std::ptrdiff_t>(i),
                  order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), i + n)));
     r.clock->Advance(static_cast<int64_t>(rng() % 50) - 10);
+    if (spoil && rng() % 8 == 0) {
+      if (std::string e = SendSpoiled(r, batch, rng); !e.empty()) return e;
+    }
     int times = rng() % 10 == 0 ? 2 : 1;  // a batch resent after a lost answer
     for (int t = 0; t < times; ++t) {
       Result<ApplyStats> s = r.store->ApplyRemote(batch);
@@ -133,7 +163,7 @@ std::string CheckSeed(uint64_t seed) {
   }
   std::vector<Replica*> everyone;
   for (size_t i = 0; i < fresh.size(); ++i) {
-    problem = Deliver(*fresh[i], all, rng, /*via_wire=*/i == 1);
+    problem = Deliver(*fresh[i], all, rng, /*via_wire=*/i == 1, /*spoil=*/i != 1);
     if (!problem.empty()) return world.Describe() + "\n  " + problem;
     everyone.push_back(fresh[i].get());
   }
