@@ -44,7 +44,10 @@ Status MigrateTo2(sql::Database& db) {
       origin INTEGER NOT NULL,
       seq INTEGER NOT NULL,
       PRIMARY KEY(origin, seq)) WITHOUT ROWID;
-    -- Learners named by multi-learner evidence (observations).
+    -- Which evidence ops are about which learner: the subject of one-learner
+    -- evidence (filled in bulk, up to meta.learner_index_lsn) and every learner
+    -- an observation names. It replaces v1's per-op subject index.
+    DROP INDEX IF EXISTS op_by_subject;
     CREATE TABLE op_learner(
       learner INTEGER NOT NULL,
       lsn INTEGER NOT NULL,

@@ -13,6 +13,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Evidence kinds have codes from 40 (kinds.cc); their subject is a learner.
+constexpr int kFirstEvidenceCode = 40;
+// How far the learner index may trail the log before a local write catches it
+// up (readers cover the tail themselves; see EvidenceFor).
+constexpr int64_t kLearnerIndexLag = 64;
+
 std::string_view Raw(const Origin& o) {
   return {reinterpret_cast<const char*>(o.bytes.data()), o.bytes.size()};
 }
@@ -173,6 +179,7 @@ Status Store::Load() {
   CAIRN_RETURN_IF_ERROR(origins_->Load());
   CAIRN_ASSIGN_OR_RETURN(sql::Statement * st, db_->Prepare("SELECT key, value FROM meta"));
   Hlc persisted = 0;
+  indexed_lsn_ = 0;
   while (true) {
     CAIRN_ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) break;
@@ -190,6 +197,8 @@ Status Store::Load() {
                               : StoreMode::kStandalone;
     } else if (key == "hlc") {
       persisted = static_cast<Hlc>(st->ColumnInt(1));
+    } else if (key == "learner_index_lsn") {
+      indexed_lsn_ = st->ColumnInt(1);
     }
   }
   Hlc last_own = 0;
@@ -265,7 +274,8 @@ void Store::AfterRollback() {
   origins_->Rollback();
 }
 
-Result<OpId> Store::Append(std::string_view kind_name, const nlohmann::json& body) {
+Result<const KindSpec*> Store::CheckOwn(std::string_view kind_name,
+                                         const nlohmann::json& body) const {
   if (!initialized_) {
     return Status::FailedPrecondition("this store has no identity yet; run `cairnctl init`");
   }
@@ -277,11 +287,49 @@ Result<OpId> Store::Append(std::string_view kind_name, const nlohmann::json& bod
                                       "enrolled device; change them there");
   }
   CAIRN_RETURN_IF_ERROR(ValidateBody(*kind, body));
-  Op op{self_, next_seq_, hlc_.Now(), std::string(kind->name), body};
+  return kind;
+}
 
+Result<OpId> Store::Append(std::string_view kind_name, const nlohmann::json& body) {
+  CAIRN_ASSIGN_OR_RETURN(const KindSpec* kind, CheckOwn(kind_name, body));
+  const KindSpec* kinds[] = {kind};
+  const nlohmann::json* bodies[] = {&body};
+  CAIRN_ASSIGN_OR_RETURN(std::vector<OpId> ids, WriteOwn(kinds, bodies));
+  return ids.front();
+}
+
+Result<std::vector<OpId>> Store::AppendAll(
+    const std::vector<std::pair<std::string, nlohmann::json>>& ops) {
+  std::vector<const KindSpec*> kinds;
+  std::vector<const nlohmann::json*> bodies;
+  for (size_t i = 0; i < ops.size(); ++i) {
+    Result<const KindSpec*> kind = CheckOwn(ops[i].first, ops[i].second);
+    if (!kind.ok()) return kind.status().WithContext("op " + std::to_string(i + 1) + " of the batch");
+    kinds.push_back(*kind);
+    bodies.push_back(&ops[i].second);
+  }
+  return WriteOwn(kinds, bodies);
+}
+
+Result<std::vector<OpId>> Store::WriteOwn(std::span<const KindSpec* const> kinds,
+                                          std::span<const nlohmann::json* const> bodies) {
+  std::vector<OpId> ids;
+  ids.reserve(kinds.size());
+  HybridClock clock = hlc_;
+  int64_t indexed = indexed_lsn_;
   CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(*db_));
-  Result<bool> inserted = Insert(*kind, op);
-  Status s = inserted.ok() ? txn.Commit() : inserted.status();
+  Status s;
+  for (size_t i = 0; i < kinds.size() && s.ok(); ++i) {
+    uint64_t seq = next_seq_ + i;
+    Result<bool> inserted = Insert(*kinds[i], self_, seq, clock.Now(), *bodies[i]);
+    s = inserted.status();
+    ids.push_back({self_, seq});
+  }
+  // The learner index trails the log by a few ops (see CatchUpLearnerIndex).
+  if (s.ok() && db_->LastInsertRowId() - indexed >= kLearnerIndexLag) {
+    s = CatchUpLearnerIndex(indexed);
+  }
+  if (s.ok()) s = txn.Commit();
   if (!s.ok()) {
     txn.Rollback();
     AfterRollback();
@@ -289,61 +337,39 @@ Result<OpId> Store::Append(std::string_view kind_name, const nlohmann::json& bod
   }
   ids_->Commit();
   origins_->Commit();
-  ++next_seq_;
-  return op.id();
-}
-
-Result<std::vector<OpId>> Store::AppendAll(
-    const std::vector<std::pair<std::string, nlohmann::json>>& ops) {
-  if (!initialized_) {
-    return Status::FailedPrecondition("this store has no identity yet; run `cairnctl init`");
-  }
-  std::vector<const KindSpec*> kinds;
-  for (size_t i = 0; i < ops.size(); ++i) {
-    const KindSpec* kind = FindKind(ops[i].first);
-    if (!kind) return Status::InvalidArgument("unknown op kind '" + ops[i].first + "'");
-    if (kind->writers == Writers::kServer && mode_ == StoreMode::kDevice) {
-      return Status::FailedPrecondition(std::string(kind->name) +
-                                        " records are managed by the school server on an "
-                                        "enrolled device; change them there");
-    }
-    Status valid = ValidateBody(*kind, ops[i].second);
-    if (!valid.ok()) return valid.WithContext("op " + std::to_string(i + 1) + " of the batch");
-    kinds.push_back(kind);
-  }
-  std::vector<OpId> ids;
-  HybridClock clock = hlc_;
-  CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(*db_));
-  for (size_t i = 0; i < ops.size(); ++i) {
-    Op op{self_, next_seq_ + i, clock.Now(), std::string(kinds[i]->name), ops[i].second};
-    Result<bool> inserted = Insert(*kinds[i], op);
-    if (!inserted.ok()) {
-      txn.Rollback();
-      AfterRollback();
-      return inserted.status();
-    }
-    ids.push_back(op.id());
-  }
-  Status s = txn.Commit();
-  if (!s.ok()) {
-    AfterRollback();
-    return s;
-  }
-  ids_->Commit();
-  origins_->Commit();
   hlc_ = clock;
-  next_seq_ += ops.size();
+  next_seq_ += kinds.size();
+  indexed_lsn_ = indexed;
   return ids;
 }
 
-Result<bool> Store::Insert(const KindSpec& kind, const Op& op) {
-  CAIRN_ASSIGN_OR_RETURN(int64_t origin_ref, origins_->Intern(Raw(op.origin)));
-  CAIRN_ASSIGN_OR_RETURN(EncodedBody enc, EncodeBody(kind, op.body, *ids_, *origins_));
+Status Store::CatchUpLearnerIndex(int64_t& indexed) {
+  CAIRN_ASSIGN_OR_RETURN(
+      sql::Statement * fill,
+      db_->Prepare("INSERT OR IGNORE INTO op_learner(learner, lsn) "
+                   "SELECT subject, lsn FROM op WHERE lsn > ?1 AND kind >= ?2 "
+                   "AND subject IS NOT NULL"));
+  CAIRN_RETURN_IF_ERROR(fill->Bind(1, indexed).Bind(2, kFirstEvidenceCode).Run());
+  CAIRN_ASSIGN_OR_RETURN(sql::Statement * top,
+                         db_->Prepare("SELECT coalesce(max(lsn), 0) FROM op"));
+  CAIRN_ASSIGN_OR_RETURN(bool row, top->Step());
+  int64_t last = row ? top->ColumnInt(0) : 0;
+  top->Reset();
+  if (last == indexed) return Status::Ok();
+  CAIRN_RETURN_IF_ERROR(SetMetaInt(*db_, "learner_index_lsn", last));
+  indexed = last;
+  return Status::Ok();
+}
+
+Result<bool> Store::Insert(const KindSpec& kind, const Origin& origin, uint64_t seq, Hlc hlc,
+                          const nlohmann::json& body) {
+  CAIRN_ASSIGN_OR_RETURN(int64_t origin_ref, origins_->Intern(Raw(origin)));
+  CAIRN_ASSIGN_OR_RETURN(EncodedBody enc, EncodeBody(kind, body, *ids_, *origins_));
   CAIRN_ASSIGN_OR_RETURN(
       sql::Statement * ins,
       db_->Prepare("INSERT OR IGNORE INTO op(origin, seq, hlc, kind, subject, body) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
-  ins->Bind(1, origin_ref).Bind(2, op.seq).Bind(3, op.hlc).Bind(4, kind.code);
+  ins->Bind(1, origin_ref).Bind(2, seq).Bind(3, hlc).Bind(4, kind.code);
   if (enc.subject) {
     ins->Bind(5, *enc.subject);
   } else {
@@ -357,15 +383,15 @@ Result<bool> Store::Insert(const KindSpec& kind, const Op& op) {
     CAIRN_ASSIGN_OR_RETURN(
         sql::Statement * old,
         db_->Prepare("SELECT hlc, kind, subject, body FROM op WHERE origin = ?1 AND seq = ?2"));
-    old->Bind(1, origin_ref).Bind(2, op.seq);
+    old->Bind(1, origin_ref).Bind(2, seq);
     CAIRN_ASSIGN_OR_RETURN(bool row, old->Step());
-    bool same = row && static_cast<Hlc>(old->ColumnInt(0)) == op.hlc &&
+    bool same = row && static_cast<Hlc>(old->ColumnInt(0)) == hlc &&
                 old->ColumnInt(1) == kind.code &&
                 (old->ColumnIsNull(2) ? !enc.subject : enc.subject == old->ColumnInt(2)) &&
                 old->ColumnBlob(3) == enc.bytes;
     old->Reset();
     if (!same) {
-      return Status::InvalidArgument("op " + op.id().ToString() +
+      return Status::InvalidArgument("op " + OpId{origin, seq}.ToString() +
                                      " differs from the op already stored under that id; "
                                      "two devices share one identity (was a disk cloned "
                                      "without `cairnctl prepare-image`?)");
@@ -373,7 +399,7 @@ Result<bool> Store::Insert(const KindSpec& kind, const Op& op) {
     return false;
   }
   if (schema_version_ >= 2) {
-    CAIRN_RETURN_IF_ERROR(Materialize(kind, op.body, op.hlc, op.origin, db_->LastInsertRowId()));
+    CAIRN_RETURN_IF_ERROR(Materialize(kind, body, hlc, origin, db_->LastInsertRowId()));
   }
   return true;
 }
@@ -448,7 +474,9 @@ Result<ApplyStats> Store::ApplyRemote(const std::vector<Op>& ops) {
     if (!valid.ok()) return valid.WithContext(where() + " (batch rejected)");
     if (kind->writers == Writers::kServer) {
       const Origin& allowed = mode_ == StoreMode::kDevice && authority_ ? *authority_ : self_;
-      if (op.origin != allowed) {
+      // Our own ops stay ours whatever the kind: a standalone device that enrolled
+      // gets the records it authored back from the server (they are duplicates).
+      if (op.origin != allowed && op.origin != self_) {
         return Status::InvalidArgument(where() + ": a " + op.kind +
                                        " record may only come from the school server; "
                                        "batch rejected");
@@ -462,7 +490,7 @@ Result<ApplyStats> Store::ApplyRemote(const std::vector<Op>& ops) {
   bool touched_self = false;
   CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(*db_));
   for (size_t i = 0; i < ops.size(); ++i) {
-    Result<bool> inserted = Insert(*kinds[i], ops[i]);
+    Result<bool> inserted = Insert(*kinds[i], ops[i].origin, ops[i].seq, ops[i].hlc, ops[i].body);
     if (!inserted.ok()) {
       txn.Rollback();
       AfterRollback();
@@ -478,7 +506,9 @@ Result<ApplyStats> Store::ApplyRemote(const std::vector<Op>& ops) {
   }
   HybridClock next = hlc_;
   next.Observe(max_seen);
+  int64_t indexed = indexed_lsn_;
   Status s = SetMetaInt(*db_, "hlc", static_cast<int64_t>(next.last()));
+  if (s.ok() && stats.applied > 0) s = CatchUpLearnerIndex(indexed);
   if (s.ok()) s = txn.Commit();
   if (!s.ok()) {
     txn.Rollback();
@@ -488,6 +518,7 @@ Result<ApplyStats> Store::ApplyRemote(const std::vector<Op>& ops) {
   ids_->Commit();
   origins_->Commit();
   hlc_ = next;
+  indexed_lsn_ = indexed;
   // Our own ops coming back (a restored device) move our next seq past them.
   if (touched_self) CAIRN_RETURN_IF_ERROR(Load());
   return stats;
@@ -597,7 +628,8 @@ Status Store::RefoldLog() {
     if (!page.more) break;
     cursor = page.next_cursor;
   }
-  return Status::Ok();
+  int64_t indexed = 0;
+  return CatchUpLearnerIndex(indexed);
 }
 
 Status Store::Rematerialize() {
@@ -611,7 +643,7 @@ Status Store::Rematerialize() {
   }
   ids_->Commit();
   origins_->Commit();
-  return Status::Ok();
+  return Load();
 }
 
 }  // namespace cairn

@@ -184,11 +184,17 @@ Result<std::vector<Evidence>> Store::EvidenceFor(std::string_view learner) const
   if (!ref) return out;
   CAIRN_ASSIGN_OR_RETURN(
       sql::Statement * st,
+      // The index part, then the few newest ops it does not cover yet.
       db_->Prepare("SELECT origin, seq, hlc, kind, subject, body, "
                    "EXISTS(SELECT 1 FROM retraction r WHERE r.origin = op.origin "
                    "AND r.seq = op.seq) FROM op "
-                   "WHERE (subject = ?1 AND kind >= 40) "
-                   "OR lsn IN (SELECT lsn FROM op_learner WHERE learner = ?1)"));
+                   "WHERE lsn IN (SELECT lsn FROM op_learner WHERE learner = ?1) "
+                   "UNION ALL "
+                   "SELECT origin, seq, hlc, kind, subject, body, "
+                   "EXISTS(SELECT 1 FROM retraction r WHERE r.origin = op.origin "
+                   "AND r.seq = op.seq) FROM op "
+                   "WHERE lsn > coalesce((SELECT value FROM meta "
+                   "WHERE key = 'learner_index_lsn'), 0) AND subject = ?1 AND kind >= 40"));
   st->Bind(1, *ref);
   while (true) {
     CAIRN_ASSIGN_OR_RETURN(bool row, st->Step());
@@ -367,8 +373,10 @@ Result<std::string> Store::Digest() const {
 
   std::set<std::string> links;
   CAIRN_ASSIGN_OR_RETURN(sql::Statement * ol,
+                         // Links implied by an op's subject trail the log (see
+                         // CatchUpLearnerIndex); those an op names are state.
                          db_->Prepare("SELECT l.learner, o.origin, o.seq FROM op_learner l "
-                                      "JOIN op o ON o.lsn = l.lsn"));
+                                      "JOIN op o ON o.lsn = l.lsn WHERE o.subject IS NULL"));
   while (true) {
     CAIRN_ASSIGN_OR_RETURN(bool row, ol->Step());
     if (!row) break;

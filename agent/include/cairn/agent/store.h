@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -177,7 +178,18 @@ class Store {
                     std::optional<int64_t> subject, std::string_view body) const;
   // Stores one op (already validated) inside the caller's transaction. Returns
   // false when it was a duplicate.
-  Result<bool> Insert(const KindSpec& kind, const Op& op);
+  Result<bool> Insert(const KindSpec& kind, const Origin& origin, uint64_t seq, Hlc hlc,
+                      const nlohmann::json& body);
+  // Append's checks: identity, kind, who may write it here, the body.
+  Result<const KindSpec*> CheckOwn(std::string_view kind, const nlohmann::json& body) const;
+  // Stores validated ops of our own, in one transaction.
+  Result<std::vector<OpId>> WriteOwn(std::span<const KindSpec* const> kinds,
+                                     std::span<const nlohmann::json* const> bodies);
+  // Evidence about one learner is found through op_learner. For ops with a
+  // subject, rows are added in bulk rather than per op (a local write then
+  // touches two b-trees, not three); `indexed` is the last lsn covered, and
+  // readers scan the few ops after it. Runs inside the caller's transaction.
+  Status CatchUpLearnerIndex(int64_t& indexed);
   Status Materialize(const KindSpec& kind, const nlohmann::json& body, Hlc hlc,
                      const Origin& origin, int64_t lsn);
   void AfterRollback();
@@ -200,6 +212,7 @@ class Store {
   int64_t self_ref_ = 0;
   uint64_t next_seq_ = 1;
   int schema_version_ = 0;
+  int64_t indexed_lsn_ = 0;  // op_learner covers subject evidence up to here
 };
 
 }  // namespace cairn
