@@ -7,3 +7,22 @@ cairn_test(unit_platform
   platform/paths_test.cc
   platform/status_test.cc
 )
+
+cairn_test(unit_agent_model
+  agent/codec_test.cc
+  agent/hlc_test.cc
+  agent/kinds_test.cc
+  agent/op_test.cc
+  agent/sqlite_test.cc
+  LIBS PkgConfig::SQLITE3
+)
+
+cairn_test(unit_agent_store
+  agent/store_merge_test.cc
+  agent/store_test.cc
+)
+
+# Not a test: writes tests/data/store-v1.sqlite (see the file). Built so it stays
+# compilable; run by hand.
+add_executable(make_v1_fixture data/make_v1_fixture.cc)
+target_link_libraries(make_v1_fixture PRIVATE cairn::agent cairn::platform)

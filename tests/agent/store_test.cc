@@ -1,0 +1,428 @@
+// The store as one device uses it: identity, writes, reads, health, restarts.
+#include "cairn/agent/store.h"
+
+#include <catch2/catch.hpp>
+
+#include "agent/store_testing.h"
+#include "cairn/agent/sqlite.h"
+#include "platform/scratch_dir.h"
+
+namespace cairn {
+namespace {
+
+using nlohmann::json;
+using testing::AllOps;
+using testing::FileOptions;
+using testing::MemoryOptions;
+using testing::Must;
+using testing::OpenInitialized;
+using testing::Problems;
+using testing::ScratchDir;
+using testing::TestOrigin;
+
+constexpr int64_t kT = 1'790'000'000'000;
+
+// A small standalone classroom.
+void RecordClassroom(Store& store) {
+  Must(store.Append("school", {{"school", "s-1"}, {"name", "Hillside"}}));
+  Must(store.Append("class", {{"class", "c-1"}, {"school", "s-1"}, {"name", "Room 12"}}));
+  // Out of key order on purpose: reads come back ordered by key.
+  Must(store.Append("learner", {{"learner", "l-2"}, {"school", "s-1"}, {"given_name", "Ben"}}));
+  Must(store.Append("learner", {{"learner", "l-1"},
+                                {"school", "s-1"},
+                                {"given_name", "Ana"},
+                                {"display_name", "Ana R."}}));
+  Must(store.Append("learner", {{"learner", "l-3"}, {"school", "s-2"}, {"archived", true}}));
+  Must(store.Append("enrollment", {{"class", "c-1"}, {"learner", "l-1"}, {"active", true}}));
+  Must(store.Append("enrollment", {{"class", "c-1"}, {"learner", "l-2"}, {"active", false}}));
+  Must(store.Append("lesson", {{"lesson", "le-1"}, {"title", "Halves"}, {"minutes", 30}}));
+}
+
+TEST_CASE("a new store records nothing until it is given an identity", "[agent]") {
+  FakeClock clock(kT);
+  std::unique_ptr<Store> store = Must(Store::Open(MemoryOptions(clock)));
+  CHECK_FALSE(store->initialized());
+  Result<OpId> early = store->Append("signin", {{"learner", "l-1"}});
+  REQUIRE_FALSE(early.ok());
+  CHECK(early.status().code() == Status::Code::kFailedPrecondition);
+  CHECK_THAT(early.status().message(), Catch::Contains("cairnctl init"));
+  CHECK(store->ApplyRemote({}).status().code() == Status::Code::kFailedPrecondition);
+
+  Origin self = TestOrigin(1);
+  CAIRN_REQUIRE_OK(store->Initialize(self, StoreMode::kStandalone));
+  CHECK(store->initialized());
+  CHECK(store->self() == self);
+  CHECK(store->mode() == StoreMode::kStandalone);
+
+  SECTION("initializing again with the same identity is harmless") {
+    CHECK(store->Initialize(self, StoreMode::kStandalone).ok());
+  }
+  SECTION("a different identity is refused, naming the one it has") {
+    Status s = store->Initialize(TestOrigin(2), StoreMode::kStandalone);
+    CHECK(s.code() == Status::Code::kFailedPrecondition);
+    CHECK_THAT(s.message(), Catch::Contains(self.Hex()));
+  }
+  SECTION("an enrolled device needs its server's origin") {
+    std::unique_ptr<Store> other = Must(Store::Open(MemoryOptions(clock)));
+    CHECK(other->Initialize(TestOrigin(3), StoreMode::kDevice).code() ==
+          Status::Code::kInvalidArgument);
+  }
+}
+
+TEST_CASE("recorded facts read back as records, ordered by key", "[agent]") {
+  FakeClock clock(kT);
+  std::unique_ptr<Store> store = OpenInitialized(MemoryOptions(clock), TestOrigin(1));
+  RecordClassroom(*store);
+
+  CHECK(Must(store->Entity("learner", "l-1")) ==
+        json({{"learner", "l-1"}, {"school", "s-1"}, {"given_name", "Ana"},
+              {"display_name", "Ana R."}}));
+  CHECK(Must(store->Entity("enrollment", "c-1", "l-2")) ==
+        json({{"class", "c-1"}, {"learner", "l-2"}, {"active", false}}));
+  CHECK(Must(store->Entity("lesson", "le-1"))->at("minutes") == 30);
+  CHECK_FALSE(Must(store->Entity("learner", "nobody")).has_value());
+  CHECK(store->Entity("attempt", "l-1").status().code() == Status::Code::kInvalidArgument);
+
+  std::vector<json> learners = Must(store->Entities("learner"));
+  REQUIRE(learners.size() == 3);
+  CHECK(learners[0]["learner"] == "l-1");
+  CHECK(learners[1]["learner"] == "l-2");
+  CHECK(learners[2]["learner"] == "l-3");
+  CHECK(Must(store->Entities("goal")).empty());
+
+  SECTION("filtered by an id field") {
+    std::vector<json> at_s1 = Must(store->EntitiesWhere("learner", "school", "s-1"));
+    REQUIRE(at_s1.size() == 2);
+    CHECK(at_s1[0]["learner"] == "l-1");
+    CHECK(at_s1[1] == learners[1]);
+  }
+  SECTION("filtered by a key field of a two-key record") {
+    std::vector<json> of_l1 = Must(store->EntitiesWhere("enrollment", "learner", "l-1"));
+    REQUIRE(of_l1.size() == 1);
+    CHECK(of_l1[0]["class"] == "c-1");
+    CHECK(Must(store->EntitiesWhere("enrollment", "class", "c-1")).size() == 2);
+  }
+  SECTION("filtered by a boolean or a whole number") {
+    std::vector<json> archived = Must(store->EntitiesWhere("learner", "archived", "true"));
+    REQUIRE(archived.size() == 1);
+    CHECK(archived[0]["learner"] == "l-3");
+    CHECK(Must(store->EntitiesWhere("enrollment", "active", "false")).size() == 1);
+    CHECK(Must(store->EntitiesWhere("lesson", "minutes", "30")).size() == 1);
+    CHECK(Must(store->EntitiesWhere("lesson", "minutes", "31")).empty());
+  }
+  SECTION("a field the kind does not have is an error naming it") {
+    Result<std::vector<json>> r = store->EntitiesWhere("learner", "shoe_size", "3");
+    CHECK(r.status().code() == Status::Code::kInvalidArgument);
+    CHECK_THAT(r.status().message(), Catch::Contains("shoe_size"));
+  }
+}
+
+TEST_CASE("each write is our next op, numbered densely from 1", "[agent]") {
+  FakeClock clock(kT);
+  Origin self = TestOrigin(1);
+  std::unique_ptr<Store> store = OpenInitialized(MemoryOptions(clock), self);
+  OpId a = Must(store->Append("signin", {{"learner", "l-1"}}));
+  CHECK(a.origin == self);
+  CHECK(a.seq == 1);
+
+  SECTION("a refused write does not use up a number") {
+    Result<OpId> bad = store->Append("signin", {{"learner", "l 1"}});
+    CHECK(bad.status().code() == Status::Code::kInvalidArgument);
+    Result<OpId> unknown = store->Append("homework", {{"learner", "l-1"}});
+    CHECK(unknown.status().code() == Status::Code::kInvalidArgument);
+    CHECK_THAT(unknown.status().message(), Catch::Contains("homework"));
+    CHECK(Must(store->Append("signin", {{"learner", "l-1"}})).seq == 2);
+    CHECK(Problems(*store).empty());
+  }
+  SECTION("stamps increase even when the wall clock goes back") {
+    clock.Advance(-60'000);
+    OpId b = Must(store->Append("signin", {{"learner", "l-1"}}));
+    std::vector<Op> ops = AllOps(*store);
+    REQUIRE(ops.size() == 2);
+    CHECK(b.seq == 2);
+    CHECK(ops[1].hlc > ops[0].hlc);
+    CHECK(store->clock() == ops[1].hlc);
+  }
+}
+
+TEST_CASE("an edit changes only the fields it names", "[agent]") {
+  FakeClock clock(kT);
+  std::unique_ptr<Store> store = OpenInitialized(MemoryOptions(clock), TestOrigin(1));
+  Must(store->Append("profile", {{"learner", "l-1"}, {"interests", {"maps"}}}));
+  clock.Advance(10);
+  Must(store->Append("profile", {{"learner", "l-1"}, {"languages", {"es", "en"}}}));
+  clock.Advance(10);
+  Must(store->Append("profile", {{"learner", "l-1"}, {"interests", {"maps", "drawing"}}}));
+  CHECK(Must(store->Entity("profile", "l-1")) ==
+        json({{"learner", "l-1"},
+              {"interests", {"maps", "drawing"}},
+              {"languages", {"es", "en"}}}));
+
+  SECTION("a later edit wins even in the same millisecond") {
+    Must(store->Append("goal", {{"goal", "g-1"}, {"learner", "l-1"}, {"text", "read 3 books"}}));
+    Must(store->Append("goal", {{"goal", "g-1"}, {"text", "read 4 books"}}));
+    json goal = *Must(store->Entity("goal", "g-1"));
+    CHECK(goal["text"] == "read 4 books");
+    CHECK(goal["learner"] == "l-1");
+  }
+}
+
+TEST_CASE("a learner's evidence comes in fold order, corrections marked", "[agent]") {
+  FakeClock clock(kT);
+  std::unique_ptr<Store> store = OpenInitialized(MemoryOptions(clock), TestOrigin(1));
+  json attempt = {{"learner", "l-1"}, {"item", "i-1"}, {"correct", false}};
+  OpId wrong = Must(store->Append("attempt", attempt));
+  clock.Advance(5);
+  OpId typo = Must(store->Append("attempt", {{"learner", "l-1"}, {"item", "i-2"}, {"correct", true}}));
+  clock.Advance(5);
+  OpId fixed = Must(store->Append(
+      "attempt", {{"learner", "l-1"}, {"item", "i-1"}, {"correct", true},
+                  {"supersedes", wrong.ToString()}}));
+  clock.Advance(5);
+  OpId retract = Must(store->Append("retract", {{"target", typo.ToString()}, {"reason", "typo"}}));
+  Must(store->Append("attempt", {{"learner", "l-2"}, {"item", "i-1"}, {"correct", true}}));
+  Must(store->Append("profile", {{"learner", "l-1"}, {"about", "not evidence"}}));
+
+  std::vector<Evidence> ev = Must(store->EvidenceFor("l-1"));
+  REQUIRE(ev.size() == 3);
+  CHECK(ev[0].op.id() == wrong);
+  CHECK(ev[0].retracted);  // superseded by the correction
+  CHECK(ev[1].op.id() == typo);
+  CHECK(ev[1].retracted);  // withdrawn
+  CHECK(ev[2].op.id() == fixed);
+  CHECK_FALSE(ev[2].retracted);
+  CHECK(ev[0].op.body == attempt);
+  for (size_t i = 1; i < ev.size(); ++i) CHECK(ev[i - 1].op.hlc < ev[i].op.hlc);
+  (void)retract;
+
+  CHECK(Must(store->EvidenceFor("l-2")).size() == 1);
+  CHECK_FALSE(Must(store->EvidenceFor("l-2"))[0].retracted);
+  CHECK(Must(store->EvidenceFor("nobody")).empty());
+}
+
+TEST_CASE("an observation of several learners is evidence for each of them", "[agent]") {
+  FakeClock clock(kT);
+  std::unique_ptr<Store> store = OpenInitialized(MemoryOptions(clock), TestOrigin(1));
+  Must(store->Append("attempt", {{"learner", "l-3"}, {"item", "i-1"}, {"correct", true}}));
+  OpId obs = Must(store->Append("observation", {{"teacher", "t-1"},
+                                                {"learners", {"l-1", "l-2"}},
+                                                {"competency", "c-1"},
+                                                {"level", 3},
+                                                {"modality", "small_group"},
+                                                {"note", "explained halves to the group"}}));
+  for (const char* learner : {"l-1", "l-2"}) {
+    INFO(learner);
+    std::vector<Evidence> ev = Must(store->EvidenceFor(learner));
+    REQUIRE(ev.size() == 1);
+    CHECK(ev[0].op.id() == obs);
+    CHECK(ev[0].op.kind == "observation");
+    CHECK(ev[0].op.body.at("learners") == json({"l-1", "l-2"}));
+  }
+  CHECK(Must(store->EvidenceFor("l-3")).size() == 1);
+  CHECK(Must(store->EvidenceFor("t-1")).empty());  // the teacher is not a subject
+
+  Must(store->Append("retract", {{"target", obs.ToString()}}));
+  CHECK(Must(store->EvidenceFor("l-1"))[0].retracted);
+  CHECK(Must(store->EvidenceFor("l-2"))[0].retracted);
+}
+
+TEST_CASE("the op log pages through everything in commit order", "[agent]") {
+  FakeClock clock(kT);
+  Origin self = TestOrigin(1), other = TestOrigin(2);
+  std::unique_ptr<Store> store = OpenInitialized(MemoryOptions(clock), self);
+  for (int i = 0; i < 3; ++i) Must(store->Append("signin", {{"learner", "l-" + std::to_string(i)}}));
+  Must(store->ApplyRemote({testing::MakeOp(other, 1, MakeHlc(kT - 1000, 0), "signin",
+                                           {{"learner", "far"}}),
+                           testing::MakeOp(other, 2, MakeHlc(kT - 999, 0), "signin",
+                                           {{"learner", "far"}})}));
+
+  OpsPage p1 = Must(store->OpsSince(0, 2));
+  REQUIRE(p1.ops.size() == 2);
+  CHECK(p1.more);
+  OpsPage p2 = Must(store->OpsSince(p1.next_cursor, 2));
+  REQUIRE(p2.ops.size() == 2);
+  CHECK(p2.more);
+  CHECK(p2.next_cursor > p1.next_cursor);
+  OpsPage p3 = Must(store->OpsSince(p2.next_cursor, 2));
+  REQUIRE(p3.ops.size() == 1);
+  CHECK_FALSE(p3.more);
+  // Commit order, not stamp order: the remote ops (older stamps) came last.
+  CHECK(p1.ops[0].id() == OpId{self, 1});
+  CHECK(p2.ops[0].id() == OpId{self, 3});
+  CHECK(p2.ops[1].id() == OpId{other, 1});
+  CHECK(p3.ops[0].id() == OpId{other, 2});
+
+  OpsPage end = Must(store->OpsSince(p3.next_cursor, 2));
+  CHECK(end.ops.empty());
+  CHECK_FALSE(end.more);
+  CHECK(end.next_cursor == p3.next_cursor);
+
+  SECTION("a page that ends exactly at the last op says there is no more") {
+    OpsPage all = Must(store->OpsSince(0, 5));
+    CHECK(all.ops.size() == 5);
+    CHECK_FALSE(all.more);
+    CHECK(all.next_cursor == p3.next_cursor);
+  }
+  SECTION("our own ops for push, by seq") {
+    std::vector<Op> own = Must(store->OwnOpsAfter(0, 100));
+    REQUIRE(own.size() == 3);
+    for (size_t i = 0; i < own.size(); ++i) CHECK(own[i].id() == OpId{self, i + 1});
+    std::vector<Op> after1 = Must(store->OwnOpsAfter(1, 1));
+    REQUIRE(after1.size() == 1);
+    CHECK(after1[0].seq == 2);
+    CHECK(Must(store->OwnOpsAfter(3, 100)).empty());
+  }
+}
+
+TEST_CASE("a learner's export holds everything about them and nothing else", "[agent]") {
+  FakeClock clock(kT);
+  std::unique_ptr<Store> store = OpenInitialized(MemoryOptions(clock), TestOrigin(1));
+  RecordClassroom(*store);
+  Must(store->Append("profile", {{"learner", "l-1"}, {"interests", {"maps"}}}));
+  Must(store->Append("goal", {{"goal", "g-1"}, {"learner", "l-1"}, {"text", "read 3 books"}}));
+  Must(store->Append("goal", {{"goal", "g-2"}, {"learner", "l-2"}, {"text", "not Ana's"}}));
+  Must(store->Append("note", {{"note", "n-1"}, {"learner", "l-1"}, {"text", "loves maps"}}));
+  OpId a = Must(store->Append("attempt", {{"learner", "l-1"}, {"item", "i-1"}, {"correct", true}}));
+  Must(store->Append("attempt", {{"learner", "l-2"}, {"item", "i-1"}, {"correct", true}}));
+  Must(store->Append("retract", {{"target", a.ToString()}}));
+
+  json e = Must(store->ExportLearner("l-1"));
+  CHECK(e["format"] == "cairn.learner-export");
+  CHECK(e["learner"] == *Must(store->Entity("learner", "l-1")));
+  CHECK(e["profile"]["interests"] == json({"maps"}));
+  REQUIRE(e["enrollments"].size() == 1);
+  CHECK(e["enrollments"][0]["class"] == "c-1");
+  REQUIRE(e["goals"].size() == 1);
+  CHECK(e["goals"][0]["goal"] == "g-1");
+  REQUIRE(e["notes"].size() == 1);
+  REQUIRE(e["evidence"].size() == 1);
+  CHECK(e["evidence"][0]["seq"] == a.seq);
+  CHECK(e["evidence"][0]["retracted"] == true);
+  CHECK(Must(OpFromJson(e["evidence"][0])).body.at("learner") == "l-1");
+
+  Result<json> missing = store->ExportLearner("nobody");
+  CHECK(missing.status().code() == Status::Code::kNotFound);
+  CHECK_THAT(missing.status().message(), Catch::Contains("nobody"));
+}
+
+TEST_CASE("store statistics count what is there", "[agent]") {
+  ScratchDir dir;
+  FakeClock clock(kT);
+  Origin self = TestOrigin(1);
+  std::unique_ptr<Store> store = OpenInitialized(FileOptions(dir / "cairn.db", clock), self);
+  RecordClassroom(*store);
+  Must(store->ApplyRemote({testing::MakeOp(TestOrigin(2), 1, MakeHlc(kT, 0), "signin",
+                                           {{"learner", "l-1"}})}));
+  StoreStats s = Must(store->Stats());
+  CHECK(s.schema_version == kSchemaVersion);
+  CHECK(s.mode == StoreMode::kStandalone);
+  CHECK(s.self == self);
+  CHECK_FALSE(s.authority.has_value());
+  CHECK(s.total_ops == 9);
+  CHECK(s.own_ops == 8);
+  CHECK(s.ops_by_kind["learner"] == 3);
+  CHECK(s.ops_by_kind["enrollment"] == 2);
+  CHECK(s.ops_by_kind["signin"] == 1);
+  CHECK(s.last_cursor == Must(store->OpsSince(0, 100)).next_cursor);
+  CHECK(s.hlc == store->clock());
+  CHECK(s.file_bytes > 0);
+  CHECK(Problems(*store).empty());
+}
+
+TEST_CASE("everything recorded is still there after the store is closed and reopened",
+          "[agent]") {
+  ScratchDir dir;
+  FakeClock clock(kT);
+  Origin self = TestOrigin(1), server = TestOrigin(9);
+  StoreOptions options = FileOptions(dir / "cairn.db", clock);
+  std::vector<Op> before;
+  std::string digest;
+  Hlc server_time = MakeHlc(kT + 3 * 3'600'000, 0);  // the server is 3 h ahead of us
+  {
+    std::unique_ptr<Store> store = OpenInitialized(options, self, StoreMode::kDevice, server);
+    Must(store->ApplyRemote({testing::MakeOp(server, 1, MakeHlc(kT, 0), "learner",
+                                             {{"learner", "l-1"}, {"given_name", "Ana"}})}));
+    Must(store->Append("profile", {{"learner", "l-1"}, {"interests", {"maps"}}}));
+    Must(store->Append("attempt", {{"learner", "l-1"}, {"item", "i-1"}, {"correct", true}}));
+    CAIRN_REQUIRE_OK(store->ObserveServerClock(server_time));
+    CHECK(store->clock() == server_time);
+    before = AllOps(*store);
+    digest = Must(store->Digest());
+  }
+  clock.Set(kT - 86'400'000);  // and our own clock has since jumped back a day
+  std::unique_ptr<Store> store = Must(Store::Open(options));
+  CHECK(store->initialized());
+  CHECK(store->self() == self);
+  CHECK(store->mode() == StoreMode::kDevice);
+  CHECK(Must(store->Stats()).authority == server);
+  std::vector<Op> after = AllOps(*store);
+  REQUIRE(after.size() == before.size());
+  for (size_t i = 0; i < after.size(); ++i) CHECK(testing::SameOp(after[i], before[i]));
+  CHECK(Must(store->Digest()) == digest);
+  CHECK(store->clock() >= server_time);
+
+  OpId next = Must(store->Append("signin", {{"learner", "l-1"}}));
+  CHECK(next.seq == 3);
+  CHECK(AllOps(*store).back().hlc > server_time);
+  CHECK(Problems(*store).empty());
+}
+
+TEST_CASE("a missing store is not created when the caller says not to", "[agent]") {
+  ScratchDir dir;
+  FakeClock clock(kT);
+  StoreOptions options = FileOptions(dir / "cairn.db", clock);
+  options.create_if_missing = false;
+  Result<std::unique_ptr<Store>> store = Store::Open(options);
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().code() == Status::Code::kNotFound);
+  CHECK_THAT(store.status().message(), Catch::Contains("cairnctl init"));
+  CHECK_FALSE(std::filesystem::exists(dir / "cairn.db"));
+}
+
+TEST_CASE("the health check finds damage done behind the store's back", "[agent]") {
+  ScratchDir dir;
+  FakeClock clock(kT);
+  StoreOptions options = FileOptions(dir / "cairn.db", clock);
+  {
+    std::unique_ptr<Store> store = OpenInitialized(options, TestOrigin(1));
+    RecordClassroom(*store);
+    CHECK(Problems(*store).empty());
+  }
+  {
+    std::unique_ptr<sql::Database> db = Must(sql::Database::Open(dir / "cairn.db"));
+    SECTION("an op missing from the middle of our log") {
+      CAIRN_REQUIRE_OK(db->Exec("DELETE FROM op WHERE seq = 4"));
+      db.reset();
+      std::unique_ptr<Store> store = Must(Store::Open(options));
+      std::vector<std::string> problems = Problems(*store);
+      REQUIRE(problems.size() == 1);
+      CHECK_THAT(problems[0], Catch::Contains("gaps"));
+    }
+    SECTION("an op body that no longer decodes") {
+      CAIRN_REQUIRE_OK(db->Exec("UPDATE op SET body = x'c1c1c1' WHERE seq = 2"));
+      db.reset();
+      std::unique_ptr<Store> store = Must(Store::Open(options));
+      std::vector<std::string> problems = Problems(*store);
+      REQUIRE(problems.size() == 1);
+      CHECK_THAT(problems[0], Catch::Contains("does not decode"));
+    }
+  }
+}
+
+TEST_CASE("rebuilding the materialized tables from the log changes nothing", "[agent]") {
+  FakeClock clock(kT);
+  std::unique_ptr<Store> store = OpenInitialized(MemoryOptions(clock), TestOrigin(1));
+  RecordClassroom(*store);
+  OpId a = Must(store->Append("attempt", {{"learner", "l-1"}, {"item", "i"}, {"correct", true}}));
+  Must(store->Append("retract", {{"target", a.ToString()}}));
+  Must(store->Append("observation", {{"teacher", "t"}, {"learners", {"l-1", "l-2"}},
+                                     {"competency", "c"}, {"level", 2}, {"modality", "field"}}));
+  std::string digest = Must(store->Digest());
+  CAIRN_REQUIRE_OK(store->Rematerialize());
+  CHECK(Must(store->Digest()) == digest);
+  CHECK(Must(store->EvidenceFor("l-2")).size() == 1);
+  CHECK(Must(store->EvidenceFor("l-1"))[0].retracted);
+}
+
+}  // namespace
+}  // namespace cairn
