@@ -124,6 +124,9 @@ TEST_CASE("commands before init say how to set up the store", "[cli]") {
     CHECK(run.status == 1);
     CHECK((run.err + run.out).find("cairnctl init") != std::string::npos);
   }
+  Run long_name = cairnctl({"init", "--standalone", "--school", std::string(201, 's')});
+  CHECK(long_name.status == 2);
+  CHECK(long_name.err.find("school.name: text longer than 200 bytes") != std::string::npos);
   CHECK(cairnctl({"init", "--standalone", "--school", "A"}).status == 0);
   Run again = cairnctl({"init", "--standalone", "--school", "B"});
   CHECK(again.status == 1);

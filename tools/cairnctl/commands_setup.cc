@@ -20,6 +20,9 @@ Status Init(const Args& args) {
         "is its own authority); enrolling with a school server comes with cairn-server");
   }
   CAIRN_ASSIGN_OR_RETURN(std::string school_name, args.Name("school"));
+  // Checked before anything is created, so a bad name leaves no half-made store.
+  CAIRN_RETURN_IF_ERROR(ValidateBody(
+      *FindKind("school"), {{"school", args.Get("school-id", "school")}, {"name", school_name}}));
   CAIRN_ASSIGN_OR_RETURN(Session session, CreateSession());
   Store& store = *session.store;
   if (store.initialized()) {
