@@ -1,5 +1,7 @@
 #include "codec.h"
 
+#include <algorithm>
+
 #include "cairn/agent/op.h"
 #include "interner.h"
 #include "msgpack_writer.h"
@@ -19,32 +21,35 @@ int64_t EnumIndex(const FieldSpec& f, const std::string& value) {
 Result<EncodedBody> EncodeBody(const KindSpec& kind, const nlohmann::json& body, Interner& ids,
                                Interner& origins) {
   EncodedBody out;
-  // Slots run up to the last present field other than the subject.
-  size_t used = 0;
-  for (size_t i = 0; i < kind.fields.size(); ++i) {
-    if (static_cast<int>(i) != kind.subject_field && body.contains(kind.fields[i].name)) {
-      used = i + 1;
-    }
+  // One pass over the body (kept sorted by nlohmann) puts each value in its slot.
+  constexpr size_t kMaxFields = 16;
+  const nlohmann::json* slot[kMaxFields] = {};
+  if (kind.fields.size() > kMaxFields) return Status::InvalidArgument("kind has too many fields");
+  size_t used = 0;  // slots run up to the last present field other than the subject
+  for (const auto& [name, value] : body.items()) {
+    int index = FieldIndex(kind, name);
+    if (index < 0) continue;  // ValidateBody has refused unknown fields already
+    slot[index] = &value;
+    if (index != kind.subject_field) used = std::max(used, static_cast<size_t>(index) + 1);
   }
   out.bytes.reserve(32);
   MsgpackWriter w(out.bytes);
   w.ArrayHeader(used);
   for (size_t i = 0; i < kind.fields.size(); ++i) {
     const FieldSpec& f = kind.fields[i];
-    auto it = body.find(f.name);
     if (static_cast<int>(i) == kind.subject_field) {
-      if (it != body.end()) {
-        CAIRN_ASSIGN_OR_RETURN(out.subject, ids.Intern(it->get_ref<const std::string&>()));
+      if (slot[i]) {
+        CAIRN_ASSIGN_OR_RETURN(out.subject, ids.Intern(slot[i]->get_ref<const std::string&>()));
       }
       if (i < used) w.Nil();
       continue;
     }
     if (i >= used) break;
-    if (it == body.end()) {
+    if (!slot[i]) {
       w.Nil();
       continue;
     }
-    const nlohmann::json& v = *it;
+    const nlohmann::json& v = *slot[i];
     switch (f.type) {
       case FieldType::kId: {
         CAIRN_ASSIGN_OR_RETURN(int64_t ref, ids.Intern(v.get_ref<const std::string&>()));

@@ -388,8 +388,10 @@ Status ValidateBody(const KindSpec& kind, const nlohmann::json& body) {
   if (!body.is_object()) {
     return Status::InvalidArgument(std::string(kind.name) + ": the body must be a JSON object");
   }
+  uint64_t present = 0;  // bit i: field i is in the body
   for (const auto& [name, value] : body.items()) {
     int index = FieldIndex(kind, name);
+    if (index >= 0 && index < 64) present |= uint64_t{1} << index;
     if (index < 0) {
       std::string known;
       for (const FieldSpec& f : kind.fields) known += (known.empty() ? "" : ", ") + std::string(f.name);
@@ -402,8 +404,9 @@ Status ValidateBody(const KindSpec& kind, const nlohmann::json& body) {
     }
     CAIRN_RETURN_IF_ERROR(CheckField(kind, kind.fields[static_cast<size_t>(index)], value));
   }
-  for (const FieldSpec& f : kind.fields) {
-    if (f.required && !body.contains(f.name)) {
+  for (size_t i = 0; i < kind.fields.size(); ++i) {
+    const FieldSpec& f = kind.fields[i];
+    if (f.required && !(present >> i & 1)) {
       return Status::InvalidArgument(std::string(kind.name) + "." + std::string(f.name) +
                                      ": required");
     }
