@@ -1,6 +1,8 @@
 #include "schema.h"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "cairn/agent/kinds.h"
 
@@ -56,20 +58,35 @@ Status MigrateTo2(sql::Database& db) {
 }
 
 Status CreateViews(sql::Database& db) {
-  std::string sql;
+  // Each view's CREATE statement; SQLite keeps that text in sqlite_master.
+  std::vector<std::pair<std::string, std::string>> views;
   for (const KindSpec& k : AllKinds()) {
     if (k.merge != MergeRule::kLastWriterWins) continue;
     std::string name = "v_" + std::string(k.name);
-    sql += "DROP VIEW IF EXISTS " + name + ";\nCREATE VIEW " + name + " AS SELECT a AS \"" +
-           std::string(k.fields[0].name) + "\"";
+    std::string sql = "CREATE VIEW " + name + " AS SELECT a AS \"" +
+                      std::string(k.fields[0].name) + "\"";
     if (k.key_fields == 2) sql += ", b AS \"" + std::string(k.fields[1].name) + "\"";
     for (size_t i = static_cast<size_t>(k.key_fields); i < k.fields.size(); ++i) {
       std::string f(k.fields[i].name);
       sql += ", max(CASE WHEN field = '" + f + "' THEN value END) AS \"" + f + "\"";
     }
-    sql += " FROM register WHERE entity = '" + std::string(k.name) + "' GROUP BY a, b;\n";
+    sql += " FROM register WHERE entity = '" + std::string(k.name) + "' GROUP BY a, b";
+    views.emplace_back(std::move(name), std::move(sql));
   }
-  return db.Exec(sql);
+  // Write only when a view changed: opening a store to read it (doctor on a full
+  // disk, status) must not need to write.
+  CAIRN_ASSIGN_OR_RETURN(sql::Statement * current,
+                         db.Prepare("SELECT sql FROM sqlite_master WHERE type = 'view' "
+                                    "AND name = ?1"));
+  std::string script;
+  for (const auto& [name, sql] : views) {
+    current->Bind(1, name);
+    CAIRN_ASSIGN_OR_RETURN(bool row, current->Step());
+    bool same = row && current->ColumnText(0) == sql;
+    current->Reset();
+    if (!same) script += "DROP VIEW IF EXISTS " + name + ";\n" + sql + ";\n";
+  }
+  return script.empty() ? Status::Ok() : db.Exec(script);
 }
 
 }  // namespace cairn::schema
