@@ -274,6 +274,18 @@ void Store::AfterRollback() {
   origins_->Rollback();
 }
 
+Status Store::Finish(sql::Transaction& txn, Status s) {
+  if (s.ok()) s = txn.Commit();
+  if (!s.ok()) {
+    txn.Rollback();
+    AfterRollback();
+    return s;
+  }
+  ids_->Commit();
+  origins_->Commit();
+  return s;
+}
+
 Result<const KindSpec*> Store::CheckOwn(std::string_view kind_name,
                                          const nlohmann::json& body) const {
   if (!initialized_) {
@@ -329,14 +341,7 @@ Result<std::vector<OpId>> Store::WriteOwn(std::span<const KindSpec* const> kinds
   if (s.ok() && db_->LastInsertRowId() - indexed >= kLearnerIndexLag) {
     s = CatchUpLearnerIndex(indexed);
   }
-  if (s.ok()) s = txn.Commit();
-  if (!s.ok()) {
-    txn.Rollback();
-    AfterRollback();
-    return s;
-  }
-  ids_->Commit();
-  origins_->Commit();
+  CAIRN_RETURN_IF_ERROR(Finish(txn, s));
   hlc_ = clock;
   next_seq_ += kinds.size();
   indexed_lsn_ = indexed;
@@ -491,11 +496,7 @@ Result<ApplyStats> Store::ApplyRemote(const std::vector<Op>& ops) {
   CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(*db_));
   for (size_t i = 0; i < ops.size(); ++i) {
     Result<bool> inserted = Insert(*kinds[i], ops[i].origin, ops[i].seq, ops[i].hlc, ops[i].body);
-    if (!inserted.ok()) {
-      txn.Rollback();
-      AfterRollback();
-      return inserted.status();
-    }
+    if (!inserted.ok()) return Finish(txn, inserted.status());
     if (*inserted) {
       ++stats.applied;
       max_seen = std::max(max_seen, ops[i].hlc);
@@ -509,14 +510,7 @@ Result<ApplyStats> Store::ApplyRemote(const std::vector<Op>& ops) {
   int64_t indexed = indexed_lsn_;
   Status s = SetMetaInt(*db_, "hlc", static_cast<int64_t>(next.last()));
   if (s.ok() && stats.applied > 0) s = CatchUpLearnerIndex(indexed);
-  if (s.ok()) s = txn.Commit();
-  if (!s.ok()) {
-    txn.Rollback();
-    AfterRollback();
-    return s;
-  }
-  ids_->Commit();
-  origins_->Commit();
+  CAIRN_RETURN_IF_ERROR(Finish(txn, s));
   hlc_ = next;
   indexed_lsn_ = indexed;
   // Our own ops coming back (a restored device) move our next seq past them.
@@ -635,14 +629,7 @@ Status Store::RefoldLog() {
 Status Store::Rematerialize() {
   CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(*db_));
   Status s = RefoldLog();
-  if (s.ok()) s = txn.Commit();
-  if (!s.ok()) {
-    txn.Rollback();
-    AfterRollback();
-    return s;
-  }
-  ids_->Commit();
-  origins_->Commit();
+  CAIRN_RETURN_IF_ERROR(Finish(txn, s));
   return Load();
 }
 

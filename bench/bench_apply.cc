@@ -35,16 +35,10 @@ std::vector<std::vector<Op>> MakeBatches(AttemptGenerator& gen, std::vector<Atte
 
 double ApplyOpsPerSecond(const std::vector<std::vector<Op>>& batches, bool full) {
   ScratchDir dir("apply");
-  StoreOptions options;
-  options.path = dir.path() / "store.db";
-  options.synchronous_full = full;
-  Result<std::unique_ptr<Store>> store = Store::Open(options);
-  if (!store.ok()) Die(store.status().ToString());
-  Status init = (*store)->Initialize(Origin::Random(), StoreMode::kStandalone);
-  if (!init.ok()) Die(init.ToString());
+  std::unique_ptr<Store> store = OpenStore(dir.path() / "store.db", full);
   double t0 = NowMicros();
   for (const std::vector<Op>& batch : batches) {
-    Result<ApplyStats> stats = (*store)->ApplyRemote(batch);
+    Result<ApplyStats> stats = store->ApplyRemote(batch);
     if (!stats.ok()) Die(stats.status().ToString());
     if (stats->applied != batch.size()) Die("ops were skipped");
   }

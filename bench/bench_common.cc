@@ -41,6 +41,17 @@ void Die(std::string_view what) {
   std::exit(1);
 }
 
+std::unique_ptr<Store> OpenStore(const std::filesystem::path& file, bool synchronous_full) {
+  StoreOptions options;
+  options.path = file;
+  options.synchronous_full = synchronous_full;
+  Result<std::unique_ptr<Store>> store = Store::Open(options);
+  if (!store.ok()) Die(store.status().ToString());
+  Status init = (*store)->Initialize(Origin::Random(), StoreMode::kStandalone);
+  if (!init.ok()) Die(init.ToString());
+  return std::move(store).value();
+}
+
 AttemptGenerator::AttemptGenerator(uint32_t seed) : rng_(seed) {
   for (int i = 0; i < 30; ++i) {
     // UUID-shaped learner ids, as the school server issues them.

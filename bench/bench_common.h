@@ -7,12 +7,15 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <random>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "cairn/agent/store.h"
 
 namespace cairn::bench {
 
@@ -39,6 +42,9 @@ void Metric(std::string_view name, double value, std::string_view unit);
 
 // Fails the benchmark with a message (exit 1).
 [[noreturn]] void Die(std::string_view what);
+
+// A new standalone store at `file` (dies on error).
+std::unique_ptr<Store> OpenStore(const std::filesystem::path& file, bool synchronous_full);
 
 // A realistic attempt: a learner of a class of 30 (UUID ids), an item of a 200-item
 // pack, its lesson, a short response, correctness, time and hints.

@@ -18,13 +18,7 @@ struct Figures {
 
 Figures Run(bool full, int blocks, int per_block) {
   ScratchDir dir(full ? "record-full" : "record-normal");
-  StoreOptions options;
-  options.path = dir.path() / "store.db";
-  options.synchronous_full = full;
-  Result<std::unique_ptr<Store>> store = Store::Open(options);
-  if (!store.ok()) Die(store.status().ToString());
-  Status init = (*store)->Initialize(Origin::Random(), StoreMode::kStandalone);
-  if (!init.ok()) Die(init.ToString());
+  std::unique_ptr<Store> store = OpenStore(dir.path() / "store.db", full);
   BareTable bare(dir.path() / "bare.db", full);
   AttemptGenerator gen(42);
 
@@ -34,7 +28,7 @@ Figures Run(bool full, int blocks, int per_block) {
     for (int i = 0; i < per_block; ++i) {
       nlohmann::json body = AttemptGenerator::Body(gen.Next());
       double t0 = NowMicros();
-      Result<OpId> id = (*store)->Append("attempt", body);
+      Result<OpId> id = store->Append("attempt", body);
       double t1 = NowMicros();
       if (!id.ok()) Die(id.status().ToString());
       if (b > 0) agent.push_back(t1 - t0);

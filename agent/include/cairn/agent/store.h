@@ -34,6 +34,7 @@ namespace cairn {
 namespace sql {
 class Database;
 class Statement;
+class Transaction;
 }
 class Interner;
 
@@ -193,6 +194,9 @@ class Store {
   Status Materialize(const KindSpec& kind, const nlohmann::json& body, Hlc hlc,
                      const Origin& origin, int64_t lsn);
   void AfterRollback();
+  // Commits `txn` if `s` is ok; otherwise (or if the commit fails) rolls it back
+  // and forgets ids interned inside it. Returns the outcome.
+  Status Finish(sql::Transaction& txn, Status s);
   // Clears and rebuilds the materialized tables inside the caller's transaction.
   Status RefoldLog();
   // Decodes a register's stored value back to JSON by its field's type.
