@@ -26,3 +26,10 @@ cairn_test(unit_agent_store
 # compilable; run by hand.
 add_executable(make_v1_fixture data/make_v1_fixture.cc)
 target_link_libraries(make_v1_fixture PRIVATE cairn::agent cairn::platform)
+
+cairn_test(unit_agent_files
+  agent/bad_input_test.cc
+  agent/migration_test.cc
+)
+target_compile_definitions(unit_agent_files PRIVATE
+  CAIRN_TEST_SOURCE_DIR="${PROJECT_SOURCE_DIR}")

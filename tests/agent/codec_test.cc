@@ -101,7 +101,7 @@ TEST_CASE("every kind of op body is stored and read back unchanged", "[agent]") 
   }
 }
 
-TEST_CASE("stored bodies name ids by number, so they stay small", "[agent]") {
+TEST_CASE("stored bodies name ids by number so they stay small", "[agent]") {
   CodecFixture codec;
   const KindSpec& attempt = *FindKind("attempt");
   json body = {{"learner", "5f0c7d3e-9a61-4c1b-8b7e-2d4f9e1a6c30"},

@@ -61,7 +61,7 @@ TEST_CASE("stamps keep increasing when the wall clock steps back", "[agent]") {
   }
 }
 
-TEST_CASE("stamps seen from other replicas move the clock, but not too far", "[agent]") {
+TEST_CASE("stamps seen from other replicas move the clock but not too far", "[agent]") {
   FakeClock wall(kT);
   HybridClock clock(wall);
   clock.Now();

@@ -106,7 +106,7 @@ TEST_CASE("an editable record must set something besides its key", "[agent]") {
   Accepts("profile", {{"learner", "l-1"}, {"about", "I like maps"}});
 }
 
-TEST_CASE("ids must be short, non-empty and free of spaces", "[agent]") {
+TEST_CASE("ids must be short and non-empty and free of spaces", "[agent]") {
   for (const json& bad : {json(""), json("has space"), json("tab\there"), json("nul\x01"),
                           json(std::string(129, 'a')), json(12), json("\xff\xfe")}) {
     CHECK_THAT(Rejection("attempt", With(Attempt(), "item", bad)), Catch::Contains("attempt.item"));
@@ -117,7 +117,7 @@ TEST_CASE("ids must be short, non-empty and free of spaces", "[agent]") {
   CHECK(ValidateId("a:b/c", "x").ok());
 }
 
-TEST_CASE("id lists must hold ids, not too many, and not be empty when required", "[agent]") {
+TEST_CASE("id lists hold at most 1000 ids and are not empty when required", "[agent]") {
   CHECK_THAT(Rejection("observation", With(Observation(), "learners", "l-1")),
              Catch::Contains("observation.learners") && Catch::Contains("list of ids"));
   CHECK_THAT(Rejection("observation", With(Observation(), "learners", {"l-1", 2})),
@@ -266,7 +266,7 @@ TEST_CASE("item content must be valid UTF-8 all the way down", "[agent]") {
 
 // Network and CLI input can hold any bytes: describing a bad value must neither
 // throw nor produce an error message that is itself not UTF-8.
-TEST_CASE("a bad value that is not UTF-8 is described in the error, not thrown", "[agent]") {
+TEST_CASE("a bad value that is not UTF-8 is described in the error and not thrown", "[agent]") {
   std::string long_accented = "x";  // so a cut at 57 bytes falls inside a character
   for (int i = 0; i < 40; ++i) long_accented += "ñ";
   for (const json& bad : {json("\xff\xfe"), json("ok\xc3"), json(long_accented),

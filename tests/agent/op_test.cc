@@ -44,7 +44,7 @@ TEST_CASE("ops survive the trip through their JSON form", "[agent]") {
   CHECK(Must(OpFromJson(json::parse(j.dump()))).body == op.body);
 }
 
-TEST_CASE("an op envelope that is not well-formed is refused, saying which part", "[agent]") {
+TEST_CASE("an op envelope that is not well-formed is refused saying which part", "[agent]") {
   json good = OpToJson(Op{TestOrigin(1), 1, 5, "signin", {{"learner", "l"}}});
   auto with = [&](const char* key, json value) {
     json j = good;

@@ -23,7 +23,7 @@ constexpr int64_t kT = 1'790'000'000'000;
 
 Hlc At(int64_t offset_ms, uint16_t counter = 0) { return MakeHlc(kT + offset_ms, counter); }
 
-TEST_CASE("concurrent edits of one field: the higher (hlc, origin) wins in any order",
+TEST_CASE("concurrent edits of one field are won by the higher hlc then origin in any order",
           "[agent]") {
   FakeClock clock(kT);
   Origin low = TestOrigin(1), high = TestOrigin(2);
@@ -83,7 +83,7 @@ TEST_CASE("edits of different fields from two devices both survive", "[agent]") 
   }));
 }
 
-TEST_CASE("a local edit older than a remote one loses, even when made later", "[agent]") {
+TEST_CASE("a local edit stamped before a remote one loses even when applied later", "[agent]") {
   FakeClock clock(kT);  // our wall clock is behind the other device's
   std::unique_ptr<Store> store = OpenInitialized(MemoryOptions(clock), TestOrigin(1));
   Must(store->ApplyRemote({MakeOp(TestOrigin(2), 1, At(30'000), "profile",
@@ -99,7 +99,7 @@ TEST_CASE("a local edit older than a remote one loses, even when made later", "[
   CHECK(Must(fresh->Entity("profile", "l"))->at("about") == "remote");
 }
 
-TEST_CASE("a retraction counts whichever arrives first, it or its target", "[agent]") {
+TEST_CASE("a retraction counts whether it arrives before or after its target", "[agent]") {
   FakeClock clock(kT);
   Origin tablet = TestOrigin(1), teacher = TestOrigin(2);
   Op attempt = MakeOp(tablet, 1, At(0), "attempt", {{"learner", "l"}, {"item", "i"}, {"correct", true}});

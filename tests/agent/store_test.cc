@@ -69,7 +69,7 @@ TEST_CASE("a new store records nothing until it is given an identity", "[agent]"
   }
 }
 
-TEST_CASE("recorded facts read back as records, ordered by key", "[agent]") {
+TEST_CASE("recorded facts read back as records ordered by key", "[agent]") {
   FakeClock clock(kT);
   std::unique_ptr<Store> store = OpenInitialized(MemoryOptions(clock), TestOrigin(1));
   RecordClassroom(*store);
@@ -117,7 +117,7 @@ TEST_CASE("recorded facts read back as records, ordered by key", "[agent]") {
   }
 }
 
-TEST_CASE("each write is our next op, numbered densely from 1", "[agent]") {
+TEST_CASE("each write is our next op numbered densely from 1", "[agent]") {
   FakeClock clock(kT);
   Origin self = TestOrigin(1);
   std::unique_ptr<Store> store = OpenInitialized(MemoryOptions(clock), self);
@@ -167,7 +167,7 @@ TEST_CASE("an edit changes only the fields it names", "[agent]") {
   }
 }
 
-TEST_CASE("a learner's evidence comes in fold order, corrections marked", "[agent]") {
+TEST_CASE("a learner's evidence comes in fold order with corrections marked", "[agent]") {
   FakeClock clock(kT);
   std::unique_ptr<Store> store = OpenInitialized(MemoryOptions(clock), TestOrigin(1));
   json attempt = {{"learner", "l-1"}, {"item", "i-1"}, {"correct", false}};

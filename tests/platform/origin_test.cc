@@ -26,7 +26,7 @@ unsigned ModeOf(const fs::path& p) {
   return st.st_mode & 07777;
 }
 
-TEST_CASE("a device id is created once, private, and the same on every start", "[platform]") {
+TEST_CASE("a device id is created once as a private file and is the same on every start", "[platform]") {
   ScratchDir dir;
   fs::path file = dir / "origin";
   mode_t old = ::umask(0);  // a permissive umask must not make the id readable by others
@@ -119,7 +119,7 @@ TEST_CASE("origin ids are random and print as 32 hex digits", "[platform]") {
   }
 }
 
-TEST_CASE("files written atomically are complete, with the mode asked for", "[platform]") {
+TEST_CASE("files written atomically are complete and have the mode asked for", "[platform]") {
   ScratchDir dir;
   fs::path file = dir / "settings";
   REQUIRE(WriteFileAtomic(file, "first", 0644).ok());

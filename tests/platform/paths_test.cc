@@ -28,7 +28,7 @@ unsigned ModeOf(const fs::path& p) {
   return st.st_mode & 07777;
 }
 
-TEST_CASE("CAIRN_HOME puts data, state and config under one directory", "[platform]") {
+TEST_CASE("CAIRN_HOME puts data and state and config under one directory", "[platform]") {
   SECTION("an absolute CAIRN_HOME wins over XDG and HOME") {
     Result<Paths> p = ResolvePaths(FakeEnv({{"CAIRN_HOME", "/srv/cairn"},
                                             {"XDG_DATA_HOME", "/x/data"},
