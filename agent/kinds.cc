@@ -101,6 +101,21 @@ std::vector<KindSpec> BuildKinds() {
                  "prompt, choices, answers, hints, feedback (agent/CONTENT.md)"},
                 Ids("competencies", "competencies it gives evidence of (its lesson's if absent)")},
                "An item (question) in a lesson.", ""});
+  k.push_back({"mastery_params", 11, M::kLastWriterWins, W::kServer, "mastery_params", 1, 0,
+               {Key("competency", "competency id"),
+                {"prior", FT::kReal, false, 0, 1, {}, "P(mastered) before any evidence"},
+                {"learn", FT::kReal, false, 0, 1, {}, "P(learning it) at each attempt"},
+                {"forget", FT::kReal, false, 0, 1, {}, "P(forgetting it) at each attempt"},
+                {"guess", FT::kReal, false, 0, 1, {}, "P(correct) without mastery"},
+                {"slip", FT::kReal, false, 0, 1, {}, "P(wrong) with mastery"},
+                {"levels", FT::kObject, false, 0, 0, {},
+                 "P(rubric level 1–4) of an observation: {\"mastered\": [4], \"not_mastered\": [4]}"},
+                {"response", FT::kObject, false, 0, 0, {},
+                 "the response model: {\"bias\", \"weights\": {feature: w}, \"items\": {item: easiness}}"},
+                Int("responses", 0, 1e12, "attempts the parameters were fitted from")},
+               "Fitted parameters of the mastery model for one competency (`cairnctl model "
+               "fit`); derived estimates are computed on each device from them.",
+               ""});
   // --- Editable by devices (per-field last writer wins).
   k.push_back({"profile", 20, M::kLastWriterWins, W::kAnyDevice, "profile", 1, 0,
                {Key("learner", "learner id"), Texts("interests", "what the learner likes"),
