@@ -349,6 +349,7 @@ Result<std::vector<OpId>> Store::WriteOwn(std::span<const KindSpec* const> kinds
 }
 
 Status Store::CatchUpLearnerIndex(int64_t& indexed) {
+  if (schema_version_ < 2) return Status::Ok();  // no index yet; MigrateTo2 builds it
   CAIRN_ASSIGN_OR_RETURN(
       sql::Statement * fill,
       db_->Prepare("INSERT OR IGNORE INTO op_learner(learner, lsn) "
