@@ -344,6 +344,22 @@ TEST_CASE("a full disk is a clear error and every write that succeeded is kept",
       written.push_back(*again);
     }
     CHECK(AllOps(*store).size() == written.size());
+
+    SECTION("with room made, the same store goes on with no gap") {
+      fs::remove(filler);
+      OpId next = Must(store->Append(
+          "attempt", {{"learner", "new-learner"}, {"item", "new-item"}, {"correct", true}}));
+      CHECK(next.seq == written.back().seq + 1);
+      written.push_back(next);
+      CHECK(Must(store->EvidenceFor("new-learner")).size() == 1);
+      std::string digest = Must(store->Digest());
+      store.reset();
+      std::unique_ptr<Store> reopened = Must(Store::Open(options));
+      CHECK(Must(reopened->Digest()) == digest);
+      CHECK(AllOps(*reopened).size() == written.size());
+      CHECK(Problems(*reopened).empty());
+      return;
+    }
   }
 
   auto check_everything_there = [&](const Store& store) {
@@ -373,6 +389,61 @@ TEST_CASE("a full disk is a clear error and every write that succeeded is kept",
     CHECK(next.seq == written.back().seq + 1);
     CHECK(Problems(*store).empty());
   }
+}
+
+TEST_CASE("a store in a directory that does not exist is an I/O error naming it", "[agent]") {
+  ScratchDir dir;
+  FakeClock clock(kT);
+  SECTION("a missing directory") {
+    fs::path path = dir / "no" / "such" / "cairn.db";
+    Result<std::unique_ptr<Store>> store = Store::Open(FileOptions(path, clock));
+    REQUIRE_FALSE(store.ok());
+    CHECK(store.status().code() == Status::Code::kIoError);
+    CHECK_THAT(store.status().message(), Catch::Contains((dir / "no" / "such").string()));
+  }
+  SECTION("a directory where the file should be") {
+    fs::create_directories(dir / "cairn.db");
+    Result<std::unique_ptr<Store>> store = Store::Open(FileOptions(dir / "cairn.db", clock));
+    REQUIRE_FALSE(store.ok());
+    CHECK(store.status().code() == Status::Code::kIoError);
+    CHECK_THAT(store.status().message(), Catch::Contains((dir / "cairn.db").string()));
+  }
+}
+
+TEST_CASE("a batch refused halfway leaves no trace in later writes", "[agent]") {
+  ScratchDir dir;
+  FakeClock clock(kT);
+  StoreOptions options = FileOptions(dir / "cairn.db", clock);
+  std::unique_ptr<Store> store = OpenInitialized(options, TestOrigin(1));
+  Origin peer = TestOrigin(2), other = TestOrigin(3);
+  Op first = MakeOp(peer, 1, MakeHlc(kT, 0), "signin", {{"learner", "l-1"}});
+  Must(store->ApplyRemote({first}));
+  // New ids and a new origin, all learned while applying, then the batch fails
+  // on its last op (same id as `first`, other content).
+  Op newcomer = MakeOp(other, 1, MakeHlc(kT, 1), "observation",
+                       {{"teacher", "t-new"}, {"learners", {"l-new", "l-1"}}, {"competency", "c-new"},
+                        {"level", 2}, {"modality", "field"},
+                        {"supersedes", OpId{Origin::Random(), 4}.ToString()}});
+  Op clash = first;
+  clash.body["learner"] = "l-other";
+  REQUIRE_FALSE(store->ApplyRemote({newcomer, clash}).ok());
+  CHECK(Must(store->EvidenceFor("l-new")).empty());
+
+  // The same names used again get stored and read back correctly, now and
+  // after a restart, and the state is what a store that never saw the failure has.
+  Must(store->Append("attempt", {{"learner", "l-other"}, {"item", "c-new"}, {"correct", true}}));
+  Must(store->ApplyRemote({newcomer}));
+  std::string digest = Must(store->Digest());
+  std::vector<Op> log = AllOps(*store);
+  std::unique_ptr<Store> clean = OpenInitialized(testing::MemoryOptions(clock), TestOrigin(1));
+  Must(clean->ApplyRemote(log));
+  CHECK(Must(clean->Digest()) == digest);
+  CHECK(Must(store->EvidenceFor("l-new")).size() == 1);
+  store.reset();
+  std::unique_ptr<Store> reopened = Must(Store::Open(options));
+  RequireAllThere(*reopened, log);
+  CHECK(Must(reopened->Digest()) == digest);
+  CHECK(Problems(*reopened).empty());
 }
 
 std::string Report(const Result<std::unique_ptr<Store>>& r) {

@@ -1,7 +1,11 @@
 // The store as one device uses it: identity, writes, reads, health, restarts.
 #include "cairn/agent/store.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <random>
+#include <set>
+#include <tuple>
 
 #include "agent/store_testing.h"
 #include "cairn/agent/sqlite.h"
@@ -13,6 +17,7 @@ namespace {
 using nlohmann::json;
 using testing::AllOps;
 using testing::FileOptions;
+using testing::MakeOp;
 using testing::MemoryOptions;
 using testing::Must;
 using testing::OpenInitialized;
@@ -422,6 +427,158 @@ TEST_CASE("rebuilding the materialized tables from the log changes nothing", "[a
   CHECK(Must(store->Digest()) == digest);
   CHECK(Must(store->EvidenceFor("l-2")).size() == 1);
   CHECK(Must(store->EvidenceFor("l-1"))[0].retracted);
+}
+
+
+// What EvidenceFor must return, computed from the log by the definition: the
+// grow-only ops naming the learner, withdrawn when a retract or a correction
+// names them, in (hlc, origin, seq) order.
+std::vector<std::pair<OpId, bool>> EvidenceByDefinition(const std::vector<Op>& log,
+                                                        const std::string& learner) {
+  std::set<OpId> withdrawn;
+  for (const Op& op : log) {
+    for (const char* f : {"target", "supersedes"}) {
+      if (op.body.contains(f)) withdrawn.insert(Must(OpId::Parse(op.body.at(f).get<std::string>())));
+    }
+  }
+  std::vector<const Op*> mine;
+  for (const Op& op : log) {
+    if (FindKind(op.kind)->merge != MergeRule::kGrowOnly || op.kind == "retract") continue;
+    bool names = op.body.value("learner", "") == learner;
+    if (op.body.contains("learners")) {
+      for (const auto& l : op.body.at("learners")) names |= l == learner;
+    }
+    if (names) mine.push_back(&op);
+  }
+  std::sort(mine.begin(), mine.end(), [](const Op* a, const Op* b) {
+    return std::tie(a->hlc, a->origin, a->seq) < std::tie(b->hlc, b->origin, b->seq);
+  });
+  std::vector<std::pair<OpId, bool>> out;
+  for (const Op* op : mine) out.emplace_back(op->id(), withdrawn.count(op->id()) > 0);
+  return out;
+}
+
+std::vector<std::pair<OpId, bool>> EvidenceAsStored(const Store& store, const std::string& learner) {
+  std::vector<std::pair<OpId, bool>> out;
+  for (const Evidence& e : Must(store.EvidenceFor(learner))) out.emplace_back(e.op.id(), e.retracted);
+  return out;
+}
+
+TEST_CASE("a learner's evidence is complete however recently it was written", "[agent]") {
+  ScratchDir dir;
+  FakeClock clock(kT);
+  StoreOptions options = FileOptions(dir / "cairn.db", clock);
+  std::unique_ptr<Store> store = OpenInitialized(options, TestOrigin(1));
+  const std::vector<std::string> learners = {"l-0", "l-1", "l-2"};
+  std::mt19937 rng(99);
+  std::vector<OpId> mine;
+  uint64_t remote_seq = 0;
+  auto check = [&](const char* when) {
+    std::vector<Op> log = AllOps(*store);
+    for (const std::string& l : learners) {
+      INFO(when << ", " << l << ", after " << log.size() << " ops");
+      CHECK(EvidenceAsStored(*store, l) == EvidenceByDefinition(log, l));
+    }
+  };
+  for (int i = 0; i < 200; ++i) {
+    clock.Advance(static_cast<int64_t>(rng() % 3));
+    const std::string& l = learners[rng() % learners.size()];
+    switch (rng() % 6) {
+      case 0:
+        mine.push_back(Must(store->Append(
+            "observation", {{"teacher", "t"}, {"learners", {l, learners[rng() % 3]}},
+                            {"competency", "c"}, {"level", 1 + static_cast<int>(rng() % 4)},
+                            {"modality", "individual"}})));
+        break;
+      case 1:
+        if (!mine.empty()) {
+          Must(store->Append("retract", {{"target", mine[rng() % mine.size()].ToString()}}));
+        }
+        break;
+      case 2: {
+        std::vector<Op> batch;
+        for (int k = 0; k < 1 + static_cast<int>(rng() % 5); ++k) {
+          batch.push_back(MakeOp(TestOrigin(2), ++remote_seq, MakeHlc(kT + i, k), "goal_checkin",
+                                 {{"learner", learners[rng() % 3]}, {"goal", "g"}, {"rating", 3}}));
+        }
+        Must(store->ApplyRemote(batch));
+        break;
+      }
+      default:
+        mine.push_back(Must(store->Append(
+            "attempt", {{"learner", l}, {"item", "i-" + std::to_string(i)}, {"correct", true}})));
+    }
+    if (i % 23 == 0) check("while writing");
+  }
+  check("at the end");
+  store.reset();
+  store = Must(Store::Open(options));
+  check("after reopening");
+  CAIRN_REQUIRE_OK(store->Rematerialize());
+  check("after rebuilding");
+  Must(store->Append("attempt", {{"learner", "l-1"}, {"item", "last"}, {"correct", false}}));
+  check("after one more write");
+}
+
+TEST_CASE("several ops written together are stored together or not at all", "[agent]") {
+  FakeClock clock(kT);
+  Origin self = TestOrigin(1);
+  std::unique_ptr<Store> store = OpenInitialized(MemoryOptions(clock), self);
+  Must(store->Append("signin", {{"learner", "l-1"}}));
+  std::vector<OpId> ids = Must(store->AppendAll(
+      {{"learner", {{"learner", "l-2"}, {"given_name", "Ben"}}},
+       {"profile", {{"learner", "l-2"}, {"interests", {"chess"}}}},
+       {"attempt", {{"learner", "l-2"}, {"item", "i"}, {"correct", true}}}}));
+  REQUIRE(ids.size() == 3);
+  for (size_t i = 0; i < ids.size(); ++i) CHECK(ids[i] == OpId{self, i + 2});
+  std::vector<Op> log = AllOps(*store);
+  REQUIRE(log.size() == 4);
+  for (size_t i = 1; i < log.size(); ++i) CHECK(log[i].hlc > log[i - 1].hlc);
+  CHECK(Must(store->Entity("profile", "l-2"))->at("interests") == json({"chess"}));
+  CHECK(Must(store->EvidenceFor("l-2")).size() == 1);
+
+  std::string digest = Must(store->Digest());
+  Result<std::vector<OpId>> bad = store->AppendAll(
+      {{"signin", {{"learner", "l-3"}}}, {"attempt", {{"learner", "l-3"}, {"correct", "yes"}}}});
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().code() == Status::Code::kInvalidArgument);
+  CHECK_THAT(bad.status().message(), Catch::Contains("op 2"));
+  CHECK_THAT(bad.status().message(), Catch::Contains("attempt.correct"));
+  CHECK(Must(store->Digest()) == digest);
+  CHECK(Must(store->Append("signin", {{"learner", "l-3"}})).seq == 5);
+
+  SECTION("nothing to write writes nothing") {
+    CHECK(Must(store->AppendAll({})).empty());
+    CHECK(Must(store->Append("signin", {{"learner", "l-3"}})).seq == 6);
+  }
+  SECTION("an enrolled device cannot slip a server-owned record into a batch") {
+    CAIRN_REQUIRE_OK(store->SetAuthority(TestOrigin(100)));
+    Result<std::vector<OpId>> r = store->AppendAll(
+        {{"signin", {{"learner", "l-3"}}}, {"class", {{"class", "c"}, {"name", "Room 9"}}}});
+    CHECK(r.status().code() == Status::Code::kFailedPrecondition);
+    CHECK(AllOps(*store).size() == 5);
+  }
+}
+
+TEST_CASE("a replica that pulls every op of a device shows the same state", "[agent]") {
+  FakeClock clock(kT);
+  Origin server = TestOrigin(100);
+  std::unique_ptr<Store> tablet =
+      OpenInitialized(MemoryOptions(clock), TestOrigin(1), StoreMode::kDevice, server);
+  std::unique_ptr<Store> school = OpenInitialized(MemoryOptions(clock), server, StoreMode::kServer);
+  Must(school->Append("learner", {{"learner", "l-1"}, {"given_name", "Ana"}}));
+  Must(tablet->ApplyRemote(Must(school->OpsSince(0, 100)).ops));
+  Must(tablet->Append("profile", {{"learner", "l-1"}, {"interests", {"maps"}}}));
+  OpId a = Must(tablet->Append("attempt", {{"learner", "l-1"}, {"item", "i"}, {"correct", false}}));
+  Must(tablet->Append("attempt", {{"learner", "l-1"}, {"item", "i"}, {"correct", true},
+                                  {"supersedes", a.ToString()}}));
+  Must(school->ApplyRemote(Must(tablet->OwnOpsAfter(0, 100))));
+  CHECK(Must(school->Digest()) == Must(tablet->Digest()));
+  CHECK(Must(school->ExportLearner("l-1")) == Must(tablet->ExportLearner("l-1")));
+  // The school server's own records are its to write.
+  Result<ApplyStats> forged = school->ApplyRemote(
+      {MakeOp(TestOrigin(1), 9, MakeHlc(kT, 0), "learner", {{"learner", "l-9"}, {"given_name", "X"}})});
+  CHECK(forged.status().code() == Status::Code::kInvalidArgument);
 }
 
 }  // namespace
