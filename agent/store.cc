@@ -423,7 +423,11 @@ Status Store::Materialize(const KindSpec& kind, const nlohmann::json& body, Hlc 
                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
                      "ON CONFLICT(entity, a, b, field) DO UPDATE SET "
                      "value = excluded.value, hlc = excluded.hlc, origin = excluded.origin "
-                     "WHERE (excluded.hlc, excluded.origin) > (register.hlc, register.origin)"));
+                     // A full (hlc, origin) tie, one origin stamping twice alike (a
+                     // restored or cloned install), falls to the value: every replica
+                     // then picks the same winner whatever the order.
+                     "WHERE (excluded.hlc, excluded.origin, excluded.value) > "
+                     "(register.hlc, register.origin, register.value)"));
     for (size_t i = static_cast<size_t>(kind.key_fields); i < kind.fields.size(); ++i) {
       const FieldSpec& f = kind.fields[i];
       auto it = body.find(f.name);

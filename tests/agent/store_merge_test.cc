@@ -372,5 +372,25 @@ TEST_CASE("a stamp far in the future moves our clock at most an hour ahead", "[a
   CHECK(HlcMillis(AllOps(*store).back().hlc) == kT + HybridClock::kMaxForwardDriftMillis);
 }
 
+// A correct device never stamps two ops alike, but a restored or cloned install
+// can; replicas must still agree on the winner.
+TEST_CASE("two edits with the same stamp and origin resolve the same way everywhere",
+          "[agent]") {
+  FakeClock clock(kT);
+  Origin twin = TestOrigin(4);
+  Op a = MakeOp(twin, 1, At(10), "profile", {{"learner", "l"}, {"about", "first"}, {"languages", {"en"}}});
+  Op b = MakeOp(twin, 2, At(10), "profile", {{"learner", "l"}, {"about", "second"}, {"languages", {"es"}}});
+  std::unique_ptr<Store> ab = OpenInitialized(MemoryOptions(clock), TestOrigin(9));
+  std::unique_ptr<Store> ba = OpenInitialized(MemoryOptions(clock), TestOrigin(9));
+  Must(ab->ApplyRemote({a}));
+  Must(ab->ApplyRemote({b}));
+  Must(ba->ApplyRemote({b}));
+  Must(ba->ApplyRemote({a}));
+  CHECK(*Must(ab->Entity("profile", "l")) == *Must(ba->Entity("profile", "l")));
+  CHECK(Must(ab->Digest()) == Must(ba->Digest()));
+  CAIRN_REQUIRE_OK(ba->Rematerialize());
+  CHECK(Must(ab->Digest()) == Must(ba->Digest()));
+}
+
 }  // namespace
 }  // namespace cairn
