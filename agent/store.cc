@@ -121,21 +121,15 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
                               "or point CAIRN_HOME elsewhere");
   }
 
-  CAIRN_RETURN_IF_ERROR(db->Exec(options.in_memory ? "PRAGMA journal_mode=MEMORY"
-                                                   : "PRAGMA journal_mode=WAL"));
-  CAIRN_RETURN_IF_ERROR(db->Exec(options.synchronous_full ? "PRAGMA synchronous=FULL"
-                                                          : "PRAGMA synchronous=NORMAL"));
-
   int version = 0;
   if (tables > 0) {
-    CAIRN_ASSIGN_OR_RETURN(sql::Statement * v,
-                           db->Prepare("SELECT value FROM meta WHERE key = 'schema_version'"));
-    Result<bool> row = v->Step();
+    Result<sql::Statement*> v = db->Prepare("SELECT value FROM meta WHERE key = 'schema_version'");
+    Result<bool> row = v.ok() ? (*v)->Step() : Result<bool>(v.status());
     if (!row.ok() || !*row) {
       return Status::Corruption(path.string() + " is a damaged Cairn store (no schema version)");
     }
-    version = static_cast<int>(v->ColumnInt(0));
-    v->Reset();
+    version = static_cast<int>((*v)->ColumnInt(0));
+    (*v)->Reset();
   }
   if (version > kSchemaVersion) {
     return Status::NotSupported(path.string() + " was written by a newer Cairn (schema " +
@@ -143,6 +137,11 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
                                 std::to_string(kSchemaVersion) +
                                 "); install the newer Cairn. Nothing was changed.");
   }
+  // Only now that the file is known to be ours and not too new may it change.
+  CAIRN_RETURN_IF_ERROR(db->Exec(options.in_memory ? "PRAGMA journal_mode=MEMORY"
+                                                   : "PRAGMA journal_mode=WAL"));
+  CAIRN_RETURN_IF_ERROR(db->Exec(options.synchronous_full ? "PRAGMA synchronous=FULL"
+                                                          : "PRAGMA synchronous=NORMAL"));
 
   auto store = std::unique_ptr<Store>(new Store(options, std::move(db), std::move(lock)));
   sql::Database& d = *store->db_;

@@ -176,6 +176,11 @@ TEST_CASE("a store written by a newer Cairn is refused untouched", "[agent]") {
     REQUIRE(db->Changes() == 1);
   };
   set_version(99);
+  SECTION("kept in WAL mode") {}
+  SECTION("switched to a rollback journal, as a newer Cairn might") {
+    std::unique_ptr<sql::Database> db = Must(sql::Database::Open(path));
+    CAIRN_REQUIRE_OK(db->Exec("PRAGMA journal_mode=DELETE"));
+  }
   REQUIRE_FALSE(fs::exists(dir / "cairn.db-wal"));
   std::string bytes = ReadBytes(path);
 
@@ -191,6 +196,24 @@ TEST_CASE("a store written by a newer Cairn is refused untouched", "[agent]") {
   std::unique_ptr<Store> back = Must(Store::Open(options));
   RequireAllThere(*back, ops);
   CHECK(Problems(*back).empty());
+}
+
+TEST_CASE("a Cairn store that lost its meta table is reported as damaged", "[agent]") {
+  ScratchDir dir;
+  FakeClock clock(kT);
+  fs::path path = dir / "cairn.db";
+  MakeStore(FileOptions(path, clock));
+  {
+    std::unique_ptr<sql::Database> db = Must(sql::Database::Open(path));
+    CAIRN_REQUIRE_OK(db->Exec("DROP TABLE meta"));
+  }
+  std::string bytes = ReadBytes(path);
+  Result<std::unique_ptr<Store>> store = Store::Open(FileOptions(path, clock));
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().code() == Status::Code::kCorruption);
+  CHECK_THAT(store.status().message(), Catch::Contains("damaged"));
+  CHECK_THAT(store.status().message(), Catch::Contains(path.string()));
+  CHECK(ReadBytes(path) == bytes);
 }
 
 TEST_CASE("a batch with one malformed op stores nothing and names the op", "[agent]") {
