@@ -51,8 +51,10 @@ std::vector<Op> MakeStore(const StoreOptions& options, int attempts = 20) {
   for (int i = 0; i < attempts; ++i) {
     remote.push_back(MakeOp(TestOrigin(2), static_cast<uint64_t>(i) + 1, MakeHlc(kT + i, 0),
                             "attempt",
-                            {{"learner", "l-1"}, {"item", "item-" + std::to_string(i)},
-                             {"correct", i % 2 == 0}, {"response", std::string(50, 'r')}}));
+                            {{"learner", "l-1"},
+                             {"item", "item-" + std::to_string(i)},
+                             {"correct", i % 2 == 0},
+                             {"response", std::string(50, 'r')}}));
   }
   Must(store->ApplyRemote(remote));
   return AllOps(*store);
@@ -147,8 +149,9 @@ TEST_CASE("an SQLite database that is not a Cairn store is refused and left alon
   {
     std::unique_ptr<sql::Database> db = Must(sql::Database::Open(path));
     SECTION("someone's tables") {
-      CAIRN_REQUIRE_OK(db->Exec("CREATE TABLE grades(student TEXT, grade TEXT);"
-                                "INSERT INTO grades VALUES ('Ana', 'A')"));
+      CAIRN_REQUIRE_OK(
+          db->Exec("CREATE TABLE grades(student TEXT, grade TEXT);"
+                   "INSERT INTO grades VALUES ('Ana', 'A')"));
     }
     SECTION("no tables, but another application's id") {
       CAIRN_REQUIRE_OK(db->Exec("PRAGMA application_id = 1234"));
@@ -171,7 +174,8 @@ TEST_CASE("a store written by a newer Cairn is refused untouched", "[agent]") {
   std::vector<Op> ops = MakeStore(options);
   auto set_version = [&](int v) {
     std::unique_ptr<sql::Database> db = Must(sql::Database::Open(path));
-    sql::Statement* st = Must(db->Prepare("UPDATE meta SET value = ?1 WHERE key = 'schema_version'"));
+    sql::Statement* st =
+        Must(db->Prepare("UPDATE meta SET value = ?1 WHERE key = 'schema_version'"));
     CAIRN_REQUIRE_OK(st->Bind(1, v).Run());
     REQUIRE(db->Changes() == 1);
   };
@@ -254,7 +258,11 @@ TEST_CASE("a batch with one malformed op stores nothing and names the op", "[age
   }
   SECTION("a value that is not UTF-8") {
     bad.kind = "activity";
-    bad.body = {{"learner", "l-1"}, {"lesson", "x"}, {"event", "st\xff" "arted"}};
+    bad.body = {{"learner", "l-1"},
+                {"lesson", "x"},
+                {"event",
+                 "st\xff"
+                 "arted"}};
     says = "activity.event";
   }
   SECTION("the zero origin") {
@@ -346,7 +354,8 @@ TEST_CASE("a full disk is a clear error and every write that succeeded is kept",
       clock.Advance(1);
       Result<OpId> id = store->Append("attempt", {{"learner", "l-" + std::to_string(i % 7)},
                                                   {"item", "item-" + std::to_string(i)},
-                                                  {"correct", true}, {"response", response}});
+                                                  {"correct", true},
+                                                  {"response", response}});
       if (id.ok()) {
         written.push_back(*id);
       } else {
@@ -444,8 +453,11 @@ TEST_CASE("a batch refused halfway leaves no trace in later writes", "[agent]") 
   // New ids and a new origin, all learned while applying, then the batch fails
   // on its last op (same id as `first`, other content).
   Op newcomer = MakeOp(other, 1, MakeHlc(kT, 1), "observation",
-                       {{"teacher", "t-new"}, {"learners", {"l-new", "l-1"}}, {"competency", "c-new"},
-                        {"level", 2}, {"modality", "field"},
+                       {{"teacher", "t-new"},
+                        {"learners", {"l-new", "l-1"}},
+                        {"competency", "c-new"},
+                        {"level", 2},
+                        {"modality", "field"},
                         {"supersedes", OpId{Origin::Random(), 4}.ToString()}});
   Op clash = first;
   clash.body["learner"] = "l-other";
@@ -494,7 +506,8 @@ TEST_CASE("a second process opening the store is told who holds it", "[agent]") 
       Result<std::unique_ptr<Store>> s = Store::Open(options);
       if (!s.ok()) return Report(s);
       Store* store = s->release();  // held until the process is killed
-      if (!store->Initialize(TestOrigin(5), StoreMode::kStandalone).ok()) return std::string("init");
+      if (!store->Initialize(TestOrigin(5), StoreMode::kStandalone).ok())
+        return std::string("init");
       for (int i = 0; i < 3; ++i) {
         if (!store->Append("signin", {{"learner", "l-1"}}).ok()) return std::string("append");
       }

@@ -1,10 +1,11 @@
 // The stored encoding of op bodies (agent/codec.h, private to the agent).
+#include "codec.h"
+
 #include <catch2/catch.hpp>
 
 #include "agent/store_testing.h"
 #include "cairn/agent/kinds.h"
 #include "cairn/agent/sqlite.h"
-#include "codec.h"
 #include "interner.h"
 #include "schema.h"
 
@@ -18,20 +19,27 @@ using testing::Must;
 json SampleValue(const FieldSpec& f, int variant) {
   std::string name(f.name);
   switch (f.type) {
-    case FieldType::kId: return name + "-" + std::to_string(variant);
-    case FieldType::kIdList: return {"a-" + std::to_string(variant), "b-" + std::to_string(variant), "a-0"};
+    case FieldType::kId:
+      return name + "-" + std::to_string(variant);
+    case FieldType::kIdList:
+      return {"a-" + std::to_string(variant), "b-" + std::to_string(variant), "a-0"};
     case FieldType::kText: {
       if (f.max > 0 && f.max < 40) return std::string(static_cast<size_t>(f.max), 'x');
       return name + " — ünï ✓ " + std::to_string(variant);
     }
-    case FieldType::kTextList: return {"maps", "ñandú", ""};
+    case FieldType::kTextList:
+      return {"maps", "ñandú", ""};
     case FieldType::kInt:
       return f.min == 0 && f.max == 0 ? json(7 + variant)
-                                      : json(static_cast<int64_t>((f.min + f.max) / 2) + 0);
-    case FieldType::kBool: return variant % 2 == 0;
-    case FieldType::kReal: return 0.25;
-    case FieldType::kEnum: return std::string(f.values[static_cast<size_t>(variant) % f.values.size()]);
-    case FieldType::kOpId: return OpId{testing::TestOrigin(200), 12345678901ULL}.ToString();
+                                      : json(static_cast<int64_t>((f.min + f.max) / 2));
+    case FieldType::kBool:
+      return variant % 2 == 0;
+    case FieldType::kReal:
+      return 0.25;
+    case FieldType::kEnum:
+      return std::string(f.values[static_cast<size_t>(variant) % f.values.size()]);
+    case FieldType::kOpId:
+      return OpId{testing::TestOrigin(200), 12345678901ULL}.ToString();
     case FieldType::kObject:
       return {{"prompt", "2 + 2 = ?"}, {"choices", {3, 4, 5}}, {"answer", 1}, {"hint", nullptr}};
   }
@@ -157,10 +165,17 @@ TEST_CASE("stored bytes that do not decode are reported as corruption", "[agent]
            Case{"an enum index out of range",
                 decode(observation, msgpack({nullptr, nullptr, nullptr, nullptr, 99}),
                        std::nullopt)},
-           Case{"a broken op reference",
-                decode(attempt, msgpack({nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
-                                         nullptr, nullptr, {77, 1}}),
-                       good.subject)},
+           Case{"a broken op reference", decode(attempt,
+                                                msgpack({nullptr,
+                                                         nullptr,
+                                                         nullptr,
+                                                         nullptr,
+                                                         nullptr,
+                                                         nullptr,
+                                                         nullptr,
+                                                         nullptr,
+                                                         {77, 1}}),
+                                                good.subject)},
        }) {
     INFO(c.what);
     REQUIRE_FALSE(c.result.ok());

@@ -269,11 +269,11 @@ TEST_CASE("item content must be valid UTF-8 all the way down", "[agent]") {
 TEST_CASE("a bad value that is not UTF-8 is described in the error and not thrown", "[agent]") {
   std::string long_accented = "x";  // so a cut at 57 bytes falls inside a character
   for (int i = 0; i < 40; ++i) long_accented += "ñ";
-  for (const json& bad : {json("\xff\xfe"), json("ok\xc3"), json(long_accented),
-                          json({"\xff"}), json({{"k", "\xff"}})}) {
-    for (const char* kind_field : {"observation.modality", "observation.level",
-                                   "attempt.correct", "attempt.score", "item.content",
-                                   "profile.interests", "observation.learners"}) {
+  for (const json& bad : {json("\xff\xfe"), json("ok\xc3"), json(long_accented), json({"\xff"}),
+                          json({{"k", "\xff"}})}) {
+    for (const char* kind_field :
+         {"observation.modality", "observation.level", "attempt.correct", "attempt.score",
+          "item.content", "profile.interests", "observation.learners"}) {
       std::string_view kf(kind_field);
       std::string kind(kf.substr(0, kf.find('.'))), field(kf.substr(kf.find('.') + 1));
       json body = kind == "observation" ? Observation()

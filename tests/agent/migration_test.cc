@@ -76,8 +76,8 @@ std::optional<json> FoldEntity(const std::vector<Op>& ops, const KindSpec& kind,
     if (op.kind != kind.name || op.body.at(std::string(kind.fields[0].name)) != key) continue;
     for (const auto& [name, value] : op.body.items()) {
       auto it = fields.find(name);
-      if (it == fields.end() || std::tie(op.hlc, op.origin) > std::tie(std::get<0>(it->second),
-                                                                       std::get<1>(it->second))) {
+      if (it == fields.end() || std::tie(op.hlc, op.origin) >
+                                    std::tie(std::get<0>(it->second), std::get<1>(it->second))) {
         fields[name] = {op.hlc, op.origin, value};
       }
     }
@@ -93,17 +93,21 @@ TEST_CASE("every migration step works on an empty store", "[agent]") {
   FakeClock clock(kT);
   StoreOptions options = FileOptions(dir / "cairn.db", clock);
 
-  { std::unique_ptr<Store> v1 = Must(Store::Open(AtVersion(options, 1)));
-    CHECK(Must(v1->Stats()).schema_version == 1); }
+  {
+    std::unique_ptr<Store> v1 = Must(Store::Open(AtVersion(options, 1)));
+    CHECK(Must(v1->Stats()).schema_version == 1);
+  }
   FileFacts one = ReadFacts(dir / "cairn.db");
   CHECK(one.schema_version == 1);
   CHECK(one.application_id == 0x43414952);
   for (const char* t : {"meta", "op", "origin", "ident", "op_by_id"}) CHECK(one.objects.count(t));
   CHECK_FALSE(one.objects.count("register"));
 
-  { std::unique_ptr<Store> v2 = Must(Store::Open(options));
+  {
+    std::unique_ptr<Store> v2 = Must(Store::Open(options));
     CHECK(Must(v2->Stats()).schema_version == 2);
-    CHECK(Problems(*v2).empty()); }
+    CHECK(Problems(*v2).empty());
+  }
   FileFacts two = ReadFacts(dir / "cairn.db");
   CHECK(two.schema_version == 2);
   for (const char* t : {"register", "retraction", "op_learner", "v_learner", "v_profile"}) {
@@ -135,19 +139,23 @@ TEST_CASE("ops recorded at schema 1 are materialized when the store migrates", "
     Must(v1->Append("learner", {{"learner", "l-1"}, {"given_name", "Ana"}}));
     for (int i = 0; i < 40; ++i) {
       clock.Advance(1);
-      Must(v1->Append("attempt", {{"learner", "l-1"}, {"item", "i-" + std::to_string(i)},
-                                  {"correct", i % 3 == 0}}));
+      Must(v1->Append(
+          "attempt",
+          {{"learner", "l-1"}, {"item", "i-" + std::to_string(i)}, {"correct", i % 3 == 0}}));
     }
-    OpId obs = Must(v1->Append("observation", {{"teacher", "t"}, {"learners", {"l-1", "l-2"}},
-                                               {"competency", "c"}, {"level", 2},
+    OpId obs = Must(v1->Append("observation", {{"teacher", "t"},
+                                               {"learners", {"l-1", "l-2"}},
+                                               {"competency", "c"},
+                                               {"level", 2},
                                                {"modality", "conference"}}));
     Must(v1->Append("retract", {{"target", obs.ToString()}}));
     // Remote ops too (the fixture generator writes both ways), past the point where
     // the store would index learners in bulk.
     std::vector<Op> remote;
     for (uint64_t i = 1; i <= 70; ++i) {
-      remote.push_back(testing::MakeOp(TestOrigin(2), i, MakeHlc(kT + 500 + static_cast<int64_t>(i), 0),
-                                       "signin", {{"learner", "l-2"}}));
+      remote.push_back(testing::MakeOp(TestOrigin(2), i,
+                                       MakeHlc(kT + 500 + static_cast<int64_t>(i), 0), "signin",
+                                       {{"learner", "l-2"}}));
     }
     Must(v1->ApplyRemote(remote));
     for (int i = 0; i < 70; ++i) Must(v1->Append("signin", {{"learner", "l-1"}}));
@@ -244,7 +252,8 @@ TEST_CASE("a store written by the previous schema opens with everything in it", 
     std::set<std::string> learners;
     for (const Op& op : before) {
       for (const char* f : {"target", "supersedes"}) {
-        if (op.body.contains(f)) withdrawn.insert(Must(OpId::Parse(op.body.at(f).get<std::string>())));
+        if (op.body.contains(f))
+          withdrawn.insert(Must(OpId::Parse(op.body.at(f).get<std::string>())));
       }
       if (op.body.contains("learner")) learners.insert(op.body.at("learner"));
       if (op.body.contains("learners")) {

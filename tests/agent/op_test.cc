@@ -33,7 +33,10 @@ TEST_CASE("op ids print as origin:seq and parse back", "[agent]") {
 }
 
 TEST_CASE("ops survive the trip through their JSON form", "[agent]") {
-  Op op{TestOrigin(1), 42, MakeHlc(1'790'000'000'000, 3), "attempt",
+  Op op{TestOrigin(1),
+        42,
+        MakeHlc(1'790'000'000'000, 3),
+        "attempt",
         {{"learner", "l-1"}, {"item", "i-1"}, {"correct", true}, {"score", 0.5}}};
   json j = OpToJson(op);
   CHECK(j.at("origin") == op.origin.Hex());

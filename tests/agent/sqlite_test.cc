@@ -48,8 +48,7 @@ TEST_CASE("prepared statements are cached by their text and come back reset", "[
   CHECK(Must(db->Prepare("SELECT v FROM t")) != first);
 }
 
-TEST_CASE("a transaction that is not committed rolls back when it goes out of scope",
-          "[agent]") {
+TEST_CASE("a transaction that is not committed rolls back when it goes out of scope", "[agent]") {
   std::unique_ptr<Database> db = OpenMemory();
   SECTION("dropped without commit") {
     {

@@ -71,41 +71,44 @@ TEST_CASE("edits of different fields from two devices both survive", "[agent]") 
       MakeOp(laptop, 1, At(10), "goal", {{"goal", "g"}, {"status", "achieved"}}),
       MakeOp(laptop, 2, At(20), "goal", {{"goal", "g"}, {"text", "read 2 books"}}),
   };
-  json expected = {{"goal", "g"}, {"learner", "l"}, {"text", "read 3 books"}, {"status", "achieved"}};
+  json expected = {
+      {"goal", "g"}, {"learner", "l"}, {"text", "read 3 books"}, {"status", "achieved"}};
   std::vector<Op> order = ops;
   std::sort(order.begin(), order.end(), [](const Op& a, const Op& b) { return a.hlc < b.hlc; });
   do {
     std::unique_ptr<Store> s = OpenInitialized(MemoryOptions(clock), TestOrigin(9));
     for (const Op& op : order) Must(s->ApplyRemote({op}));
     CHECK(*Must(s->Entity("goal", "g")) == expected);
-  } while (std::next_permutation(order.begin(), order.end(), [](const Op& a, const Op& b) {
-    return a.hlc < b.hlc;
-  }));
+  } while (std::next_permutation(order.begin(), order.end(),
+                                 [](const Op& a, const Op& b) { return a.hlc < b.hlc; }));
 }
 
 TEST_CASE("a local edit stamped before a remote one loses even when applied later", "[agent]") {
   FakeClock clock(kT);  // our wall clock is behind the other device's
   std::unique_ptr<Store> store = OpenInitialized(MemoryOptions(clock), TestOrigin(1));
-  Must(store->ApplyRemote({MakeOp(TestOrigin(2), 1, At(30'000), "profile",
-                                  {{"learner", "l"}, {"about", "remote"}})}));
+  Must(store->ApplyRemote(
+      {MakeOp(TestOrigin(2), 1, At(30'000), "profile", {{"learner", "l"}, {"about", "remote"}})}));
   // Having seen the remote stamp, our next write is stamped after it and wins.
   Must(store->Append("profile", {{"learner", "l"}, {"about", "local, seen remote"}}));
   CHECK(Must(store->Entity("profile", "l"))->at("about") == "local, seen remote");
 
   std::unique_ptr<Store> fresh = OpenInitialized(MemoryOptions(clock), TestOrigin(1));
   Must(fresh->Append("profile", {{"learner", "l"}, {"about", "local, not seen"}}));
-  Must(fresh->ApplyRemote({MakeOp(TestOrigin(2), 1, At(30'000), "profile",
-                                  {{"learner", "l"}, {"about", "remote"}})}));
+  Must(fresh->ApplyRemote(
+      {MakeOp(TestOrigin(2), 1, At(30'000), "profile", {{"learner", "l"}, {"about", "remote"}})}));
   CHECK(Must(fresh->Entity("profile", "l"))->at("about") == "remote");
 }
 
 TEST_CASE("a retraction counts whether it arrives before or after its target", "[agent]") {
   FakeClock clock(kT);
   Origin tablet = TestOrigin(1), teacher = TestOrigin(2);
-  Op attempt = MakeOp(tablet, 1, At(0), "attempt", {{"learner", "l"}, {"item", "i"}, {"correct", true}});
+  Op attempt =
+      MakeOp(tablet, 1, At(0), "attempt", {{"learner", "l"}, {"item", "i"}, {"correct", true}});
   Op retract = MakeOp(teacher, 1, At(5), "retract", {{"target", attempt.id().ToString()}});
   Op correction = MakeOp(tablet, 2, At(9), "attempt",
-                         {{"learner", "l"}, {"item", "i"}, {"correct", false},
+                         {{"learner", "l"},
+                          {"item", "i"},
+                          {"correct", false},
                           {"supersedes", attempt.id().ToString()}});
   std::unique_ptr<Store> a = OpenInitialized(MemoryOptions(clock), TestOrigin(9));
   std::unique_ptr<Store> b = OpenInitialized(MemoryOptions(clock), TestOrigin(9));
@@ -142,21 +145,31 @@ std::vector<Op> ClassroomOps() {
   ops.push_back(MakeOp(server, ++s, At(100), "learner", {{"learner", "l-2"}, {"archived", true}}));
   uint64_t n1 = 0, n2 = 0, n3 = 0;
   for (int i = 0; i < 6; ++i) {
-    ops.push_back(MakeOp(d1, ++n1, At(200 + i), "attempt",
-                         {{"learner", "l-1"}, {"item", "i-" + std::to_string(i)}, {"correct", i % 2 == 0}}));
+    ops.push_back(
+        MakeOp(d1, ++n1, At(200 + i), "attempt",
+               {{"learner", "l-1"}, {"item", "i-" + std::to_string(i)}, {"correct", i % 2 == 0}}));
     ops.push_back(MakeOp(d2, ++n2, At(200 + i), "attempt",
-                         {{"learner", "l-2"}, {"item", "i-" + std::to_string(i)}, {"correct", true},
+                         {{"learner", "l-2"},
+                          {"item", "i-" + std::to_string(i)},
+                          {"correct", true},
                           {"score", 0.5}}));
   }
-  ops.push_back(MakeOp(d1, ++n1, At(300), "profile", {{"learner", "l-1"}, {"interests", {"maps"}}}));
-  ops.push_back(MakeOp(d2, ++n2, At(300), "profile", {{"learner", "l-1"}, {"interests", {"boats"}}}));
+  ops.push_back(
+      MakeOp(d1, ++n1, At(300), "profile", {{"learner", "l-1"}, {"interests", {"maps"}}}));
+  ops.push_back(
+      MakeOp(d2, ++n2, At(300), "profile", {{"learner", "l-1"}, {"interests", {"boats"}}}));
   ops.push_back(MakeOp(d3, ++n3, At(250), "profile", {{"learner", "l-1"}, {"languages", {"es"}}}));
   ops.push_back(MakeOp(d3, ++n3, At(400), "observation",
-                       {{"teacher", "t-1"}, {"learners", {"l-1", "l-3"}}, {"competency", "c-1"},
-                        {"level", 4}, {"modality", "project"}}));
+                       {{"teacher", "t-1"},
+                        {"learners", {"l-1", "l-3"}},
+                        {"competency", "c-1"},
+                        {"level", 4},
+                        {"modality", "project"}}));
   ops.push_back(MakeOp(d3, ++n3, At(410), "retract", {{"target", OpId{d1, 2}.ToString()}}));
   ops.push_back(MakeOp(d2, ++n2, At(420), "attempt",
-                       {{"learner", "l-2"}, {"item", "i-0"}, {"correct", false},
+                       {{"learner", "l-2"},
+                        {"item", "i-0"},
+                        {"correct", false},
                         {"supersedes", OpId{d2, 1}.ToString()}}));
   ops.push_back(MakeOp(d3, ++n3, At(430), "group",
                        {{"group", "g-1"}, {"class", "c-1"}, {"members", {"l-1", "l-3"}}}));
@@ -185,8 +198,9 @@ TEST_CASE("replicas that apply the same ops in any order end up identical", "[ag
     size_t applied = 0, duplicates = 0;
     for (size_t at = 0; at < shuffled.size();) {
       size_t n = 1 + rng() % 6;
-      std::vector<Op> batch(shuffled.begin() + static_cast<std::ptrdiff_t>(at),
-                            shuffled.begin() + static_cast<std::ptrdiff_t>(std::min(at + n, shuffled.size())));
+      std::vector<Op> batch(
+          shuffled.begin() + static_cast<std::ptrdiff_t>(at),
+          shuffled.begin() + static_cast<std::ptrdiff_t>(std::min(at + n, shuffled.size())));
       at += batch.size();
       ApplyStats stats = Must(replica->ApplyRemote(batch));
       applied += stats.applied;
@@ -204,8 +218,9 @@ TEST_CASE("replicas that apply the same ops in any order end up identical", "[ag
   CHECK(profile["interests"] == json({"boats"}));  // same stamp, origin 2 > origin 1
   CHECK(profile["languages"] == json({"es"}));
   CHECK(Must(reference->Entity("learner", "l-2"))->at("archived") == true);
-  CHECK(*Must(reference->Entity("group", "g-1")) ==
-        json({{"group", "g-1"}, {"class", "c-1"}, {"members", {"l-1", "l-3"}}, {"name", "Otters"}}));
+  CHECK(
+      *Must(reference->Entity("group", "g-1")) ==
+      json({{"group", "g-1"}, {"class", "c-1"}, {"members", {"l-1", "l-3"}}, {"name", "Otters"}}));
   CHECK(Must(reference->EvidenceFor("l-3")).size() == 1);
   size_t retracted = 0;
   for (const Evidence& e : Must(reference->EvidenceFor("l-1"))) retracted += e.retracted;
@@ -266,8 +281,7 @@ TEST_CASE("an op id that comes back with different content is refused", "[agent]
   CHECK(AllOps(*store).size() == 1);
 }
 
-TEST_CASE("one of our own op ids arriving with other content means a cloned identity",
-          "[agent]") {
+TEST_CASE("one of our own op ids arriving with other content means a cloned identity", "[agent]") {
   FakeClock clock(kT);
   std::unique_ptr<Store> store = OpenInitialized(MemoryOptions(clock), TestOrigin(1));
   OpId mine = Must(store->Append("signin", {{"learner", "me"}}));
@@ -286,13 +300,15 @@ TEST_CASE("on an enrolled device only the school server may author its records",
       OpenInitialized(MemoryOptions(clock), self, StoreMode::kDevice, server);
 
   SECTION("from the server they apply") {
-    Must(store->ApplyRemote({MakeOp(server, 1, At(0), "learner", {{"learner", "l"}, {"given_name", "A"}}),
-                             MakeOp(server, 2, At(1), "class", {{"class", "c"}, {"name", "Room 1"}})}));
+    Must(store->ApplyRemote(
+        {MakeOp(server, 1, At(0), "learner", {{"learner", "l"}, {"given_name", "A"}}),
+         MakeOp(server, 2, At(1), "class", {{"class", "c"}, {"name", "Room 1"}})}));
     CHECK(Must(store->Entity("learner", "l")).has_value());
   }
   SECTION("from another device the whole batch is refused") {
     Op ok = MakeOp(server, 1, At(0), "learner", {{"learner", "l"}, {"given_name", "A"}});
-    Op forged = MakeOp(peer, 1, At(1), "enrollment", {{"class", "c"}, {"learner", "l"}, {"active", true}});
+    Op forged =
+        MakeOp(peer, 1, At(1), "enrollment", {{"class", "c"}, {"learner", "l"}, {"active", true}});
     Result<ApplyStats> r = store->ApplyRemote({ok, forged});
     REQUIRE_FALSE(r.ok());
     CHECK(r.status().code() == Status::Code::kInvalidArgument);
@@ -304,7 +320,8 @@ TEST_CASE("on an enrolled device only the school server may author its records",
     for (const char* kind : {"learner", "class", "school", "enrollment", "pack", "item"}) {
       INFO(kind);
       const KindSpec* spec = FindKind(kind);
-      json body = {{std::string(spec->fields[0].name), "x"}, {std::string(spec->fields[1].name), "y"}};
+      json body = {{std::string(spec->fields[0].name), "x"},
+                   {std::string(spec->fields[1].name), "y"}};
       if (spec->key_fields == 2) body["active"] = true;
       if (std::string_view(kind) == "item") body = {{"item", "x"}, {"type", "text"}};
       CAIRN_REQUIRE_OK(ValidateBody(*spec, body));
@@ -313,7 +330,9 @@ TEST_CASE("on an enrolled device only the school server may author its records",
       CHECK_THAT(r.status().message(), Catch::Contains("school server"));
     }
     CHECK(Must(store->Append("profile", {{"learner", "l"}, {"about", "hi"}})).seq == 1);
-    CHECK(Must(store->Append("attempt", {{"learner", "l"}, {"item", "i"}, {"correct", true}})).seq == 2);
+    CHECK(
+        Must(store->Append("attempt", {{"learner", "l"}, {"item", "i"}, {"correct", true}})).seq ==
+        2);
   }
 }
 
@@ -332,7 +351,8 @@ TEST_CASE("a standalone classroom is its own authority until it enrolls", "[agen
         Status::Code::kFailedPrecondition);
   // What it authored before enrolling still counts.
   CHECK(Must(store->Entity("learner", "l"))->at("given_name") == "Ana");
-  Must(store->ApplyRemote({MakeOp(server, 1, At(0), "learner", {{"learner", "m"}, {"given_name", "M"}})}));
+  Must(store->ApplyRemote(
+      {MakeOp(server, 1, At(0), "learner", {{"learner", "m"}, {"given_name", "M"}})}));
   CHECK(Must(store->Entities("learner")).size() == 2);
 
   SECTION("and its own records coming back from the server are not refused") {
@@ -374,12 +394,13 @@ TEST_CASE("a stamp far in the future moves our clock at most an hour ahead", "[a
 
 // A correct device never stamps two ops alike, but a restored or cloned install
 // can; replicas must still agree on the winner.
-TEST_CASE("two edits with the same stamp and origin resolve the same way everywhere",
-          "[agent]") {
+TEST_CASE("two edits with the same stamp and origin resolve the same way everywhere", "[agent]") {
   FakeClock clock(kT);
   Origin twin = TestOrigin(4);
-  Op a = MakeOp(twin, 1, At(10), "profile", {{"learner", "l"}, {"about", "first"}, {"languages", {"en"}}});
-  Op b = MakeOp(twin, 2, At(10), "profile", {{"learner", "l"}, {"about", "second"}, {"languages", {"es"}}});
+  Op a = MakeOp(twin, 1, At(10), "profile",
+                {{"learner", "l"}, {"about", "first"}, {"languages", {"en"}}});
+  Op b = MakeOp(twin, 2, At(10), "profile",
+                {{"learner", "l"}, {"about", "second"}, {"languages", {"es"}}});
   std::unique_ptr<Store> ab = OpenInitialized(MemoryOptions(clock), TestOrigin(9));
   std::unique_ptr<Store> ba = OpenInitialized(MemoryOptions(clock), TestOrigin(9));
   Must(ab->ApplyRemote({a}));

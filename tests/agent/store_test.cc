@@ -33,10 +33,9 @@ void RecordClassroom(Store& store) {
   Must(store.Append("class", {{"class", "c-1"}, {"school", "s-1"}, {"name", "Room 12"}}));
   // Out of key order on purpose: reads come back ordered by key.
   Must(store.Append("learner", {{"learner", "l-2"}, {"school", "s-1"}, {"given_name", "Ben"}}));
-  Must(store.Append("learner", {{"learner", "l-1"},
-                                {"school", "s-1"},
-                                {"given_name", "Ana"},
-                                {"display_name", "Ana R."}}));
+  Must(store.Append(
+      "learner",
+      {{"learner", "l-1"}, {"school", "s-1"}, {"given_name", "Ana"}, {"display_name", "Ana R."}}));
   Must(store.Append("learner", {{"learner", "l-3"}, {"school", "s-2"}, {"archived", true}}));
   Must(store.Append("enrollment", {{"class", "c-1"}, {"learner", "l-1"}, {"active", true}}));
   Must(store.Append("enrollment", {{"class", "c-1"}, {"learner", "l-2"}, {"active", false}}));
@@ -79,9 +78,10 @@ TEST_CASE("recorded facts read back as records ordered by key", "[agent]") {
   std::unique_ptr<Store> store = OpenInitialized(MemoryOptions(clock), TestOrigin(1));
   RecordClassroom(*store);
 
-  CHECK(Must(store->Entity("learner", "l-1")) ==
-        json({{"learner", "l-1"}, {"school", "s-1"}, {"given_name", "Ana"},
-              {"display_name", "Ana R."}}));
+  CHECK(Must(store->Entity("learner", "l-1")) == json({{"learner", "l-1"},
+                                                       {"school", "s-1"},
+                                                       {"given_name", "Ana"},
+                                                       {"display_name", "Ana R."}}));
   CHECK(Must(store->Entity("enrollment", "c-1", "l-2")) ==
         json({{"class", "c-1"}, {"learner", "l-2"}, {"active", false}}));
   CHECK(Must(store->Entity("lesson", "le-1"))->at("minutes") == 30);
@@ -158,10 +158,9 @@ TEST_CASE("an edit changes only the fields it names", "[agent]") {
   Must(store->Append("profile", {{"learner", "l-1"}, {"languages", {"es", "en"}}}));
   clock.Advance(10);
   Must(store->Append("profile", {{"learner", "l-1"}, {"interests", {"maps", "drawing"}}}));
-  CHECK(Must(store->Entity("profile", "l-1")) ==
-        json({{"learner", "l-1"},
-              {"interests", {"maps", "drawing"}},
-              {"languages", {"es", "en"}}}));
+  CHECK(
+      Must(store->Entity("profile", "l-1")) ==
+      json({{"learner", "l-1"}, {"interests", {"maps", "drawing"}}, {"languages", {"es", "en"}}}));
 
   SECTION("a later edit wins even in the same millisecond") {
     Must(store->Append("goal", {{"goal", "g-1"}, {"learner", "l-1"}, {"text", "read 3 books"}}));
@@ -178,11 +177,12 @@ TEST_CASE("a learner's evidence comes in fold order with corrections marked", "[
   json attempt = {{"learner", "l-1"}, {"item", "i-1"}, {"correct", false}};
   OpId wrong = Must(store->Append("attempt", attempt));
   clock.Advance(5);
-  OpId typo = Must(store->Append("attempt", {{"learner", "l-1"}, {"item", "i-2"}, {"correct", true}}));
+  OpId typo =
+      Must(store->Append("attempt", {{"learner", "l-1"}, {"item", "i-2"}, {"correct", true}}));
   clock.Advance(5);
   OpId fixed = Must(store->Append(
-      "attempt", {{"learner", "l-1"}, {"item", "i-1"}, {"correct", true},
-                  {"supersedes", wrong.ToString()}}));
+      "attempt",
+      {{"learner", "l-1"}, {"item", "i-1"}, {"correct", true}, {"supersedes", wrong.ToString()}}));
   clock.Advance(5);
   OpId retract = Must(store->Append("retract", {{"target", typo.ToString()}, {"reason", "typo"}}));
   Must(store->Append("attempt", {{"learner", "l-2"}, {"item", "i-1"}, {"correct", true}}));
@@ -235,11 +235,11 @@ TEST_CASE("the op log pages through everything in commit order", "[agent]") {
   FakeClock clock(kT);
   Origin self = TestOrigin(1), other = TestOrigin(2);
   std::unique_ptr<Store> store = OpenInitialized(MemoryOptions(clock), self);
-  for (int i = 0; i < 3; ++i) Must(store->Append("signin", {{"learner", "l-" + std::to_string(i)}}));
-  Must(store->ApplyRemote({testing::MakeOp(other, 1, MakeHlc(kT - 1000, 0), "signin",
-                                           {{"learner", "far"}}),
-                           testing::MakeOp(other, 2, MakeHlc(kT - 999, 0), "signin",
-                                           {{"learner", "far"}})}));
+  for (int i = 0; i < 3; ++i)
+    Must(store->Append("signin", {{"learner", "l-" + std::to_string(i)}}));
+  Must(store->ApplyRemote(
+      {testing::MakeOp(other, 1, MakeHlc(kT - 1000, 0), "signin", {{"learner", "far"}}),
+       testing::MakeOp(other, 2, MakeHlc(kT - 999, 0), "signin", {{"learner", "far"}})}));
 
   OpsPage p1 = Must(store->OpsSince(0, 2));
   REQUIRE(p1.ops.size() == 2);
@@ -316,8 +316,8 @@ TEST_CASE("store statistics count what is there", "[agent]") {
   Origin self = TestOrigin(1);
   std::unique_ptr<Store> store = OpenInitialized(FileOptions(dir / "cairn.db", clock), self);
   RecordClassroom(*store);
-  Must(store->ApplyRemote({testing::MakeOp(TestOrigin(2), 1, MakeHlc(kT, 0), "signin",
-                                           {{"learner", "l-1"}})}));
+  Must(store->ApplyRemote(
+      {testing::MakeOp(TestOrigin(2), 1, MakeHlc(kT, 0), "signin", {{"learner", "l-1"}})}));
   StoreStats s = Must(store->Stats());
   CHECK(s.schema_version == kSchemaVersion);
   CHECK(s.mode == StoreMode::kStandalone);
@@ -334,8 +334,7 @@ TEST_CASE("store statistics count what is there", "[agent]") {
   CHECK(Problems(*store).empty());
 }
 
-TEST_CASE("everything recorded is still there after the store is closed and reopened",
-          "[agent]") {
+TEST_CASE("everything recorded is still there after the store is closed and reopened", "[agent]") {
   ScratchDir dir;
   FakeClock clock(kT);
   Origin self = TestOrigin(1), server = TestOrigin(9);
@@ -420,15 +419,17 @@ TEST_CASE("rebuilding the materialized tables from the log changes nothing", "[a
   RecordClassroom(*store);
   OpId a = Must(store->Append("attempt", {{"learner", "l-1"}, {"item", "i"}, {"correct", true}}));
   Must(store->Append("retract", {{"target", a.ToString()}}));
-  Must(store->Append("observation", {{"teacher", "t"}, {"learners", {"l-1", "l-2"}},
-                                     {"competency", "c"}, {"level", 2}, {"modality", "field"}}));
+  Must(store->Append("observation", {{"teacher", "t"},
+                                     {"learners", {"l-1", "l-2"}},
+                                     {"competency", "c"},
+                                     {"level", 2},
+                                     {"modality", "field"}}));
   std::string digest = Must(store->Digest());
   CAIRN_REQUIRE_OK(store->Rematerialize());
   CHECK(Must(store->Digest()) == digest);
   CHECK(Must(store->EvidenceFor("l-2")).size() == 1);
   CHECK(Must(store->EvidenceFor("l-1"))[0].retracted);
 }
-
 
 // What EvidenceFor must return, computed from the log by the definition: the
 // grow-only ops naming the learner, withdrawn when a retract or a correction
@@ -438,7 +439,8 @@ std::vector<std::pair<OpId, bool>> EvidenceByDefinition(const std::vector<Op>& l
   std::set<OpId> withdrawn;
   for (const Op& op : log) {
     for (const char* f : {"target", "supersedes"}) {
-      if (op.body.contains(f)) withdrawn.insert(Must(OpId::Parse(op.body.at(f).get<std::string>())));
+      if (op.body.contains(f))
+        withdrawn.insert(Must(OpId::Parse(op.body.at(f).get<std::string>())));
     }
   }
   std::vector<const Op*> mine;
@@ -458,9 +460,11 @@ std::vector<std::pair<OpId, bool>> EvidenceByDefinition(const std::vector<Op>& l
   return out;
 }
 
-std::vector<std::pair<OpId, bool>> EvidenceAsStored(const Store& store, const std::string& learner) {
+std::vector<std::pair<OpId, bool>> EvidenceAsStored(const Store& store,
+                                                    const std::string& learner) {
   std::vector<std::pair<OpId, bool>> out;
-  for (const Evidence& e : Must(store.EvidenceFor(learner))) out.emplace_back(e.op.id(), e.retracted);
+  for (const Evidence& e : Must(store.EvidenceFor(learner)))
+    out.emplace_back(e.op.id(), e.retracted);
   return out;
 }
 
@@ -485,10 +489,12 @@ TEST_CASE("a learner's evidence is complete however recently it was written", "[
     const std::string& l = learners[rng() % learners.size()];
     switch (rng() % 6) {
       case 0:
-        mine.push_back(Must(store->Append(
-            "observation", {{"teacher", "t"}, {"learners", {l, learners[rng() % 3]}},
-                            {"competency", "c"}, {"level", 1 + static_cast<int>(rng() % 4)},
-                            {"modality", "individual"}})));
+        mine.push_back(
+            Must(store->Append("observation", {{"teacher", "t"},
+                                               {"learners", {l, learners[rng() % 3]}},
+                                               {"competency", "c"},
+                                               {"level", 1 + static_cast<int>(rng() % 4)},
+                                               {"modality", "individual"}})));
         break;
       case 1:
         if (!mine.empty()) {
@@ -525,10 +531,10 @@ TEST_CASE("several ops written together are stored together or not at all", "[ag
   Origin self = TestOrigin(1);
   std::unique_ptr<Store> store = OpenInitialized(MemoryOptions(clock), self);
   Must(store->Append("signin", {{"learner", "l-1"}}));
-  std::vector<OpId> ids = Must(store->AppendAll(
-      {{"learner", {{"learner", "l-2"}, {"given_name", "Ben"}}},
-       {"profile", {{"learner", "l-2"}, {"interests", {"chess"}}}},
-       {"attempt", {{"learner", "l-2"}, {"item", "i"}, {"correct", true}}}}));
+  std::vector<OpId> ids =
+      Must(store->AppendAll({{"learner", {{"learner", "l-2"}, {"given_name", "Ben"}}},
+                             {"profile", {{"learner", "l-2"}, {"interests", {"chess"}}}},
+                             {"attempt", {{"learner", "l-2"}, {"item", "i"}, {"correct", true}}}}));
   REQUIRE(ids.size() == 3);
   for (size_t i = 0; i < ids.size(); ++i) CHECK(ids[i] == OpId{self, i + 2});
   std::vector<Op> log = AllOps(*store);
@@ -570,14 +576,15 @@ TEST_CASE("a replica that pulls every op of a device shows the same state", "[ag
   Must(tablet->ApplyRemote(Must(school->OpsSince(0, 100)).ops));
   Must(tablet->Append("profile", {{"learner", "l-1"}, {"interests", {"maps"}}}));
   OpId a = Must(tablet->Append("attempt", {{"learner", "l-1"}, {"item", "i"}, {"correct", false}}));
-  Must(tablet->Append("attempt", {{"learner", "l-1"}, {"item", "i"}, {"correct", true},
-                                  {"supersedes", a.ToString()}}));
+  Must(tablet->Append(
+      "attempt",
+      {{"learner", "l-1"}, {"item", "i"}, {"correct", true}, {"supersedes", a.ToString()}}));
   Must(school->ApplyRemote(Must(tablet->OwnOpsAfter(0, 100))));
   CHECK(Must(school->Digest()) == Must(tablet->Digest()));
   CHECK(Must(school->ExportLearner("l-1")) == Must(tablet->ExportLearner("l-1")));
   // The school server's own records are its to write.
-  Result<ApplyStats> forged = school->ApplyRemote(
-      {MakeOp(TestOrigin(1), 9, MakeHlc(kT, 0), "learner", {{"learner", "l-9"}, {"given_name", "X"}})});
+  Result<ApplyStats> forged = school->ApplyRemote({MakeOp(
+      TestOrigin(1), 9, MakeHlc(kT, 0), "learner", {{"learner", "l-9"}, {"given_name", "X"}})});
   CHECK(forged.status().code() == Status::Code::kInvalidArgument);
 }
 

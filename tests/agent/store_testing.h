@@ -16,11 +16,11 @@
 namespace cairn::testing {
 
 // Fails the test with the error's message.
-#define CAIRN_REQUIRE_OK(expr)                                \
-  do {                                                        \
-    const auto& cairn_req_ = (expr);                          \
-    INFO(::cairn::testing::Describe(cairn_req_));             \
-    REQUIRE(cairn_req_.ok());                                 \
+#define CAIRN_REQUIRE_OK(expr)                    \
+  do {                                            \
+    const auto& cairn_req_ = (expr);              \
+    INFO(::cairn::testing::Describe(cairn_req_)); \
+    REQUIRE(cairn_req_.ok());                     \
   } while (0)
 
 inline std::string Describe(const Status& s) { return s.ToString(); }

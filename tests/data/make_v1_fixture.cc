@@ -72,38 +72,60 @@ int main(int argc, char** argv) {
       return *id;
     };
     append("school", {{"school", "hillside"}, {"name", "Hillside Primary"}});
-    append("class", {{"class", "room-12"}, {"school", "hillside"}, {"name", "Room 12"},
-                     {"grade", "3"}});
+    append("class",
+           {{"class", "room-12"}, {"school", "hillside"}, {"name", "Room 12"}, {"grade", "3"}});
     append("teacher", {{"teacher", "t-okafor"}, {"school", "hillside"}, {"name", "Ms Okafor"}});
     for (const char* l : {"l-ana", "l-ben", "l-chi"}) {
       append("learner", {{"learner", l}, {"school", "hillside"}, {"given_name", l + 2}});
       append("enrollment", {{"class", "room-12"}, {"learner", l}, {"active", true}});
     }
-    append("competency", {{"competency", "frac.halves"}, {"title", "Halves"},
-                          {"standard_code", "CCSS 3.NF.A.1"}});
+    append(
+        "competency",
+        {{"competency", "frac.halves"}, {"title", "Halves"}, {"standard_code", "CCSS 3.NF.A.1"}});
     append("profile", {{"learner", "l-ana"}, {"interests", {"maps"}}, {"languages", {"es"}}});
-    OpId a1 = append("attempt", {{"learner", "l-ana"}, {"item", "frac.1"}, {"correct", false},
-                                 {"response", "1/3"}, {"duration_ms", 8200}});
-    append("attempt", {{"learner", "l-ana"}, {"item", "frac.1"}, {"correct", true},
-                       {"response", "1/2"}, {"hints", 1}, {"supersedes", a1.ToString()}});
-    OpId b1 = append("attempt", {{"learner", "l-ben"}, {"item", "frac.2"}, {"correct", true},
-                                 {"score", 0.5}});
-    append("observation", {{"teacher", "t-okafor"}, {"learners", {"l-ana", "l-chi"}},
-                           {"competency", "frac.halves"}, {"level", 3},
-                           {"modality", "small_group"}, {"note", "folded paper into halves"}});
+    OpId a1 = append("attempt", {{"learner", "l-ana"},
+                                 {"item", "frac.1"},
+                                 {"correct", false},
+                                 {"response", "1/3"},
+                                 {"duration_ms", 8200}});
+    append("attempt", {{"learner", "l-ana"},
+                       {"item", "frac.1"},
+                       {"correct", true},
+                       {"response", "1/2"},
+                       {"hints", 1},
+                       {"supersedes", a1.ToString()}});
+    OpId b1 = append("attempt",
+                     {{"learner", "l-ben"}, {"item", "frac.2"}, {"correct", true}, {"score", 0.5}});
+    append("observation", {{"teacher", "t-okafor"},
+                           {"learners", {"l-ana", "l-chi"}},
+                           {"competency", "frac.halves"},
+                           {"level", 3},
+                           {"modality", "small_group"},
+                           {"note", "folded paper into halves"}});
     append("retract", {{"target", b1.ToString()}, {"reason", "wrong learner"}});
-    append("goal", {{"goal", "g-ana-1"}, {"learner", "l-ana"}, {"text", "read 3 books"},
+    append("goal", {{"goal", "g-ana-1"},
+                    {"learner", "l-ana"},
+                    {"text", "read 3 books"},
                     {"status", "active"}});
 
     // The learner's tablet edited the same profile: one field in conflict (its
     // stamp is later, so it wins) and one the classroom device never touched.
     int64_t now = clock.NowMillis();
     std::vector<Op> from_tablet = {
-        {tablet, 1, cairn::MakeHlc(now + 500, 0), "profile",
+        {tablet,
+         1,
+         cairn::MakeHlc(now + 500, 0),
+         "profile",
          {{"learner", "l-ana"}, {"interests", {"maps", "boats"}}, {"about", "I like boats"}}},
-        {tablet, 2, cairn::MakeHlc(now + 600, 0), "goal_checkin",
+        {tablet,
+         2,
+         cairn::MakeHlc(now + 600, 0),
+         "goal_checkin",
          {{"learner", "l-ana"}, {"goal", "g-ana-1"}, {"rating", 4}, {"progress", 30}}},
-        {tablet, 3, cairn::MakeHlc(now - 5000, 0), "profile",
+        {tablet,
+         3,
+         cairn::MakeHlc(now - 5000, 0),
+         "profile",
          {{"learner", "l-ben"}, {"interests", {"football"}}}},
     };
     auto applied = store.ApplyRemote(from_tablet);

@@ -73,7 +73,10 @@ TEST_CASE("the lock is free again once its holder lets go", "[platform]") {
   fs::path path = dir / "x.lock";
 
   SECTION("by destroying the LockFile") {
-    { Result<LockFile> held = LockFile::Acquire(path); REQUIRE(held.ok()); }
+    {
+      Result<LockFile> held = LockFile::Acquire(path);
+      REQUIRE(held.ok());
+    }
     CHECK(TryLockInChild(path) == "ok");
     CHECK(fs::exists(path));  // the file stays; only the lock goes
   }

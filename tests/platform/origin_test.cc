@@ -26,7 +26,8 @@ unsigned ModeOf(const fs::path& p) {
   return st.st_mode & 07777;
 }
 
-TEST_CASE("a device id is created once as a private file and is the same on every start", "[platform]") {
+TEST_CASE("a device id is created once as a private file and is the same on every start",
+          "[platform]") {
   ScratchDir dir;
   fs::path file = dir / "origin";
   mode_t old = ::umask(0);  // a permissive umask must not make the id readable by others

@@ -30,9 +30,8 @@ unsigned ModeOf(const fs::path& p) {
 
 TEST_CASE("CAIRN_HOME puts data and state and config under one directory", "[platform]") {
   SECTION("an absolute CAIRN_HOME wins over XDG and HOME") {
-    Result<Paths> p = ResolvePaths(FakeEnv({{"CAIRN_HOME", "/srv/cairn"},
-                                            {"XDG_DATA_HOME", "/x/data"},
-                                            {"HOME", "/home/ana"}}));
+    Result<Paths> p = ResolvePaths(FakeEnv(
+        {{"CAIRN_HOME", "/srv/cairn"}, {"XDG_DATA_HOME", "/x/data"}, {"HOME", "/home/ana"}}));
     REQUIRE(p.ok());
     CHECK(p->data == fs::path("/srv/cairn/data"));
     CHECK(p->state == fs::path("/srv/cairn/state"));
@@ -70,8 +69,8 @@ TEST_CASE("without CAIRN_HOME the XDG base directories decide where files go", "
     CHECK(p->config == fs::path("/home/ana/.config/cairn"));
   }
   SECTION("relative XDG values are ignored, as the spec requires") {
-    Result<Paths> p = ResolvePaths(FakeEnv(
-        {{"XDG_DATA_HOME", "rel/data"}, {"XDG_STATE_HOME", "/s"}, {"HOME", "/home/ana"}}));
+    Result<Paths> p = ResolvePaths(
+        FakeEnv({{"XDG_DATA_HOME", "rel/data"}, {"XDG_STATE_HOME", "/s"}, {"HOME", "/home/ana"}}));
     REQUIRE(p.ok());
     CHECK(p->data == fs::path("/home/ana/.local/share/cairn"));
     CHECK(p->state == fs::path("/s/cairn"));

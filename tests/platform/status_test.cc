@@ -35,16 +35,15 @@ TEST_CASE("a status says what went wrong and of which kind", "[platform]") {
     Status::Code code;
     const char* prefix;
   };
-  for (const Case& c : {Case{Status::NotFound("m"), Status::Code::kNotFound, "not found: "},
-                        Case{Status::InvalidArgument("m"), Status::Code::kInvalidArgument,
-                             "invalid argument: "},
-                        Case{Status::Corruption("m"), Status::Code::kCorruption, "corruption: "},
-                        Case{Status::Busy("m"), Status::Code::kBusy, "busy: "},
-                        Case{Status::IoError("m"), Status::Code::kIoError, "I/O error: "},
-                        Case{Status::FailedPrecondition("m"), Status::Code::kFailedPrecondition,
-                             "failed precondition: "},
-                        Case{Status::NotSupported("m"), Status::Code::kNotSupported,
-                             "not supported: "}}) {
+  for (const Case& c :
+       {Case{Status::NotFound("m"), Status::Code::kNotFound, "not found: "},
+        Case{Status::InvalidArgument("m"), Status::Code::kInvalidArgument, "invalid argument: "},
+        Case{Status::Corruption("m"), Status::Code::kCorruption, "corruption: "},
+        Case{Status::Busy("m"), Status::Code::kBusy, "busy: "},
+        Case{Status::IoError("m"), Status::Code::kIoError, "I/O error: "},
+        Case{Status::FailedPrecondition("m"), Status::Code::kFailedPrecondition,
+             "failed precondition: "},
+        Case{Status::NotSupported("m"), Status::Code::kNotSupported, "not supported: "}}) {
     INFO(c.prefix);
     CHECK_FALSE(c.status.ok());
     CHECK(c.status.code() == c.code);
