@@ -56,10 +56,14 @@ std::string_view ResponseFeatureName(int feature) {
 
 std::string_view MasteryStateName(MasteryState state) {
   switch (state) {
-    case MasteryState::kNotStarted: return "not started";
-    case MasteryState::kNotEnoughEvidence: return "not enough evidence";
-    case MasteryState::kInProgress: return "in progress";
-    case MasteryState::kMastered: return "mastered";
+    case MasteryState::kNotStarted:
+      return "not started";
+    case MasteryState::kNotEnoughEvidence:
+      return "not enough evidence";
+    case MasteryState::kInProgress:
+      return "in progress";
+    case MasteryState::kMastered:
+      return "mastered";
   }
   return "?";
 }
@@ -88,8 +92,7 @@ double BktPredictCorrect(const BktParams& p, double p_mastered) {
 }
 
 double PredictResponse(const BktParams& bkt, const ResponseModel& model, double easiness,
-                       const std::array<double, kResponseFeatures>& features,
-                       double p_mastered) {
+                       const std::array<double, kResponseFeatures>& features, double p_mastered) {
   if (!model.fitted) return BktPredictCorrect(bkt, p_mastered);
   double z = model.bias + easiness;
   for (int f = 0; f < kResponseFeatures; ++f) z += model.weights[f] * features[f];
@@ -102,7 +105,7 @@ struct MasteryModel::Event {
   Hlc hlc = 0;
   uint64_t seq = 0;
   Origin origin;
-  uint32_t item = 0;     // attempts: the item's index
+  uint32_t item = 0;  // attempts: the item's index
   uint8_t type = kAttempt;
   uint8_t value = 0;     // attempts: 1 correct; observations: the level 1–4
   uint8_t modality = 0;  // observations
@@ -129,8 +132,8 @@ struct MasteryModel::Track {
 };
 
 struct MasteryModel::Learner {
-  int correct = 0, wrong = 0;             // counted attempts on known items, all competencies
-  std::vector<uint32_t> competencies;     // with a track
+  int correct = 0, wrong = 0;                  // counted attempts on known items, all competencies
+  std::vector<uint32_t> competencies;          // with a track
   std::unordered_map<uint32_t, Track> tracks;  // by competency index
 };
 
@@ -303,16 +306,17 @@ void MasteryModel::Add(const Op& op, bool retracted) {
       return;
     }
     auto known = item_ids_.find(item->get_ref<const std::string&>());
-    if (known == item_ids_.end()) return;
-    e.type = kAttempt;
-    e.item = known->second;
-    e.value = correct->get<bool>() ? 1 : 0;
-    uint32_t l = LearnerIndex(learner->get_ref<const std::string&>());
-    for (uint32_t c : item_competencies_[known->second]) {
-      places.emplace_back(l, c);
-      Insert(l, c, e);
+    if (known != item_ids_.end()) {  // attempts on unknown items do not count
+      e.type = kAttempt;
+      e.item = known->second;
+      e.value = correct->get<bool>() ? 1 : 0;
+      uint32_t l = LearnerIndex(learner->get_ref<const std::string&>());
+      for (uint32_t c : item_competencies_[known->second]) {
+        places.emplace_back(l, c);
+        Insert(l, c, e);
+      }
+      if (!e.retracted && !places.empty()) (e.value ? learners_[l].correct : learners_[l].wrong)++;
     }
-    if (!e.retracted && !places.empty()) (e.value ? learners_[l].correct : learners_[l].wrong)++;
   } else if (op.kind == "observation") {
     auto learners = body.find("learners"), competency = body.find("competency"),
          level = body.find("level");
@@ -340,8 +344,9 @@ void MasteryModel::Add(const Op& op, bool retracted) {
   if (std::optional<OpId> target = Supersedes(body)) Retract(*target);
 }
 
-std::array<double, kResponseFeatures> MasteryModel::Features(
-    const Learner& learner, const Track* track, const CompetencyParams& params) const {
+std::array<double, kResponseFeatures> MasteryModel::Features(const Learner& learner,
+                                                             const Track* track,
+                                                             const CompetencyParams& params) const {
   std::array<double, kResponseFeatures> f{};
   f[kTotalCorrect] = std::log1p(learner.correct);
   f[kTotalWrong] = std::log1p(learner.wrong);
@@ -355,7 +360,7 @@ std::array<double, kResponseFeatures> MasteryModel::Features(
     int right = std::popcount(track->recent & ((1u << n) - 1));
     f[kRecent] = static_cast<double>(2 * right - n) / kRecentWindow;
   }
-  f[kKnowledge] = Logit(p_next);
+  f[kKnowledge] = Logit(std::clamp(p_next, 0.001, 0.999));
   return f;
 }
 
@@ -443,8 +448,7 @@ MasteryEstimate MasteryModel::Estimate(std::string_view learner,
     MasteryEstimate m;
     m.learner = learner;
     m.competency = competency;
-    m.p_mastered =
-        (c == competency_ids_.end() ? default_params_ : ParamsFor(competency)).bkt.prior;
+    m.p_mastered = (c == competency_ids_.end() ? default_params_ : ParamsFor(competency)).bkt.prior;
     ExplainFacts facts;
     facts.min_evidence = options_.min_evidence;
     facts.threshold = options_.threshold;

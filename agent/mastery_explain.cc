@@ -12,9 +12,13 @@ std::string Plural(int n, std::string_view one, std::string_view many) {
 
 // Where an observation happened, in the order of the observation kind's modalities.
 std::string_view Setting(int modality) {
-  static constexpr std::string_view kSettings[] = {
-      " in a small group", " in whole-class work", " one to one", " in a project",
-      " in a conference",  " in the field",        ""};
+  static constexpr std::string_view kSettings[] = {" in a small group",
+                                                   " in whole-class work",
+                                                   " one to one",
+                                                   " in a project",
+                                                   " in a conference",
+                                                   " in the field",
+                                                   ""};
   if (modality < 0 || modality >= static_cast<int>(std::size(kSettings))) return "";
   return kSettings[modality];
 }
@@ -34,8 +38,8 @@ std::string Percent(double p) {
 
 std::string FormatDayMonth(int64_t unix_millis) {
   // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm), UTC.
-  int64_t days = unix_millis >= 0 ? unix_millis / 86'400'000
-                                  : (unix_millis - 86'399'999) / 86'400'000;
+  int64_t days =
+      unix_millis >= 0 ? unix_millis / 86'400'000 : (unix_millis - 86'399'999) / 86'400'000;
   days += 719468;
   int64_t era = (days >= 0 ? days : days - 146096) / 146097;
   int64_t doe = days - era * 146097;
@@ -47,15 +51,13 @@ std::string FormatDayMonth(int64_t unix_millis) {
   int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
   static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  return std::to_string(day) + " " + std::string(kMonths[month - 1]) + " " +
-         std::to_string(year);
+  return std::to_string(day) + " " + std::string(kMonths[month - 1]) + " " + std::to_string(year);
 }
 
 std::string Explain(const ExplainFacts& f) {
   if (f.attempts == 0 && f.observations == 0) {
     return f.withdrawn > 0 ? "no evidence counts yet (" +
-                                 Plural(f.withdrawn, "record was", "records were") +
-                                 " withdrawn)"
+                                 Plural(f.withdrawn, "record was", "records were") + " withdrawn)"
                            : "no evidence yet";
   }
   std::string out;
@@ -84,8 +86,7 @@ std::string Explain(const ExplainFacts& f) {
     part("too little evidence to judge yet (" + std::to_string(evidence) + " of the " +
          std::to_string(f.min_evidence) + " pieces needed)");
   } else {
-    part(Percent(f.p_mastered) + " likely mastered (mastered from " + Percent(f.threshold) +
-         ")");
+    part(Percent(f.p_mastered) + " likely mastered (mastered from " + Percent(f.threshold) + ")");
   }
   return out;
 }

@@ -145,8 +145,7 @@ BktFit FitBkt(const std::vector<BktSequence>& sequences, const BktFitOptions& op
     next.guess = Estimate(c.guessed, c.unmastered_attempts, start.guess, a, kMinProb, kMaxGuess);
     next.slip = Estimate(c.slipped, c.mastered_attempts, start.slip, a, kMinProb, kMaxSlip);
     for (size_t l = 0; l < kRubricLevels; ++l) {
-      next.level_if_mastered[l] =
-          (c.level_m[l] + a * start.level_if_mastered[l]) / (c.obs_m + a);
+      next.level_if_mastered[l] = (c.level_m[l] + a * start.level_if_mastered[l]) / (c.obs_m + a);
       next.level_if_not[l] = (c.level_n[l] + a * start.level_if_not[l]) / (c.obs_n + a);
     }
     double moved = 0;
@@ -284,7 +283,16 @@ MasteryFit FitMastery(const MasteryTrainingSet& data, const BktFitOptions& bkt_o
   for (auto& [competency, by_learner] : sequences) {
     std::vector<BktSequence> pooled;
     pooled.reserve(by_learner.size());
-    for (auto& [learner, seq] : by_learner) pooled.push_back(std::move(seq));
+    int64_t steps = 0;
+    for (auto& [learner, seq] : by_learner) {
+      steps += static_cast<int64_t>(seq.size());
+      pooled.push_back(std::move(seq));
+    }
+    if (steps < bkt_options.min_evidence ||
+        static_cast<int64_t>(pooled.size()) < bkt_options.min_learners) {
+      fit.too_little_evidence.push_back(competency);
+      continue;
+    }
     BktFit b = FitBkt(pooled, bkt_options);
     CompetencyParams& params = fit.competencies[competency];
     params.bkt = b.params;
@@ -294,7 +302,8 @@ MasteryFit FitMastery(const MasteryTrainingSet& data, const BktFitOptions& bkt_o
   if (!fit_response) return fit;
 
   // The response model: replay every answer through the fitted BKT, then fit.
-  for (const auto& [item, competencies] : data.item_competencies) replay.SetItem(item, competencies);
+  for (const auto& [item, competencies] : data.item_competencies)
+    replay.SetItem(item, competencies);
   std::map<std::string, uint32_t, std::less<>> competency_index;
   for (const auto& [competency, params] : fit.competencies) {
     competency_index.emplace(competency, static_cast<uint32_t>(competency_index.size()));
@@ -307,7 +316,9 @@ MasteryFit FitMastery(const MasteryTrainingSet& data, const BktFitOptions& bkt_o
       std::string item = b.value("item", "");
       for (const MasteryModel::ResponseContext& c :
            replay.ResponseContexts(b.value("learner", ""), item)) {
-        uint32_t ci = competency_index.at(std::string(c.competency));
+        auto known = competency_index.find(c.competency);
+        if (known == competency_index.end()) continue;  // at the defaults
+        uint32_t ci = known->second;
         auto [it, added] =
             item_index.try_emplace({ci, item}, static_cast<uint32_t>(item_index.size()));
         rows.push_back({ci, it->second, c.features, b.value("correct", false)});
@@ -315,7 +326,9 @@ MasteryFit FitMastery(const MasteryTrainingSet& data, const BktFitOptions& bkt_o
     }
     replay.Add(e->op, e->retracted);
   }
-  if (rows.empty()) return fit;
+  if (rows.size() < static_cast<size_t>(std::max<int64_t>(1, response_options.min_answers))) {
+    return fit;
+  }
   Layout layout;
   layout.competencies = competency_index.size();
   layout.items = item_index.size();
@@ -344,8 +357,7 @@ MasteryFit FitMastery(const MasteryTrainingSet& data, const BktFitOptions& bkt_o
   std::vector<const std::string*> names(competency_index.size());
   for (const auto& [name, ci] : competency_index) names[ci] = &name;
   for (const auto& [key, index] : item_index) {
-    fit.competencies[*names[key.first]].response.item_easiness[key.second] =
-        x[layout.Item(index)];
+    fit.competencies[*names[key.first]].response.item_easiness[key.second] = x[layout.Item(index)];
   }
   return fit;
 }

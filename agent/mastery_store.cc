@@ -9,9 +9,7 @@ using nlohmann::json;
 
 double Round(double v, double scale) { return std::round(v * scale) / scale; }
 
-Status Bad(const std::string& what) {
-  return Status::InvalidArgument("mastery_params." + what);
-}
+Status Bad(const std::string& what) { return Status::InvalidArgument("mastery_params." + what); }
 
 Result<std::array<double, kRubricLevels>> Levels(const json& v, const std::string& where) {
   std::array<double, kRubricLevels> out{};
@@ -59,10 +57,14 @@ json MasteryParamsBody(std::string_view competency, const CompetencyParams& para
     levels["mastered"].push_back(Round(b.level_if_mastered[i], k6));
     levels["not_mastered"].push_back(Round(b.level_if_not[i], k6));
   }
-  json body = {{"competency", competency},  {"prior", Round(b.prior, k6)},
-               {"learn", Round(b.learn, k6)}, {"forget", Round(b.forget, k6)},
-               {"guess", Round(b.guess, k6)}, {"slip", Round(b.slip, k6)},
-               {"levels", levels},           {"responses", params.fitted_responses}};
+  json body = {{"competency", competency},
+               {"prior", Round(b.prior, k6)},
+               {"learn", Round(b.learn, k6)},
+               {"forget", Round(b.forget, k6)},
+               {"guess", Round(b.guess, k6)},
+               {"slip", Round(b.slip, k6)},
+               {"levels", levels},
+               {"responses", params.fitted_responses}};
   if (params.response.fitted) {
     json weights = json::object();
     for (int f = 0; f < kResponseFeatures; ++f) {

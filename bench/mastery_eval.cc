@@ -195,8 +195,10 @@ bool RunAssistments(const std::filesystem::path& dir) {
 
   std::printf("\n| model                          | AUC   | RMSE  | log-loss |\n");
   std::printf("|--------------------------------|-------|-------|----------|\n");
-  for (auto [name, auc] : {std::pair{"IRT (published)", 0.69}, {"PFA (published)", 0.72},
-                           {"DKT (published)", 0.75}, {"SAKT (published)", 0.75},
+  for (auto [name, auc] : {std::pair{"IRT (published)", 0.69},
+                           {"PFA (published)", 0.72},
+                           {"DKT (published)", 0.75},
+                           {"SAKT (published)", 0.75},
                            {"Best-LR (published)", 0.77}}) {
     std::printf("| %-30s | %.2f  |       |          |\n", name, auc);
   }
@@ -242,7 +244,8 @@ std::vector<Learner> Simulate(const Truth& truth, int learners, std::mt19937_64&
     for (int t = 0; t < truth.answers; ++t) {
       if (mastered && l.mastered_at < 0) l.mastered_at = t;
       l.correct.push_back(mastered ? u(rng) >= truth.params.slip : u(rng) < truth.params.guess);
-      if (!mastered && u(rng) < truth.params.learn) mastered = true;  // no forgetting: a known moment
+      if (!mastered && u(rng) < truth.params.learn)
+        mastered = true;  // no forgetting: a known moment
     }
   }
   return out;
@@ -275,8 +278,8 @@ void RunSynthetic() {
   std::printf("true:   prior %.3f learn %.3f forget %.3f guess %.3f slip %.3f\n",
               truth.params.prior, truth.params.learn, truth.params.forget, truth.params.guess,
               truth.params.slip);
-  std::printf("fitted: prior %.3f learn %.3f forget %.3f guess %.3f slip %.3f\n", p.prior,
-              p.learn, p.forget, p.guess, p.slip);
+  std::printf("fitted: prior %.3f learn %.3f forget %.3f guess %.3f slip %.3f\n", p.prior, p.learn,
+              p.forget, p.guess, p.slip);
 
   MasteryModel model;  // default options: threshold 0.95, at least 3 pieces of evidence
   model.SetItem("q", {"skill"});
@@ -322,8 +325,8 @@ void RunSynthetic() {
       test.size(), truth.answers, mastered, declared, premature);
   Metric("synthetic_false_mastery_rate", false_rate, "fraction");
   Metric("synthetic_false_mastery_target", 0.05, "fraction");
-  Metric("synthetic_shown_mastered_while_not", static_cast<double>(shown_mastered_unmastered) /
-                                                    std::max<int64_t>(1, unmastered_answers),
+  Metric("synthetic_shown_mastered_while_not",
+         static_cast<double>(shown_mastered_unmastered) / std::max<int64_t>(1, unmastered_answers),
          "fraction");
   Metric("synthetic_answers_to_declare_median", Median(delays), "answers");
   Metric("synthetic_answers_to_declare_mean", mean, "answers");

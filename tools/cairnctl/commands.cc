@@ -14,6 +14,7 @@ const std::vector<Command>& AllCommands() {
     AddProfileCommands(all);
     AddContentCommands(all);
     AddReportCommands(all);
+    AddMasteryCommands(all);
     AddLogCommands(all);
     AddStatusCommands(all);
     AddDoctorCommand(all);

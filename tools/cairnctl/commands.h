@@ -17,6 +17,7 @@ void AddProfileCommands(std::vector<Command>& out);  // profile set, goal set|ch
 void AddReportCommands(std::vector<Command>& out);   // learner show, export
 void AddContentCommands(std::vector<Command>& out);  // pack import|list
 void AddLogCommands(std::vector<Command>& out);      // ops
+void AddMasteryCommands(std::vector<Command>& out);  // mastery, model fit|show
 
 // All of them, in the order `cairnctl --help` lists them.
 const std::vector<Command>& AllCommands();

@@ -78,7 +78,7 @@ enum class MasteryState {
   kNotStarted,         // no evidence that counts
   kNotEnoughEvidence,  // fewer pieces of evidence than MasteryOptions::min_evidence
   kInProgress,
-  kMastered,           // P(mastered) >= threshold with enough evidence
+  kMastered,  // P(mastered) >= threshold with enough evidence
 };
 // "not started", "not enough evidence", "in progress", "mastered".
 std::string_view MasteryStateName(MasteryState state);
@@ -121,8 +121,7 @@ double BktPredictCorrect(const BktParams& p, double p_mastered);
 // P(correct) from the response model given features (BKT alone when not fitted;
 // then `p_mastered` is used).
 double PredictResponse(const BktParams& bkt, const ResponseModel& model, double easiness,
-                       const std::array<double, kResponseFeatures>& features,
-                       double p_mastered);
+                       const std::array<double, kResponseFeatures>& features, double p_mastered);
 
 // The mastery of every (learner, competency) of the evidence added to it.
 //
@@ -199,8 +198,7 @@ class MasteryModel {
   void Retract(const OpId& target);
   void Refold(uint32_t learner, uint32_t competency, Track& track);
   void Step(const CompetencyParams& params, Track& track, const Event& event) const;
-  std::array<double, kResponseFeatures> Features(const Learner& learner,
-                                                 const Track* track,
+  std::array<double, kResponseFeatures> Features(const Learner& learner, const Track* track,
                                                  const CompetencyParams& params) const;
   MasteryEstimate Describe(uint32_t learner, uint32_t competency, const Track* track) const;
 

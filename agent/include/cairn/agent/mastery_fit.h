@@ -25,10 +25,13 @@ struct BktStep {
 using BktSequence = std::vector<BktStep>;
 
 struct BktFitOptions {
-  BktParams start;           // where EM starts, and what pseudo-counts pull toward
-  double pseudo_count = 4;   // weight of `start`, in pieces of evidence, per parameter
+  BktParams start;          // where EM starts, and what pseudo-counts pull toward
+  double pseudo_count = 4;  // weight of `start`, in pieces of evidence, per parameter
   int max_iterations = 200;
-  double tolerance = 1e-7;   // stop when no parameter moves more than this
+  double tolerance = 1e-7;  // stop when no parameter moves more than this
+  // FitMastery leaves a competency with less evidence than this at the defaults.
+  int64_t min_evidence = 30;
+  int64_t min_learners = 5;
 };
 
 struct BktFit {
@@ -55,18 +58,22 @@ struct ResponseFitOptions {
   double bias_l2 = 0.05;   // competency intercepts
   double delta_l2 = 20.0;  // a competency's weights away from the shared ones
   double weight_l2 = 0.01;
-  int max_iterations = 300;
+  int max_iterations = 1000;
+  int64_t min_answers = 300;  // fewer answers in all: no response model (BKT predicts)
 };
 
 struct MasteryFit {
-  std::map<std::string, CompetencyParams, std::less<>> competencies;  // with data only
+  // The competencies with enough evidence (BktFitOptions::min_evidence, min_learners).
+  std::map<std::string, CompetencyParams, std::less<>> competencies;
+  std::vector<std::string> too_little_evidence;  // left at the defaults
   int64_t attempts = 0, observations = 0, learners = 0;
   int response_iterations = 0;
   double response_log_loss = 0;  // mean, on the training answers
 };
 
-// Fits every competency with evidence: BKT by FitBkt, then the response model
-// (unless `fit_response` is false: BKT alone). Retracted evidence is left out.
+// Fits every competency with enough evidence: BKT by FitBkt, then the response
+// model over all of them (unless `fit_response` is false or there are too few
+// answers: BKT alone). Retracted evidence is left out.
 MasteryFit FitMastery(const MasteryTrainingSet& data, const BktFitOptions& bkt = {},
                       const ResponseFitOptions& response = {}, bool fit_response = true);
 
