@@ -84,14 +84,17 @@ std::vector<KindSpec> BuildKinds() {
                {Key("competency", "competency id, pack-scoped"), Id("pack", "pack id"),
                 Text("title", "short title", 200), Text("description", "what mastery means"),
                 Text("standard_code", "code in a published standard, e.g. CCSS 3.NF.A.1", 100),
-                Ids("prerequisites", "competencies to master first")},
+                Ids("prerequisites", "competencies to master first"),
+                Bool("retired", "true when the newest version of its pack no longer has it")},
                "A competency (skill or standard) learners master.", ""});
   k.push_back({"lesson", 9, M::kLastWriterWins, W::kServer, "lesson", 1, 0,
                {Key("lesson", "lesson id, pack-scoped"), Id("pack", "pack id"),
                 Text("title", "title", 200), Ids("competencies", "competencies it works on"),
                 Ids("items", "its items, in order"),
                 Int("minutes", 0, 600, "estimated minutes"),
-                Text("modality", "e.g. practice, reading, video, project", 40)},
+                Text("modality", "e.g. practice, reading, video, project", 40),
+                Text("passage", "a text shown with every item, e.g. a reading passage", 8000),
+                Bool("retired", "true when the newest version of its pack no longer has it")},
                "A lesson: an ordered set of items for some competencies.", ""});
   k.push_back({"item", 10, M::kLastWriterWins, W::kServer, "item", 1, 0,
                {Key("item", "item id, pack-scoped"), Id("pack", "pack id"),
@@ -99,7 +102,10 @@ std::vector<KindSpec> BuildKinds() {
                 Enum("type", {"choice", "numeric", "text"}, "how it is answered"),
                 {"content", FT::kObject, false, 0, 0, {},
                  "prompt, choices, answers, hints, feedback (agent/CONTENT.md)"},
-                Ids("competencies", "competencies it gives evidence of (its lesson's if absent)")},
+                Ids("competencies", "competencies it gives evidence of (its lesson's if absent)"),
+                Int("difficulty", 1, 5, "the author's estimate: 1 easiest to 5 hardest"),
+                Bool("retired", "true when the newest version of its pack no longer has it; its "
+                     "evidence still counts")},
                "An item (question) in a lesson.", ""});
   k.push_back({"mastery_params", 11, M::kLastWriterWins, W::kServer, "mastery_params", 1, 0,
                {Key("competency", "competency id"),

@@ -54,7 +54,7 @@ TEST_CASE("a rejected pack changes nothing and names every problem", "[cli]") {
   Run bad = cairnctl({"pack", "import", cairnctl.WriteFile("bad.json", kBadPack).string()});
   CHECK(bad.status == 2);
   INFO(bad.err);
-  CHECK(bad.err.find("nothing was imported") != std::string::npos);
+  CHECK(bad.err.find("Nothing was imported.") != std::string::npos);
   CHECK(bad.err.find("$.competencies[0].prerequisites[0]: unknown prerequisite 'c9'") !=
         std::string::npos);
   CHECK(bad.err.find("$.competencies[1].id: duplicate competency id 'c1'") != std::string::npos);

@@ -72,7 +72,7 @@ TEST_CASE("pack problems are each named by their JSON path", "[cli][pack]") {
   SECTION("a choice answer out of range and too few choices") {
     json p = SmallPack();
     p["lessons"][0]["items"][0]["answer"] = 2;
-    CHECK(ProblemsOf(p).find("$.lessons[0].items[0].answer: expected the index") !=
+    CHECK(ProblemsOf(p).find("$.lessons[0].items[0].answer: choice 2 does not exist") !=
           std::string::npos);
     p["lessons"][0]["items"][0]["choices"] = {"x"};
     CHECK(ProblemsOf(p).find("needs 2 to 10 choices") != std::string::npos);
@@ -97,7 +97,8 @@ TEST_CASE("pack problems are each named by their JSON path", "[cli][pack]") {
   SECTION("text past its kind's limit") {
     json p = SmallPack();
     p["title"] = std::string(201, 't');
-    CHECK(ProblemsOf(p).find("$: pack.title: text longer than 200 bytes") != std::string::npos);
+    CHECK(ProblemsOf(p).find("$.title: text longer than 200 bytes (it has 201)") !=
+          std::string::npos);
   }
   SECTION("a wrong type and missing top-level fields") {
     json p = SmallPack();

@@ -15,7 +15,7 @@ void AddRosterCommands(std::vector<Command>& out);   // school/class/learner/tea
 void AddRecordCommands(std::vector<Command>& out);   // record attempt|observation|retract
 void AddProfileCommands(std::vector<Command>& out);  // profile set, goal set|checkin
 void AddReportCommands(std::vector<Command>& out);   // learner show, export
-void AddContentCommands(std::vector<Command>& out);  // pack import|list
+void AddContentCommands(std::vector<Command>& out);  // pack import|validate|list
 void AddLogCommands(std::vector<Command>& out);      // ops
 void AddMasteryCommands(std::vector<Command>& out);  // mastery, model fit|show
 

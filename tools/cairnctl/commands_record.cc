@@ -1,6 +1,7 @@
 // Evidence: attempts, teacher observations, and retracting a mistaken record.
 #include <iostream>
 
+#include "cairn/agent/answer.h"
 #include "commands.h"
 #include "resolve.h"
 #include "session.h"
@@ -16,8 +17,14 @@ std::vector<std::string_view> EnumValues(std::string_view kind, std::string_view
 }
 
 Status RecordAttempt(const Args& args) {
-  if (args.Has("correct") == args.Has("wrong")) {
-    return UsageError("say how it went: pass either --correct or --wrong");
+  if (args.Has("correct") && args.Has("wrong")) {
+    return UsageError("pass --correct or --wrong, not both");
+  }
+  bool judge = !args.Has("correct") && !args.Has("wrong");
+  if (judge && !args.Has("response")) {
+    return UsageError(
+        "say how it went: pass --correct or --wrong, or the answer given with --response "
+        "to have it judged against the item");
   }
   json body;
   if (args.Has("score")) {
@@ -38,7 +45,29 @@ Status RecordAttempt(const Args& args) {
   CAIRN_ASSIGN_OR_RETURN(json item, Resolve(store, "item", args.Get1("item")));
   body["learner"] = learner.at("learner");
   body["item"] = item.at("item");
-  body["correct"] = args.Has("correct");
+  std::string judged;
+  if (judge) {
+    // The item's pack language decides how numbers are read ("0,5" in Spanish).
+    JudgeOptions options;
+    std::string language = "en";
+    if (item.contains("pack")) {
+      CAIRN_ASSIGN_OR_RETURN(std::optional<json> pack,
+                             store.Entity("pack", item.at("pack").get<std::string>()));
+      if (pack) language = pack->value("language", "en");
+    }
+    options.language = language;
+    Result<Judgement> judgement = JudgeResponse(item, args.Get("response"), options);
+    if (!judgement.ok()) {
+      return Status::FailedPrecondition(
+          "cannot judge the response: " + judgement.status().message() +
+          "; pass --correct or --wrong");
+    }
+    body["correct"] = judgement->correct;
+    judged = judgement->correct ? ", judged correct" : ", judged wrong";
+    if (!judgement->feedback.empty()) judged += " (feedback: " + judgement->feedback + ")";
+  } else {
+    body["correct"] = args.Has("correct");
+  }
   if (args.Has("lesson")) {
     CAIRN_ASSIGN_OR_RETURN(body["lesson"], ResolveId(store, "lesson", args.Get("lesson")));
   } else if (item.contains("lesson")) {
@@ -46,8 +75,9 @@ Status RecordAttempt(const Args& args) {
   }
   CAIRN_ASSIGN_OR_RETURN(OpId id, store.Append("attempt", body));
   std::cout << "Recorded: " << DisplayName("learner", learner) << " answered "
-            << body["item"].get<std::string>() << (args.Has("correct") ? ", correct" : ", wrong")
-            << " (op " << id.ToString() << ")\n";
+            << body["item"].get<std::string>()
+            << (judge ? judged : (body["correct"].get<bool>() ? ", correct" : ", wrong")) << " (op "
+            << id.ToString() << ")\n";
   return Status::Ok();
 }
 
@@ -151,13 +181,19 @@ void AddRecordCommands(std::vector<Command>& out) {
                  {{"learner", "learner id or name"}, {"item", "item id (from a content pack)"}},
                  {{"correct", "", "the answer was right"},
                   {"wrong", "", "the answer was wrong"},
-                  {"response", "TEXT", "the answer as given"},
+                  {"response", "TEXT",
+                   "the answer as given; without --correct or --wrong it is judged against "
+                   "the item"},
                   {"score", "X", "partial credit from 0 to 1"},
                   {"seconds", "N", "time taken to answer"},
                   {"hints", "N", "hints used"},
                   {"lesson", "LESSON", "the lesson it was part of (default: the item's)"}},
                  "Prints the new op's id (for `cairnctl record retract`).\n\n"
-                 "Example:\n  cairnctl record attempt Ada frac.name.1 --correct --response 3/4",
+                 "A response is judged as the lesson player judges it: a choice by its text\n"
+                 "(or 0-based index), a number within the item's tolerance (\"3/4\", \"12 cm\"),\n"
+                 "a text against the accepted answers, ignoring case and extra spaces.\n\n"
+                 "Examples:\n  cairnctl record attempt Ada frac.parts.1 --response 1/4\n"
+                 "  cairnctl record attempt Ada frac.parts.3 --wrong --response 8/3",
                  RecordAttempt});
   out.push_back(
       {"record observation",
