@@ -149,6 +149,7 @@ MasteryModel::MasteryModel(MasteryModel&&) noexcept = default;
 MasteryModel& MasteryModel::operator=(MasteryModel&&) noexcept = default;
 
 uint32_t MasteryModel::LearnerIndex(std::string_view learner) {
+  if (auto found = learner_ids_.find(learner); found != learner_ids_.end()) return found->second;
   auto [it, added] =
       learner_ids_.try_emplace(std::string(learner), static_cast<uint32_t>(learners_.size()));
   if (added) {
@@ -159,6 +160,9 @@ uint32_t MasteryModel::LearnerIndex(std::string_view learner) {
 }
 
 uint32_t MasteryModel::CompetencyIndex(std::string_view competency) {
+  if (auto found = competency_ids_.find(competency); found != competency_ids_.end()) {
+    return found->second;
+  }
   auto [it, added] = competency_ids_.try_emplace(std::string(competency),
                                                  static_cast<uint32_t>(competency_names_.size()));
   if (added) {
@@ -181,15 +185,27 @@ void MasteryModel::SetItem(std::string_view item, const std::vector<std::string>
 }
 
 void MasteryModel::SetParams(std::string_view competency, CompetencyParams params) {
-  params_[CompetencyIndex(competency)] = std::move(params);
+  uint32_t c = CompetencyIndex(competency);
+  params_[c] = std::move(params);
+  for (uint32_t l = 0; l < learners_.size(); ++l) {
+    auto it = learners_[l].tracks.find(c);
+    if (it != learners_[l].tracks.end()) Refold(l, c, it->second);
+  }
 }
 
 void MasteryModel::SetDefaultParams(CompetencyParams params) {
   default_params_ = std::move(params);
+  RecomputeAll();
+}
+
+void MasteryModel::RecomputeAll() {
+  for (uint32_t l = 0; l < learners_.size(); ++l) {
+    for (auto& [c, track] : learners_[l].tracks) Refold(l, c, track);
+  }
 }
 
 const CompetencyParams& MasteryModel::ParamsFor(std::string_view competency) const {
-  auto it = competency_ids_.find(std::string(competency));
+  auto it = competency_ids_.find(competency);
   if (it == competency_ids_.end() || !params_[it->second]) return default_params_;
   return *params_[it->second];
 }
@@ -367,10 +383,10 @@ std::array<double, kResponseFeatures> MasteryModel::Features(const Learner& lear
 std::vector<MasteryModel::ResponseContext> MasteryModel::ResponseContexts(
     std::string_view learner, std::string_view item) const {
   std::vector<ResponseContext> out;
-  auto it = item_ids_.find(std::string(item));
+  auto it = item_ids_.find(item);
   if (it == item_ids_.end()) return out;
   static const Learner kNobody;
-  auto l = learner_ids_.find(std::string(learner));
+  auto l = learner_ids_.find(learner);
   const Learner& who = l == learner_ids_.end() ? kNobody : learners_[l->second];
   for (uint32_t c : item_competencies_[it->second]) {
     const CompetencyParams& params = params_[c] ? *params_[c] : default_params_;
@@ -442,8 +458,8 @@ MasteryEstimate MasteryModel::Describe(uint32_t learner, uint32_t competency,
 
 MasteryEstimate MasteryModel::Estimate(std::string_view learner,
                                        std::string_view competency) const {
-  auto l = learner_ids_.find(std::string(learner));
-  auto c = competency_ids_.find(std::string(competency));
+  auto l = learner_ids_.find(learner);
+  auto c = competency_ids_.find(competency);
   if (l == learner_ids_.end() || c == competency_ids_.end()) {
     MasteryEstimate m;
     m.learner = learner;
@@ -460,7 +476,7 @@ MasteryEstimate MasteryModel::Estimate(std::string_view learner,
 
 std::vector<MasteryEstimate> MasteryModel::EstimatesFor(std::string_view learner) const {
   std::vector<MasteryEstimate> out;
-  auto l = learner_ids_.find(std::string(learner));
+  auto l = learner_ids_.find(learner);
   if (l == learner_ids_.end()) return out;
   for (uint32_t c : learners_[l->second].competencies) {
     out.push_back(Describe(l->second, c, FindTrack(l->second, c)));

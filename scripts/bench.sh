@@ -2,7 +2,10 @@
 # Runs every benchmark in bench/ and prints their METRIC lines.
 set -euo pipefail
 build="${1:-build}"
-for b in record apply storage; do
+for b in record apply storage mastery; do
   echo "== $b"
   "$build/bench/bench_$b"
 done
+# Last: it needs ../shared/data beside the repository and says so when it is missing.
+echo "== mastery_eval"
+"$build/bench/mastery_eval"

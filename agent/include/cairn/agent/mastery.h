@@ -125,13 +125,14 @@ double PredictResponse(const BktParams& bkt, const ResponseModel& model, double 
 
 // The mastery of every (learner, competency) of the evidence added to it.
 //
-// Give it the content (which competencies each item gives evidence of) and the
-// parameters first; both are fixed for the model's life: when they change (a pack
-// import, new fitted parameters), build a new model. Then add evidence ops in any
-// order: an op that comes after everything already added for its (learner,
-// competency) in fold order is an O(1) update; one that comes earlier (a late op
-// from another device), a retraction, or a correction recomputes only the
-// (learner, competency) it touches, with the same result as folding from scratch.
+// Give it the content (which competencies each item gives evidence of) first: an
+// attempt is placed when it is added, so when items change (a pack import), build
+// a new model. Then add evidence ops in any order: an op that comes after
+// everything already added for its (learner, competency) in fold order is an O(1)
+// update; one that comes earlier (a late op from another device), a retraction,
+// or a correction recomputes only the (learner, competency) it touches, with the
+// same result as folding from scratch. New parameters may come at any time: the
+// competency's folds are recomputed from the evidence held in memory.
 // Not thread-safe.
 class MasteryModel {
  public:
@@ -146,8 +147,12 @@ class MasteryModel {
   // Attempts on an item the model does not know are not counted.
   void SetItem(std::string_view item, const std::vector<std::string>& competencies);
   // Parameters of one competency; competencies without any use the defaults.
+  // Recomputes the competency's folds that exist.
   void SetParams(std::string_view competency, CompetencyParams params);
-  void SetDefaultParams(CompetencyParams params);
+  void SetDefaultParams(CompetencyParams params);  // then recomputes every fold
+  // Refolds every (learner, competency) from the evidence held in memory: what a
+  // full recompute costs once the evidence is read.
+  void RecomputeAll();
   const CompetencyParams& ParamsFor(std::string_view competency) const;
 
   // Folds one op in. Attempts, observations, retractions and corrections count;
@@ -189,6 +194,12 @@ class MasteryModel {
   struct OpIdHash {
     size_t operator()(const OpId& id) const;
   };
+  // Lets the id maps be searched with a string_view, without building a string.
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  using NameMap = std::unordered_map<std::string, uint32_t, NameHash, std::equal_to<>>;
 
   uint32_t LearnerIndex(std::string_view learner);
   uint32_t CompetencyIndex(std::string_view competency);
@@ -204,7 +215,7 @@ class MasteryModel {
 
   MasteryOptions options_;
   CompetencyParams default_params_;
-  std::unordered_map<std::string, uint32_t> learner_ids_, competency_ids_, item_ids_;
+  NameMap learner_ids_, competency_ids_, item_ids_;
   std::vector<std::string> learner_names_, competency_names_;
   std::vector<std::vector<uint32_t>> item_competencies_;  // by item index
   std::vector<std::optional<CompetencyParams>> params_;   // by competency index
