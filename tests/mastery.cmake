@@ -5,3 +5,11 @@ cairn_test(mastery_test
   mastery/mastery_fit_test.cc
   mastery/mastery_store_test.cc
 )
+
+# The commands, driven as a user drives them.
+cairn_test(mastery_cli_test
+  cli/cairnctl_runner.cc
+  mastery/mastery_cli_test.cc
+)
+target_compile_definitions(mastery_cli_test PRIVATE CAIRNCTL_PATH="$<TARGET_FILE:cairnctl>")
+add_dependencies(mastery_cli_test cairnctl)

@@ -265,5 +265,37 @@ TEST_CASE("the response model predicts from item easiness and earlier answers", 
   }
 }
 
+TEST_CASE("new parameters recompute the folds, as if they had been there from the start",
+          "[mastery]") {
+  Origin o = MasteryOrigin(1);
+  std::vector<Op> ops;
+  for (uint64_t i = 1; i <= 12; ++i) {
+    ops.push_back(Attempt(o, i, kNov20 + static_cast<int64_t>(i), i % 2 ? "ada" : "bo",
+                          i % 3 ? "q.add" : "q.sub", i % 5 != 0));
+  }
+  CompetencyParams strict;
+  strict.bkt.guess = 0.35;
+  strict.bkt.learn = 0.05;
+
+  MasteryModel before = SmallModel();
+  before.SetParams("add", strict);
+  for (const Op& op : ops) before.Add(op);
+
+  MasteryModel after = SmallModel();
+  for (const Op& op : ops) after.Add(op);
+  after.SetParams("add", strict);
+  for (const char* learner : {"ada", "bo"}) {
+    for (const char* competency : {"add", "sub"}) {
+      CHECK(
+          SameEstimate(after.Estimate(learner, competency), before.Estimate(learner, competency)));
+    }
+  }
+  SECTION("and a full recompute changes nothing") {
+    MasteryEstimate e = after.Estimate("ada", "add");
+    after.RecomputeAll();
+    CHECK(SameEstimate(after.Estimate("ada", "add"), e));
+  }
+}
+
 }  // namespace
 }  // namespace cairn::testing
