@@ -35,7 +35,7 @@ Result<std::set<size_t>> RightChoices(const json& answer, size_t choices) {
   std::set<size_t> right;
   json list = answer.is_array() ? answer : json::array({answer});
   for (const json& a : list) {
-    if (!a.is_number_unsigned() || a.get<size_t>() >= choices) {
+    if (!a.is_number_integer() || a.get<int64_t>() < 0 || a.get<uint64_t>() >= choices) {
       return Status::InvalidArgument("the item's answer is not the index of one of its choices");
     }
     right.insert(a.get<size_t>());

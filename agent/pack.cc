@@ -93,11 +93,19 @@ void CheckCycles(Checker& c, const CompetencyGraph& g) {
       if (found == g.index.end() || found->second == node) continue;  // reported elsewhere
       size_t p = found->second;
       if (state[p] == kOnPath) {
+        // "a needs b, which needs c, which needs a"; a very long circle is cut short.
+        constexpr size_t kShown = 10;
         std::string circle = g.ids[p];
+        size_t length = stack.size() - position[p];  // competencies in the circle
         for (size_t s = position[p] + 1; s < stack.size(); ++s) {
-          circle += (s == position[p] + 1 ? " needs " : ", which needs ") + g.ids[stack[s].first];
+          size_t step = s - position[p];
+          if (step == kShown && length > kShown + 2) {
+            circle += ", ... " + std::to_string(length - kShown - 1) + " more ...";
+            s = stack.size() - 1;
+          }
+          circle += (step == 1 ? " needs " : ", which needs ") + g.ids[stack[s].first];
         }
-        circle += (stack.size() - position[p] == 1 ? " needs " : ", which needs ") + g.ids[p];
+        circle += (length == 1 ? " needs " : ", which needs ") + g.ids[p];
         c.Problem(Element(Member(Element("$.competencies", node), "prerequisites"), k),
                   "prerequisites go round in a circle: " + circle);
       } else if (state[p] == kUnseen) {
@@ -238,10 +246,11 @@ void ParseLessons(Checker& c, const json& root, Pack& pack, const CompetencyGrap
   for (auto& [item, source] : items) AddOp(pack, "item", std::move(item), std::move(source));
 }
 
-// "line 3, column 14" for a byte offset into `text`.
+// "line 3, column 14" for nlohmann's parse_error::byte: the 1-based index of
+// the last byte read, where the parser found the problem.
 std::string Position(std::string_view text, size_t byte) {
   size_t line = 1, column = 1;
-  for (size_t i = 0; i < byte && i < text.size(); ++i) {
+  for (size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
     if (text[i] == '\n') {
       ++line;
       column = 1;

@@ -74,7 +74,7 @@ void ParseChoiceAnswer(Checker& c, const json& answer, const std::string& path, 
   std::string range =
       n == 0 ? "" : " (the choices are numbered 0 to " + std::to_string(n - 1) + ")";
   auto index = [&](const json& v, const std::string& where) -> bool {
-    if (!v.is_number_unsigned()) {
+    if (!v.is_number_integer() || v.get<int64_t>() < 0) {
       c.Problem(where, "expected the 0-based index of a right choice, got " + Describe(v) + range);
       return false;
     }
