@@ -15,6 +15,9 @@ const std::vector<Command>& AllCommands() {
     AddContentCommands(all);
     AddReportCommands(all);
     AddMasteryCommands(all);
+    AddLearnerProfileCommands(all);
+    AddPathCommands(all);
+    AddClassReportCommands(all);
     AddLogCommands(all);
     AddStatusCommands(all);
     AddDoctorCommand(all);

@@ -18,6 +18,9 @@ void AddReportCommands(std::vector<Command>& out);   // learner show, export
 void AddContentCommands(std::vector<Command>& out);  // pack import|validate|list
 void AddLogCommands(std::vector<Command>& out);      // ops
 void AddMasteryCommands(std::vector<Command>& out);  // mastery, model fit|show
+void AddLearnerProfileCommands(std::vector<Command>& out);  // profile [show] LEARNER
+void AddPathCommands(std::vector<Command>& out);            // next
+void AddClassReportCommands(std::vector<Command>& out);     // class-report
 
 // All of them, in the order `cairnctl --help` lists them.
 const std::vector<Command>& AllCommands();
