@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The standalone classroom demo (`make demo`): one teacher, one class of four
-# learners, the sample fractions pack, a morning's work, then each learner's profile.
+# learners, the sample math pack (fractions and place value), a morning's work, then
+# each learner's profile.
 # Every step is a cairnctl command, printed before its output, so a teacher can
 # follow along and type the same commands.
 # Usage: scripts/demo.sh BUILD_DIR
@@ -45,32 +46,34 @@ cairnctl learner add "Dev" --given Dev --family Patel
 cairnctl enroll Ada Ben Chloé Dev --class "Room 12"
 cairnctl class list
 
-step "Import a small content pack: 4 competencies, 2 lessons, 10 items"
-cairnctl pack import "$root/content/sample-fractions.json"
+step "Import the sample math pack (content/, written for Cairn, CC BY 4.0)"
+cairnctl pack import "$root/content/math-fractions-place-value.en.json"
+cairnctl pack list
 
-step "A morning's work: learners answer items (some right, some wrong)"
-cairnctl record attempt Ada frac.parts.1 --correct --response 1/4 --seconds 14
-cairnctl record attempt Ada frac.parts.3 --correct --response 3/8 --seconds 31
-cairnctl record attempt Ada frac.same.1 --correct --response 2/4 --seconds 9
-cairnctl record attempt Ada frac.same.2 --wrong --response 4 --seconds 40 --hints 1
-cairnctl record attempt Ada frac.same.2 --correct --response 6 --seconds 22
-cairnctl record attempt Ben frac.parts.1 --wrong --response 4/1 --seconds 20
-cairnctl record attempt Ben frac.parts.1 --correct --response 1/4 --seconds 12 --hints 1
-cairnctl record attempt Ben frac.parts.5 --correct --response 4 --seconds 8
-cairnctl record attempt Ben frac.parts.4 --wrong --response 1/5 --seconds 25
-cairnctl record attempt Chloé frac.parts.2 --correct --response 6 --seconds 11
-cairnctl record attempt Chloé frac.parts.3 --correct --response 3/8 --seconds 19
-cairnctl record attempt Chloé frac.same.4 --correct --response 2/3 --seconds 15
-cairnctl record attempt Chloé frac.same.5 --correct --response Leo --seconds 10
-cairnctl record attempt Dev frac.parts.1 --correct --response 1/4 --seconds 30
-cairnctl record attempt Dev frac.parts.2 --wrong --response 1 --seconds 45 --hints 1
-cairnctl record attempt Dev frac.parts.5 --wrong --response 2 --seconds 35
+step "A morning's work: learners answer items, each response judged against its item"
+# Unit fractions, parts of a whole, equivalent fractions (grade 3).
+cairnctl record attempt Ada math.frac.unit.01 --response 1/5 --seconds 14
+cairnctl record attempt Ada math.frac.unit.03 --response 1/4 --seconds 9
+cairnctl record attempt Ada math.frac.parts.01 --response 4/6 --seconds 31
+cairnctl record attempt Ada math.frac.equivalent.01 --response 3 --seconds 40 --hints 1
+cairnctl record attempt Ada math.frac.equivalent.01 --response 4 --seconds 22
+cairnctl record attempt Ben math.frac.unit.01 --response 5/1 --seconds 20
+cairnctl record attempt Ben math.frac.unit.01 --response 1/5 --seconds 12 --hints 1
+cairnctl record attempt Ben math.frac.unit.02 --response 8 --seconds 8
+cairnctl record attempt Ben math.frac.parts.02 --response 8/7 --seconds 25
+cairnctl record attempt Chloé math.frac.unit.04 --response 1/8 --seconds 11
+cairnctl record attempt Chloé math.frac.parts.03 --response 5 --seconds 19
+cairnctl record attempt Chloé math.frac.equivalent.03 --response yes --seconds 15
+cairnctl record attempt Chloé math.frac.equivalent.06 --response 2/6 --seconds 10
+cairnctl record attempt Dev math.frac.unit.01 --response 1/5 --seconds 30
+cairnctl record attempt Dev math.frac.unit.02 --response 1 --seconds 45 --hints 1
+cairnctl record attempt Dev math.frac.unit.06 --response 1 --seconds 35
 
 step "A mistake, corrected: an answer recorded for Dev was really Ben's"
-cairnctl record attempt Dev frac.parts.3 --wrong --response 8/3
+cairnctl record attempt Dev math.frac.parts.01 --response 6/4
 mistake=$(sed -n 's/.*(op \([0-9a-f]*:[0-9]*\)).*/\1/p' <<<"$last")
 cairnctl record retract "$mistake" --reason "entered for the wrong learner"
-cairnctl record attempt Ben frac.parts.3 --wrong --response 8/3
+cairnctl record attempt Ben math.frac.parts.01 --response 6/4
 
 step "Ms Rivera observes a small group folding paper strips"
 cairnctl record observation Ada Ben --teacher "Ms Rivera" --competency "Equivalent fractions" \
@@ -78,7 +81,7 @@ cairnctl record observation Ada Ben --teacher "Ms Rivera" --competency "Equivale
 
 step "Goals and the learner profile"
 cairnctl goal set Ben "Know my fourths and eighths" --target-date 2026-12-18 \
-  --competencies frac.name
+  --competencies math.frac.parts
 goal=$(sed -n 's/^Set goal \([^ ]*\) .*/\1/p' <<<"$last")
 cairnctl goal checkin "$goal" --rating 4 --progress 40 --reflection "Fourths are easy now, eighths not yet"
 cairnctl profile set Ada --interests "football,drawing" --preferences "working with a partner"

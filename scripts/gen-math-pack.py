@@ -201,6 +201,14 @@ def gcd_form(a, b):
     return frac(a // g, b // g)
 
 
+def fraction_answers(n, b):
+    """The accepted ways to write n/b: as is, simplified, and as a whole number."""
+    out = [frac(n, b), gcd_form(n, b)]
+    if n % b == 0:
+        out.append(str(n // b))
+    return out
+
+
 # --------------------------------------------------------------------------
 # Items. Each template draws its numbers once and returns a function that
 # writes the item in a language, so both languages ask the same question.
@@ -991,13 +999,13 @@ def t_ate_fraction(r):
             an, the = food["en"]
             return text_item(f"{an[0].upper() + an[1:]} is cut into {b} equal pieces. {name} eats "
                              f"{a} of them. What fraction of {the} did {name} eat? Write it like "
-                             "a/b.", [frac(a, b)],
+                             "a/b.", fraction_answers(a, b),
                              ["How many pieces in all? That is the bottom number."],
                              f"Yes: {a} of {b} equal pieces is {a}/{b}.",
                              f"{a} pieces out of {b} equal pieces is {a}/{b}.", 2)
         an, of_the = food["es"]
         return text_item(f"{an} se corta en {b} partes iguales. {name} se come {a}. ¿Qué fracción "
-                         f"{of_the} se comió? Escríbela como a/b.", [frac(a, b)],
+                         f"{of_the} se comió? Escríbela como a/b.", fraction_answers(a, b),
                          ["¿Cuántas partes hay en total? Ese número va abajo."],
                          f"¡Sí! {a} de {b} partes iguales es {a}/{b}.",
                          f"{a} partes de {b} partes iguales es {a}/{b}.", 2)
@@ -1071,13 +1079,13 @@ def t_jumps_land(r):
         if lang == "en":
             return text_item(f"A number line from 0 to 1 is divided into {b} equal parts. {name} "
                              f"starts at 0 and makes {k} jumps of 1/{b}. At what fraction does "
-                             f"{name} land?", [frac(k, b)],
+                             f"{name} land?", fraction_answers(k, b),
                              [f"Each jump is 1/{b}. Count: 1/{b}, 2/{b}, ..."],
                              f"Yes: {k} jumps of 1/{b} land on {k}/{b}.",
                              f"{k} jumps of 1/{b} make {k}/{b}.", 2)
         return text_item(f"Una recta numérica del 0 al 1 está dividida en {b} partes iguales. "
                          f"{name} sale del 0 y da {k} saltos de 1/{b}. ¿En qué fracción cae?",
-                         [frac(k, b)], [f"Cada salto es 1/{b}. Cuenta: 1/{b}, 2/{b}, ..."],
+                         fraction_answers(k, b), [f"Cada salto es 1/{b}. Cuenta: 1/{b}, 2/{b}, ..."],
                          f"¡Sí! {k} saltos de 1/{b} llevan a {k}/{b}.",
                          f"{k} saltos de 1/{b} forman {k}/{b}.", 2)
     return item
@@ -1285,7 +1293,7 @@ def t_equivalent_yes_no(r):
             return choice_item(lang, f"Are {a}/{b} and {c}/{d} equivalent fractions?", choices,
                                0 if same else 1,
                                [f"Write {a}/{b} with denominator {d}."],
-                               f"Right: {why}", why, 3)
+                               f"Right. {why}", why, 3)
         choices = ["Sí", "No"]
         why = (f"Multiplica {a}/{b} por {m}/{m}: obtienes {c}/{d}." if same
                else f"{a}/{b} = {a * m}/{b * m}, no {c}/{d}.")
@@ -1385,14 +1393,6 @@ def t_who_ate_more(r):
                            f"¡Sí! {max(a, c)}/{b} > {min(a, c)}/{b}.",
                            f"{max(a, c)}/{b} > {min(a, c)}/{b}, así que {more} comió más.", 2)
     return item
-
-
-def fraction_answers(n, b):
-    """The accepted ways to write n/b: as is, simplified, and as a whole number."""
-    out = [frac(n, b), gcd_form(n, b)]
-    if n % b == 0:
-        out.append(str(n // b))
-    return out
 
 
 def t_add_like(r, subtract=False):
@@ -1496,11 +1496,11 @@ def t_mixed_to_fraction(r):
 
     def item(lang):
         if lang == "en":
-            return text_item(f"Write {w} {a}/{b} as a fraction.", [frac(n, b)],
+            return text_item(f"Write {w} {a}/{b} as a fraction.", fraction_answers(n, b),
                              [f"Each whole is {b}/{b}."],
                              f"Yes: {w} {a}/{b} = {n}/{b}.",
                              f"{w} wholes are {w * b}/{b}; add {a}/{b} to get {n}/{b}.", 3)
-        return text_item(f"Escribe {w} {a}/{b} como fracción.", [frac(n, b)],
+        return text_item(f"Escribe {w} {a}/{b} como fracción.", fraction_answers(n, b),
                          [f"Cada entero es {b}/{b}."], f"¡Sí! {w} {a}/{b} = {n}/{b}.",
                          f"{w} enteros son {w * b}/{b}; súmale {a}/{b} y obtienes {n}/{b}.", 3)
     return item
@@ -1512,12 +1512,13 @@ def t_fraction_to_mixed(r):
 
     def item(lang):
         if lang == "en":
-            return text_item(f"Write {n}/{b} as a mixed number (like 1 2/3).", [f"{w} {a}/{b}"],
+            return text_item(f"Write {n}/{b} as a mixed number (like 1 2/3).",
+                             [f"{w} {a}/{b}", f"{w} {gcd_form(a, b)}"],
                              [f"How many whole groups of {b} are in {n}? What is left over?"],
                              f"Yes: {n}/{b} = {w} {a}/{b}.",
                              f"{n} = {w} × {b} + {a}, so {n}/{b} = {w} {a}/{b}.", 3)
         return text_item(f"Escribe {n}/{b} como número mixto (por ejemplo, 1 2/3).",
-                         [f"{w} {a}/{b}"],
+                         [f"{w} {a}/{b}", f"{w} {gcd_form(a, b)}"],
                          [f"¿Cuántos grupos enteros de {b} caben en {n}? ¿Cuánto sobra?"],
                          f"¡Sí! {n}/{b} = {w} {a}/{b}.",
                          f"{n} = {w} × {b} + {a}, así que {n}/{b} = {w} {a}/{b}.", 3)
