@@ -161,7 +161,8 @@ Result<Grouping> SuggestGroups(const ClassReport& report,
               [](const Need* x, const Need* y) { return x->student < y->student; });
     SuggestedGroup g;
     size_t n = c.members.size();
-    std::string shared, partly;
+    std::vector<std::string> shared;
+    std::string stuck_text, partly;
     for (size_t k = 0; k < competencies.size(); ++k) {
       size_t gaps = 0, stuck_on = 0;
       for (const Need* m : c.members) {
@@ -169,23 +170,34 @@ Result<Grouping> SuggestGroups(const ClassReport& report,
         stuck_on += m->stuck[k];
       }
       if (gaps == 0) continue;
-      std::string stuck_text;
-      if (stuck_on > 0) {
-        stuck_text = stuck_on == n ? (n == 1 ? ", stuck on it" : ", all stuck on it")
-                                   : "; " + Number(stuck_on) + (stuck_on == 1 ? " is" : " are") +
-                                         " stuck on it";
-      }
       if (gaps == n) {
+        shared.push_back(competencies[k]);
         g.competencies.push_back(competencies[k]);
-        shared += std::string(shared.empty() ? "" : "; ") +
-                  (n == 1 ? "has" : n == 2 ? "both have" : "all " + Number(n) + " have") +
-                  " not mastered " + competencies[k] + stuck_text;
       } else {
         partly += "; " + Number(gaps) + " of " + Number(n) + " also " +
-                  (gaps == 1 ? "has" : "have") + " not mastered " + competencies[k] + stuck_text;
+                  (gaps == 1 ? "has" : "have") + " not mastered " + competencies[k];
+      }
+      if (stuck_on > 0) {
+        stuck_text += "; " + (stuck_on == n && n > 1 ? "all" : Number(stuck_on)) +
+                      (stuck_on == 1 ? " is" : " are") + " stuck on " + competencies[k];
       }
     }
-    g.reason = (shared.empty() ? "similar needs" : shared) + partly;
+    std::string reason = "similar needs";
+    if (!shared.empty()) {
+      reason = n == 1 ? "has" : n == 2 ? "both have" : "all " + Number(n) + " have";
+      reason += " not mastered ";
+      for (size_t i = 0; i < shared.size(); ++i) {
+        reason += (i == 0 ? "" : i + 1 == shared.size() ? " and " : ", ") + shared[i];
+      }
+      // With one shared gap, "stuck on it" reads better than repeating its id.
+      if (shared.size() == 1) {
+        std::string id = " stuck on " + shared[0];
+        for (size_t at; (at = stuck_text.find(id)) != std::string::npos;) {
+          stuck_text.replace(at, id.size(), " stuck on it");
+        }
+      }
+    }
+    g.reason = reason + stuck_text + partly;
     for (const Need* m : c.members) g.learners.push_back(report.students[m->student].learner);
     out.groups.push_back(std::move(g));
   }

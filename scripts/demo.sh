@@ -100,6 +100,13 @@ step "The device"
 cairnctl status
 cairnctl doctor
 
+step "Learner profiles, a personal learning path, and the class at a glance"
+cairnctl profile Ben
+cairnctl profile Chloé
+cairnctl next Dev
+cairnctl next Dev --choose 1
+cairnctl class-report "Room 12" --group math.frac.parts,math.frac.equivalent --min 2 --max 3
+
 printf '\nDone. Explore further with, for example:\n'
 printf '  CAIRN_HOME=%s %s ops --limit 10\n' "$CAIRN_HOME" "$bin"
 printf '  CAIRN_HOME=%s %s --help\n' "$CAIRN_HOME" "$bin"
