@@ -1,6 +1,4 @@
 // Store reads: entities, evidence, export, health and the replica digest.
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <set>
 #include <tuple>
@@ -9,6 +7,7 @@
 #include "cairn/agent/store.h"
 #include "codec.h"
 #include "interner.h"
+#include "sha256.h"
 
 namespace cairn {
 namespace {
@@ -49,36 +48,6 @@ Result<std::vector<nlohmann::json>> GroupRows(const KindSpec& kind, sql::Stateme
   }
   return out;
 }
-
-// An incremental SHA-256 (OpenSSL EVP).
-class Sha256 {
- public:
-  Sha256() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr); }
-  ~Sha256() { EVP_MD_CTX_free(ctx_); }
-  Sha256(const Sha256&) = delete;
-  Sha256& operator=(const Sha256&) = delete;
-  // Each piece is length-prefixed so that ("ab","c") and ("a","bc") differ.
-  void Add(std::string_view piece) {
-    uint64_t n = piece.size();
-    EVP_DigestUpdate(ctx_, &n, sizeof n);
-    EVP_DigestUpdate(ctx_, piece.data(), piece.size());
-  }
-  std::string Hex() {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(ctx_, md, &len);
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < len; ++i) {
-      out += kDigits[md[i] >> 4];
-      out += kDigits[md[i] & 15];
-    }
-    return out;
-  }
-
- private:
-  EVP_MD_CTX* ctx_;
-};
 
 std::string ColumnAsText(const sql::Statement& st, int col) {
   switch (st.ColumnType(col)) {
@@ -341,17 +310,17 @@ Result<std::string> Store::Digest() const {
     cursor = page.next_cursor;
   }
   std::sort(ops.begin(), ops.end());
-  h.Add("ops");
-  for (const auto& [key, text] : ops) h.Add(text);
+  h.AddPiece("ops");
+  for (const auto& [key, text] : ops) h.AddPiece(text);
 
-  h.Add("registers");
+  h.AddPiece("registers");
   CAIRN_ASSIGN_OR_RETURN(sql::Statement * reg,
                          db_->Prepare("SELECT entity, a, b, field, value, hlc, hex(origin) "
                                       "FROM register ORDER BY entity, a, b, field"));
   while (true) {
     CAIRN_ASSIGN_OR_RETURN(bool row, reg->Step());
     if (!row) break;
-    for (int c = 0; c < 7; ++c) h.Add(ColumnAsText(*reg, c));
+    for (int c = 0; c < 7; ++c) h.AddPiece(ColumnAsText(*reg, c));
   }
 
   auto origin_hex = [&](int64_t ref) -> std::string {
@@ -368,8 +337,8 @@ Result<std::string> Store::Digest() const {
     if (!row) break;
     retracted.insert(origin_hex(ret->ColumnInt(0)) + ":" + std::to_string(ret->ColumnInt(1)));
   }
-  h.Add("retractions");
-  for (const std::string& r : retracted) h.Add(r);
+  h.AddPiece("retractions");
+  for (const std::string& r : retracted) h.AddPiece(r);
 
   std::set<std::string> links;
   CAIRN_ASSIGN_OR_RETURN(sql::Statement * ol,
@@ -384,9 +353,9 @@ Result<std::string> Store::Digest() const {
     links.insert((name ? *name : "?") + " " + origin_hex(ol->ColumnInt(1)) + ":" +
                  std::to_string(ol->ColumnInt(2)));
   }
-  h.Add("op_learner");
-  for (const std::string& l : links) h.Add(l);
-  return h.Hex();
+  h.AddPiece("op_learner");
+  for (const std::string& l : links) h.AddPiece(l);
+  return h.HexDigest();
 }
 
 }  // namespace cairn
