@@ -48,7 +48,27 @@ std::string Element(const std::string& path, size_t i) {
   return path + "[" + std::to_string(i) + "]";
 }
 
+namespace {
+
+// True when `v` has at most `budget` values in all, nested at most 8 deep: small
+// enough to show. Bounded recursion, so a hostile file's deep nesting is harmless.
+bool Small(const json& v, int& budget, int depth = 0) {
+  if (--budget < 0 || depth > 8) return false;
+  if (!v.is_structured()) return true;
+  for (const json& e : v) {
+    if (!Small(e, budget, depth + 1)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string Describe(const json& v) {
+  int budget = 40;
+  if (!Small(v, budget)) {
+    return v.is_array() ? "a list of " + Plural(v.size(), "entry", "entries")
+                        : "an object of " + Plural(v.size(), "field", "fields");
+  }
   std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
   if (s.size() > 40) {
     size_t cut = 37;

@@ -90,18 +90,22 @@ void ParseChoiceAnswer(Checker& c, const json& answer, const std::string& path, 
       return;
     }
     std::vector<size_t> seen;
+    bool good = true;
     for (size_t k = 0; k < answer.size(); ++k) {
-      if (!index(answer[k], Element(at, k))) continue;
+      if (!index(answer[k], Element(at, k))) {
+        good = false;
+        continue;
+      }
       size_t v = answer[k].get<size_t>();
       if (std::find(seen.begin(), seen.end(), v) != seen.end()) {
         c.Problem(Element(at, k), "choice " + std::to_string(v) + " is listed twice");
       }
       seen.push_back(v);
     }
-  } else {
-    index(answer, at);
+    if (good) content["answer"] = answer;
+  } else if (index(answer, at)) {
+    content["answer"] = answer;
   }
-  content["answer"] = answer;
 }
 
 void ParseNumericAnswer(Checker& c, const json& item, const std::string& path, json& content) {

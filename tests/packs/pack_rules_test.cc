@@ -422,5 +422,13 @@ TEST_CASE("every problem is reported, under a heading that counts them", "[packs
   }
 }
 
+TEST_CASE("a hostile file's deep nesting is reported, not followed", "[packs][rules]") {
+  std::string deep = std::string(1000000, '[') + std::string(1000000, ']');
+  std::string text = SmallPack().dump();
+  text.replace(text.find("\"P\""), 3, deep);  // the title
+  std::vector<std::string> problems = ProblemsOfText(text);
+  CHECK(problems == std::vector<std::string>{"$.title: expected text, got a list of 1 entry"});
+}
+
 }  // namespace
 }  // namespace cairn::packs_testing
