@@ -39,7 +39,13 @@ std::string Plural(size_t n, std::string_view one, std::string_view many) {
 }  // namespace
 
 std::string Member(const std::string& path, std::string_view name) {
-  if (IsWord(name)) return path + "." + std::string(name);
+  if (IsWord(name) && name.size() <= 64) return path + "." + std::string(name);
+  if (name.size() > 64) {  // a hostile file's field name: show its start
+    size_t cut = 60;
+    while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xc0) == 0x80) --cut;
+    json shown = std::string(name.substr(0, cut)) + "...";
+    return path + "[" + shown.dump(-1, ' ', false, json::error_handler_t::replace) + "]";
+  }
   return path + "[" + json(std::string(name)).dump(-1, ' ', false, json::error_handler_t::replace) +
          "]";
 }
@@ -110,6 +116,7 @@ void Checker::OnlyFields(const json& object, const std::string& path,
     std::string_view closest;
     size_t best = 3;  // suggest only a near miss ("anwser", "prerequisite")
     for (std::string_view a : allowed) {
+      if (name.size() > 2 * a.size() + 3) continue;  // not a typo of it
       size_t d = EditDistance(name, a);
       if (d < best || (a.starts_with(name) && name.size() >= 4) ||
           (name.starts_with(a) && a.size() >= 4)) {

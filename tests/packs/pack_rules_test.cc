@@ -61,6 +61,14 @@ TEST_CASE("an unknown field is named, with the field it was probably meant to be
                   "\"standard_code\"?)");
 }
 
+TEST_CASE("a very long unknown field name is shown cut short", "[packs][rules]") {
+  json p = SmallPack();
+  p[std::string(5000, 'x')] = 1;
+  REQUIRE_PROBLEM(p, "$[\"" + std::string(60, 'x') +
+                         "...\"]: unknown field (expected one of: id, version, title, language, "
+                         "license, competencies, lessons)");
+}
+
 TEST_CASE("a value of the wrong type is named with what was expected", "[packs][rules]") {
   json p = SmallPack();
   p["title"] = 5;
