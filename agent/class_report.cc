@@ -16,10 +16,14 @@ constexpr int64_t kDayMillis = 86'400'000;
 char GridSymbol(const MasteryEstimate& e, const StuckRule& stuck) {
   if (IsStuck(e, stuck)) return '!';
   switch (e.state) {
-    case MasteryState::kNotStarted: return '.';
-    case MasteryState::kNotEnoughEvidence: return '?';
-    case MasteryState::kInProgress: return 'o';
-    case MasteryState::kMastered: return '#';
+    case MasteryState::kNotStarted:
+      return '.';
+    case MasteryState::kNotEnoughEvidence:
+      return '?';
+    case MasteryState::kInProgress:
+      return 'o';
+    case MasteryState::kMastered:
+      return '#';
   }
   return ' ';
 }
@@ -105,8 +109,11 @@ json ClassReportToJson(const ClassReport& report, const StuckRule& stuck) {
     json flags = json::array();
     if (!s.stuck_on.empty()) flags.push_back("stuck");
     if (s.quiet) flags.push_back("no_recent_evidence");
-    json j = {{"learner", s.learner}, {"name", s.name},         {"cells", std::move(cells)},
-              {"stuck_on", s.stuck_on}, {"flags", std::move(flags)}};
+    json j = {{"learner", s.learner},
+              {"name", s.name},
+              {"cells", std::move(cells)},
+              {"stuck_on", s.stuck_on},
+              {"flags", std::move(flags)}};
     if (s.last_evidence != 0) j["last_evidence_ms"] = HlcMillis(s.last_evidence);
     students.push_back(std::move(j));
   }

@@ -13,9 +13,9 @@ namespace {
 
 // One student's needs among the competencies asked about.
 struct Need {
-  size_t student = 0;          // index in the report
-  std::vector<bool> gap;       // not mastered, per competency asked
-  std::vector<bool> stuck;     // stuck, per competency asked
+  size_t student = 0;       // index in the report
+  std::vector<bool> gap;    // not mastered, per competency asked
+  std::vector<bool> stuck;  // stuck, per competency asked
   int stuck_count = 0;
 };
 
@@ -51,8 +51,8 @@ std::string Number(size_t n) {
 }  // namespace
 
 Result<Grouping> SuggestGroups(const ClassReport& report,
-                               const std::vector<std::string>& competencies,
-                               const StuckRule& stuck, const GroupingOptions& options) {
+                               const std::vector<std::string>& competencies, const StuckRule& stuck,
+                               const GroupingOptions& options) {
   if (competencies.empty()) return Status::InvalidArgument("group on at least one competency");
   if (options.min_size < 1 || options.max_size < options.min_size) {
     return Status::InvalidArgument("group sizes need 1 <= min <= max, got min " +
@@ -93,9 +93,8 @@ Result<Grouping> SuggestGroups(const ClassReport& report,
   }
   std::vector<Cluster> clusters;
   for (auto& [key, members] : buckets) {
-    std::stable_sort(members.begin(), members.end(), [](const Need* a, const Need* b) {
-      return a->stuck_count > b->stuck_count;
-    });
+    std::stable_sort(members.begin(), members.end(),
+                     [](const Need* a, const Need* b) { return a->stuck_count > b->stuck_count; });
     // Too big: split into the fewest groups within bounds, as even as can be.
     size_t n = members.size();
     size_t parts = (n + options.max_size - 1) / options.max_size;
@@ -217,9 +216,8 @@ json GroupingToJson(const Grouping& grouping, const ClassReport& report) {
   };
   json groups = json::array();
   for (const SuggestedGroup& g : grouping.groups) {
-    groups.push_back({{"learners", people(g.learners)},
-                      {"competencies", g.competencies},
-                      {"reason", g.reason}});
+    groups.push_back(
+        {{"learners", people(g.learners)}, {"competencies", g.competencies}, {"reason", g.reason}});
   }
   return {{"competencies", grouping.competencies},
           {"groups", std::move(groups)},

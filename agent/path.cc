@@ -50,7 +50,7 @@ PathLesson Offer(const std::string& learner, const LessonInfo& lesson, const Mas
     }
   }
   out.predicted = n > 0 ? sum / n : -1;
-  out.fit = n == 0                          ? "no items to predict from"
+  out.fit = n == 0                             ? "no items to predict from"
             : out.predicted < options.fit_low  ? "a stretch"
             : out.predicted > options.fit_high ? "easy"
                                                : "a good fit";
@@ -184,8 +184,9 @@ Result<LearningPath> BuildLearningPath(const Store& store, std::string_view lear
 
 const PathLesson* FindChoice(const LearningPath& path, std::string_view choice) {
   int number = 0;
-  bool numeric = !choice.empty() && choice.size() < 6 &&
-                 std::all_of(choice.begin(), choice.end(), [](char c) { return c >= '0' && c <= '9'; });
+  bool numeric =
+      !choice.empty() && choice.size() < 6 &&
+      std::all_of(choice.begin(), choice.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (numeric) {
     for (char c : choice) number = number * 10 + (c - '0');
   }
@@ -210,8 +211,8 @@ Result<OpId> RecordChoice(Store& store, std::string_view learner, const PathLess
 
 json PathToJson(const LearningPath& path) {
   auto lesson_json = [](const PathLesson& l) {
-    json j = {{"option", l.option}, {"lesson", l.lesson},   {"title", l.title},
-              {"minutes", l.minutes}, {"fit", l.fit}, {"started", l.started}};
+    json j = {{"option", l.option},   {"lesson", l.lesson}, {"title", l.title},
+              {"minutes", l.minutes}, {"fit", l.fit},       {"started", l.started}};
     if (l.predicted >= 0) j["predicted_correct"] = std::round(l.predicted * 1000) / 1000;
     return j;
   };
@@ -233,9 +234,9 @@ json PathToJson(const LearningPath& path) {
                      {"why", s.why},
                      {"lessons", std::move(lessons)}});
   }
-  return {{"learner", path.learner},       {"assignments", std::move(assignments)},
-          {"ready", std::move(ready)},     {"more_ready", path.more_ready},
-          {"mastered", path.mastered},     {"locked", path.locked}};
+  return {{"learner", path.learner},   {"assignments", std::move(assignments)},
+          {"ready", std::move(ready)}, {"more_ready", path.more_ready},
+          {"mastered", path.mastered}, {"locked", path.locked}};
 }
 
 }  // namespace cairn

@@ -109,7 +109,8 @@ LearnerProfile AssembleLearnerProfile(const json& learner_record, const json& pr
       std::string lessons;
       for (const std::string& l : need.for_lessons) {
         auto it = curriculum.lessons.find(l);
-        lessons += (lessons.empty() ? "" : ", ") + (it == curriculum.lessons.end() ? l : it->second.title);
+        lessons +=
+            (lessons.empty() ? "" : ", ") + (it == curriculum.lessons.end() ? l : it->second.title);
       }
       std::string pre = "a prerequisite of assigned " + lessons + ", " +
                         std::string(MasteryStateName(need.estimate.state));
@@ -166,7 +167,8 @@ LearnerProfile AssembleLearnerProfile(const json& learner_record, const json& pr
   std::reverse(p.feedback.begin(), p.feedback.end());
   if (p.feedback.size() > options.recent_feedback) p.feedback.resize(options.recent_feedback);
   for (const auto* list : {&p.strengths, &p.in_progress}) {
-    for (const MasteryEstimate& e : *list) p.titles[e.competency] = curriculum.TitleOf(e.competency);
+    for (const MasteryEstimate& e : *list)
+      p.titles[e.competency] = curriculum.TitleOf(e.competency);
   }
   for (const ProfileNeed& n : p.needs) p.titles[n.estimate.competency] = n.title;
   for (const ProfileGoal& g : p.goals) {
@@ -234,9 +236,12 @@ json ProfileToJson(const LearnerProfile& p) {
   out["goals"] = std::move(goals);
   json feedback = json::array();
   for (const ProfileFeedback& f : p.feedback) {
-    json j = {{"time_ms", HlcMillis(f.when)}, {"teacher", f.teacher},
-              {"competency", f.competency},   {"title", f.title},
-              {"level", f.level},             {"level_name", RubricLevelName(f.level)},
+    json j = {{"time_ms", HlcMillis(f.when)},
+              {"teacher", f.teacher},
+              {"competency", f.competency},
+              {"title", f.title},
+              {"level", f.level},
+              {"level_name", RubricLevelName(f.level)},
               {"modality", f.modality}};
     if (!f.note.empty()) j["note"] = f.note;
     feedback.push_back(std::move(j));
@@ -244,8 +249,8 @@ json ProfileToJson(const LearnerProfile& p) {
   out["feedback"] = std::move(feedback);
   json badges = json::array();
   for (const ProfileBadge& b : p.badges) {
-    badges.push_back({{"competency", b.competency}, {"title", b.title},
-                      {"as_of_ms", HlcMillis(b.as_of)}});
+    badges.push_back(
+        {{"competency", b.competency}, {"title", b.title}, {"as_of_ms", HlcMillis(b.as_of)}});
   }
   out["badges"] = std::move(badges);
   return out;

@@ -50,8 +50,9 @@ Ops Content() {
     ops.emplace_back("learner", nlohmann::json{{"learner", LearnerId(l)},
                                                {"school", "s1"},
                                                {"display_name", "Learner " + std::to_string(l)}});
-    ops.emplace_back("enrollment",
-                     nlohmann::json{{"class", "room12"}, {"learner", LearnerId(l)}, {"active", true}});
+    ops.emplace_back(
+        "enrollment",
+        nlohmann::json{{"class", "room12"}, {"learner", LearnerId(l)}, {"active", true}});
     ops.emplace_back("profile", nlohmann::json{{"learner", LearnerId(l)},
                                                {"interests", {"football", "drawing"}}});
   }
@@ -75,16 +76,16 @@ Ops Content() {
                                               {"type", "choice"}});
     }
   }
-  ops.emplace_back("group", nlohmann::json{{"group", "g1"},
-                                           {"class", "room12"},
-                                           {"members", {LearnerId(0), LearnerId(1), LearnerId(2)}}});
+  ops.emplace_back("group",
+                   nlohmann::json{{"group", "g1"},
+                                  {"class", "room12"},
+                                  {"members", {LearnerId(0), LearnerId(1), LearnerId(2)}}});
   for (int a = 0; a < 6; ++a) {
-    ops.emplace_back("assignment",
-                     nlohmann::json{{"assignment", "a" + std::to_string(a)},
-                                    {"teacher", "t1"},
-                                    {"lesson", CompetencyId(30 + a) + ".lesson"},
-                                    {"learners", {LearnerId(a), LearnerId(a + 10)}},
-                                    {"active", true}});
+    ops.emplace_back("assignment", nlohmann::json{{"assignment", "a" + std::to_string(a)},
+                                                  {"teacher", "t1"},
+                                                  {"lesson", CompetencyId(30 + a) + ".lesson"},
+                                                  {"learners", {LearnerId(a), LearnerId(a + 10)}},
+                                                  {"active", true}});
   }
   return ops;
 }

@@ -68,8 +68,7 @@ TEST_CASE("groups respect the size bounds and put students with the same gaps to
     REQUIRE(g.groups.size() == 2);
     CHECK(g.groups[0].learners == std::vector<std::string>{"s1", "s2", "s3", "s4"});
     CHECK(g.groups[1].learners == std::vector<std::string>{"s5", "s6", "s7"});
-    CHECK(g.groups[1].reason ==
-          "all three have not mastered frac.equivalent; two are stuck on it");
+    CHECK(g.groups[1].reason == "all three have not mastered frac.equivalent; two are stuck on it");
     CHECK(g.groups[1].competencies == std::vector<std::string>{"frac.equivalent"});
     CHECK(g.ready == std::vector<std::string>{"s8"});
     CHECK(g.unplaced.empty());

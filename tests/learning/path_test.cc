@@ -1,8 +1,9 @@
 // The personal learning path: what a learner is offered next, and their choice.
+#include "cairn/agent/path.h"
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 
-#include "cairn/agent/path.h"
 #include "learning/learning_world.h"
 
 namespace cairn {

@@ -1,8 +1,9 @@
 // The learner profile as a teacher reads it.
+#include "cairn/agent/profile.h"
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 
-#include "cairn/agent/profile.h"
 #include "learning/learning_world.h"
 
 namespace cairn {

@@ -36,8 +36,8 @@ std::string Fit(std::string_view s, size_t width) {
 }
 
 void PrintGrid(const ClassReport& report, const StuckRule& stuck) {
-  std::cout << report.class_name << "  [" << report.class_id << "]: "
-            << Count(report.students.size(), "student") << " x "
+  std::cout << report.class_name << "  [" << report.class_id
+            << "]: " << Count(report.students.size(), "student") << " x "
             << Count(report.competencies.size(), "competency", "competencies") << "\n";
   if (report.students.empty() || report.competencies.empty()) {
     std::cout << (report.students.empty() ? "  no students enrolled\n"
@@ -85,7 +85,8 @@ void PrintGrid(const ClassReport& report, const StuckRule& stuck) {
     while (!line.empty() && line.back() == ' ') line.pop_back();
     std::cout << line << "\n";
   }
-  std::cout << "\n  Legend: # mastered  o in progress  ? not enough evidence  ! stuck  . not started\n";
+  std::cout
+      << "\n  Legend: # mastered  o in progress  ? not enough evidence  ! stuck  . not started\n";
   std::cout << "  Columns:\n";
   Table columns;
   for (size_t i = 0; i < n; ++i) {
@@ -125,8 +126,8 @@ void PrintGroups(const Grouping& grouping, const ClassReport& report) {
     std::cout << "  Ready to move on (mastered all): " << list(grouping.ready) << "\n";
   }
   if (!grouping.unplaced.empty()) {
-    std::cout << "  Not placed (no group within the size bounds fits): "
-              << list(grouping.unplaced) << "\n";
+    std::cout << "  Not placed (no group within the size bounds fits): " << list(grouping.unplaced)
+              << "\n";
   }
 }
 

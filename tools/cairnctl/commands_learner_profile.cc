@@ -67,7 +67,8 @@ void PrintProfile(const Store& store, const LearnerProfile& p) {
   }
   Lines("strengths", lines);
   lines.clear();
-  for (const ProfileNeed& n : p.needs) lines.push_back(title(n.estimate.competency) + ": " + n.reason);
+  for (const ProfileNeed& n : p.needs)
+    lines.push_back(title(n.estimate.competency) + ": " + n.reason);
   Lines("needs", lines);
   lines.clear();
   for (const MasteryEstimate& e : p.in_progress) {
@@ -127,8 +128,7 @@ Status ShowProfile(const Args& args) {
   CAIRN_ASSIGN_OR_RETURN(std::string id, ResolveId(store, "learner", args.Get1("learner")));
   CAIRN_ASSIGN_OR_RETURN(LearnerProfile profile, BuildLearnerProfile(store, id, options));
   if (args.Has("json")) {
-    std::cout << ProfileToJson(profile).dump(2, ' ', false, json::error_handler_t::replace)
-              << "\n";
+    std::cout << ProfileToJson(profile).dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     return Status::Ok();
   }
   PrintProfile(store, profile);

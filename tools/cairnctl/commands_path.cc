@@ -31,8 +31,8 @@ std::string LessonLine(const PathLesson& l) {
 }
 
 void PrintPath(const std::string& name, const LearningPath& path) {
-  std::cout << "Next for " << name << "  [" << path.learner << "]: "
-            << Count(path.mastered, "competency", "competencies") << " mastered, "
+  std::cout << "Next for " << name << "  [" << path.learner
+            << "]: " << Count(path.mastered, "competency", "competencies") << " mastered, "
             << path.ready.size() + path.more_ready << " ready, " << path.locked
             << " waiting on prerequisites\n";
   if (!path.assignments.empty()) {
@@ -88,8 +88,8 @@ Status Next(const Args& args) {
     const PathLesson* chosen = FindChoice(path, choice);
     if (!chosen) {
       return Status::FailedPrecondition("'" + choice + "' is not one of the options offered to " +
-                                        DisplayName("learner", learner) +
-                                        "; run `cairnctl next " + id + "` to see them");
+                                        DisplayName("learner", learner) + "; run `cairnctl next " +
+                                        id + "` to see them");
     }
     CAIRN_ASSIGN_OR_RETURN(OpId op, RecordChoice(store, id, *chosen));
     if (args.Has("json")) {

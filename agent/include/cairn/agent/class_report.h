@@ -35,9 +35,9 @@ struct ClassStudent {
   std::vector<MasteryEstimate> cells;  // one per report column
   // Every competency the student has evidence of (others are not started).
   std::map<std::string, MasteryEstimate, std::less<>> estimates;
-  std::vector<std::string> stuck_on;   // competencies (any, not only columns)
-  Hlc last_evidence = 0;               // 0: none at all
-  bool quiet = false;                  // no evidence within quiet_days
+  std::vector<std::string> stuck_on;  // competencies (any, not only columns)
+  Hlc last_evidence = 0;              // 0: none at all
+  bool quiet = false;                 // no evidence within quiet_days
 };
 
 struct ClassReport {
@@ -69,7 +69,7 @@ struct GroupingOptions {
 };
 
 struct SuggestedGroup {
-  std::vector<std::string> learners;     // ids, by name
+  std::vector<std::string> learners;      // ids, by name
   std::vector<std::string> competencies;  // the needs they share, in the order asked
   std::string reason;  // "all 3 have not mastered frac.equivalent; 2 are stuck on it"
 };
@@ -87,8 +87,8 @@ struct Grouping {
 // with room; one too big is split evenly. Deterministic: the same report gives
 // the same groups. kInvalidArgument when the bounds make no sense.
 Result<Grouping> SuggestGroups(const ClassReport& report,
-                               const std::vector<std::string>& competencies,
-                               const StuckRule& stuck, const GroupingOptions& options);
+                               const std::vector<std::string>& competencies, const StuckRule& stuck,
+                               const GroupingOptions& options);
 
 nlohmann::json GroupingToJson(const Grouping& grouping, const ClassReport& report);
 

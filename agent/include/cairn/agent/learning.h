@@ -65,8 +65,8 @@ std::string LearnerName(const nlohmann::json& learner);
 
 // A learner is stuck on a competency after many attempts with little progress.
 struct StuckRule {
-  int min_attempts = 6;       // counted attempts (and observations) before it can be said
-  double below = 0.5;         // P(mastered) still under this
+  int min_attempts = 6;  // counted attempts (and observations) before it can be said
+  double below = 0.5;    // P(mastered) still under this
 };
 bool IsStuck(const MasteryEstimate& estimate, const StuckRule& rule);
 

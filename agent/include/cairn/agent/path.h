@@ -53,8 +53,8 @@ struct PathStep {
 struct LearningPath {
   std::string learner;
   std::vector<PathAssignment> assignments;  // due date order
-  std::vector<PathStep> ready;             // started ones first, then by depth and id
-  size_t more_ready = 0;                   // ready competencies beyond max_competencies
+  std::vector<PathStep> ready;              // started ones first, then by depth and id
+  size_t more_ready = 0;                    // ready competencies beyond max_competencies
   size_t mastered = 0;
   size_t locked = 0;  // not mastered, some prerequisite not mastered yet
 };

@@ -32,13 +32,13 @@ struct ProfileNeed {
   std::string title;
   bool stuck = false;
   std::vector<std::string> for_lessons;  // assigned lessons that need it first
-  std::string reason;  // "stuck: 8 attempts, 3 correct, 22% likely mastered"
+  std::string reason;                    // "stuck: 8 attempts, 3 correct, 22% likely mastered"
 };
 
 struct GoalCheckIn {
   Hlc when = 0;
-  int rating = 0;    // 1–5, 0 when not given
-  int progress = -1; // percent, -1 when not given
+  int rating = 0;     // 1–5, 0 when not given
+  int progress = -1;  // percent, -1 when not given
   std::string reflection;
 };
 
@@ -50,7 +50,7 @@ struct ProfileGoal {
   std::vector<std::string> competencies;
   int competencies_mastered = 0;
   std::vector<GoalCheckIn> checkins;  // oldest first, retracted ones left out
-  int progress = -1;  // the latest check-in's percent, -1 when none said
+  int progress = -1;                  // the latest check-in's percent, -1 when none said
 };
 
 // A teacher observation with what the teacher wrote.
@@ -74,14 +74,14 @@ struct ProfileBadge {
 struct LearnerProfile {
   std::string learner;
   std::string name;
-  std::vector<MasteryEstimate> strengths;  // mastered, by competency id
-  std::vector<ProfileNeed> needs;          // stuck first, then by competency id
+  std::vector<MasteryEstimate> strengths;    // mastered, by competency id
+  std::vector<ProfileNeed> needs;            // stuck first, then by competency id
   std::vector<MasteryEstimate> in_progress;  // started, neither mastered nor a need
   std::vector<std::string> interests, motivations, preferences, languages;
   std::string about;
-  std::vector<ProfileGoal> goals;           // active first, then by id
-  std::vector<ProfileFeedback> feedback;    // newest first
-  std::vector<ProfileBadge> badges;         // one per strength
+  std::vector<ProfileGoal> goals;             // active first, then by id
+  std::vector<ProfileFeedback> feedback;      // newest first
+  std::vector<ProfileBadge> badges;           // one per strength
   std::map<std::string, std::string> titles;  // of every competency named above
 };
 
