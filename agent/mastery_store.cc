@@ -1,11 +1,15 @@
 #include "cairn/agent/mastery_store.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace cairn {
 namespace {
 
 using nlohmann::json;
+
+// Below the store's 64 KiB per record, with room for the encoding.
+constexpr size_t kMaxRecordBytes = 48 * 1024;
 
 double Round(double v, double scale) { return std::round(v * scale) / scale; }
 
@@ -187,7 +191,21 @@ Result<MasteryTrainingSet> TrainingSetFromStore(const Store& store) {
 Result<size_t> SaveMasteryParams(Store& store, const MasteryFit& fit) {
   std::vector<std::pair<std::string, json>> ops;
   for (const auto& [competency, params] : fit.competencies) {
-    ops.emplace_back("mastery_params", MasteryParamsBody(competency, params));
+    json body = MasteryParamsBody(competency, params);
+    // A record is at most 64 KiB: for a competency with thousands of items, keep
+    // the easiness of those furthest from their competency's (the others read as 0).
+    if (body.contains("response") && body.dump().size() > kMaxRecordBytes) {
+      std::vector<std::pair<double, std::string>> by_weight;
+      for (const auto& [item, e] : body["response"]["items"].items()) {
+        by_weight.emplace_back(std::abs(e.get<double>()), item);
+      }
+      std::sort(by_weight.begin(), by_weight.end());
+      size_t drop = 0;
+      while (body.dump().size() > kMaxRecordBytes && drop < by_weight.size()) {
+        body["response"]["items"].erase(by_weight[drop++].second);
+      }
+    }
+    ops.emplace_back("mastery_params", std::move(body));
   }
   if (ops.empty()) return size_t{0};
   CAIRN_ASSIGN_OR_RETURN(std::vector<OpId> ids, store.AppendAll(ops));

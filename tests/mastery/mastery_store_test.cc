@@ -138,6 +138,23 @@ TEST_CASE("fitting from a store records parameters only where it may", "[mastery
   }
 }
 
+TEST_CASE("a competency with thousands of items still fits in one parameters record", "[mastery]") {
+  MasteryFit fit;
+  CompetencyParams& p = fit.competencies["add"];
+  p.response.fitted = true;
+  for (int i = 0; i < 5000; ++i) {
+    p.response.item_easiness["a.rather.long.item.id." + std::to_string(i)] = (i % 100) / 10.0;
+  }
+  FakeClock clock(kNov20);
+  std::unique_ptr<Store> store = ContentStore(clock, 1);
+  CHECK(Must(SaveMasteryParams(*store, fit)) == 1);
+  CompetencyParams back =
+      Must(MasteryParamsFromBody(*Must(store->Entity("mastery_params", "add"))));
+  CHECK(back.response.item_easiness.size() > 500);
+  CHECK(back.response.item_easiness.size() < 5000);
+  CHECK(back.response.item_easiness.at("a.rather.long.item.id.99") == 9.9);  // furthest from 0: kept
+}
+
 // Random evidence from three devices about four learners: attempts, group
 // observations, retractions and corrections, with clocks that disagree.
 std::vector<Op> RandomEvidence(std::mt19937_64& rng) {
