@@ -17,9 +17,21 @@ using nlohmann::json;
 constexpr int64_t kDayMillis = 86'400'000;
 
 // Characters, not bytes: names like "Chloé" line up with the others.
+// True when s[i] starts a character that takes a column: not a UTF-8 continuation
+// byte, and not a combining accent (U+0300–U+036F, as in a decomposed "é").
+bool StartsColumn(std::string_view s, size_t i) {
+  auto c = static_cast<unsigned char>(s[i]);
+  if ((c & 0xc0) == 0x80) return false;
+  if (i + 1 < s.size()) {
+    auto next = static_cast<unsigned char>(s[i + 1]);
+    if (c == 0xcc || (c == 0xcd && next < 0xb0)) return false;
+  }
+  return true;
+}
+
 size_t Width(std::string_view s) {
   size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xc0) != 0x80;
+  for (size_t i = 0; i < s.size(); ++i) n += StartsColumn(s, i);
   return n;
 }
 
@@ -28,7 +40,7 @@ std::string Fit(std::string_view s, size_t width) {
   std::string out;
   size_t n = 0;
   for (size_t i = 0; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xc0) != 0x80 && n++ == width) break;
+    if (StartsColumn(s, i) && n++ == width) break;
     out += s[i];
   }
   if (n < width) out.append(width - std::min(n, width), ' ');
