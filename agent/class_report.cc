@@ -66,8 +66,8 @@ Result<ClassReport> BuildClassReport(const Store& store, std::string_view class_
       touched.insert(e.competency);
       s.estimates.emplace(e.competency, std::move(e));
     }
-    for (const Evidence& e : data.evidence[s.learner]) {
-      if (!e.retracted) s.last_evidence = std::max(s.last_evidence, e.op.hlc);
+    if (auto last = data.last_evidence.find(s.learner); last != data.last_evidence.end()) {
+      s.last_evidence = last->second;
     }
     s.quiet = s.last_evidence == 0 ||
               options.now_millis - HlcMillis(s.last_evidence) > options.quiet_days * kDayMillis;

@@ -59,16 +59,24 @@ Result<Curriculum> LoadCurriculum(const Store& store) {
 }
 
 Result<LearnerData> LoadLearnerData(const Store& store, const MasteryOptions& options,
-                                    const std::vector<std::string>& learners) {
+                                    const std::vector<std::string>& learners, bool with_ops) {
   // LoadMasteryModel with no learners would read everyone's evidence; read none
-  // through it and fold the evidence here, so each learner's is read only once.
+  // through it and fold the evidence here, so it is read only once.
   static const std::vector<std::string> kNobody = {""};
   CAIRN_ASSIGN_OR_RETURN(MasteryModel model, LoadMasteryModel(store, options, kNobody));
-  LearnerData data{std::move(model), {}};
-  for (const std::string& learner : learners) {
-    CAIRN_ASSIGN_OR_RETURN(std::vector<Evidence> evidence, store.EvidenceFor(learner));
-    for (const Evidence& e : evidence) data.model.Add(e.op, e.retracted);
-    data.evidence[learner] = std::move(evidence);
+  LearnerData data{std::move(model), {}, {}};
+  if (learners.empty()) return data;
+  for (const std::string& learner : learners) data.last_evidence[learner] = 0;
+  CAIRN_RETURN_IF_ERROR(store.ScanEvidence(learners, [&](const EvidenceRow& row) {
+    data.model.AddEvidence(row);
+    if (row.retracted) return;
+    auto last = data.last_evidence.find(row.learner);
+    if (last != data.last_evidence.end()) last->second = std::max(last->second, row.hlc);
+  }));
+  if (with_ops) {
+    for (const std::string& learner : learners) {
+      CAIRN_ASSIGN_OR_RETURN(data.evidence[learner], store.EvidenceFor(learner));
+    }
   }
   return data;
 }

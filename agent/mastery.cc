@@ -262,101 +262,118 @@ void MasteryModel::Refold(uint32_t /*learner*/, uint32_t competency, Track& t) {
   ++recomputations_;
 }
 
-void MasteryModel::Insert(uint32_t learner, uint32_t competency, const Event& event) {
+bool MasteryModel::Insert(uint32_t learner, uint32_t competency, const Event& event) {
   Track& t = TrackFor(learner, competency);
   if (t.events.empty() || t.events.back() < event) {
     t.events.push_back(event);
     Step(params_[competency] ? *params_[competency] : default_params_, t, event);
-    return;
+    return true;
   }
-  t.events.insert(std::upper_bound(t.events.begin(), t.events.end(), event), event);
+  auto at = std::upper_bound(t.events.begin(), t.events.end(), event);
+  // An op's id fixes its place in fold order: one already there sits just before.
+  if (at != t.events.begin() && std::prev(at)->origin == event.origin &&
+      std::prev(at)->seq == event.seq) {
+    return false;
+  }
+  t.events.insert(at, event);
   Refold(learner, competency, t);
+  return true;
 }
 
 void MasteryModel::Retract(const OpId& target) {
-  auto it = placed_.find(target);
-  if (it == placed_.end()) {
-    retracted_early_.insert(target);
-    return;
-  }
-  bool counted_attempt = false, correct = false;
-  for (auto [learner, competency] : it->second) {
-    Track& t = learners_[learner].tracks.at(competency);
-    for (Event& e : t.events) {
-      if (e.origin != target.origin || e.seq != target.seq) continue;
-      if (e.retracted) return;  // already withdrawn: nothing changes
-      e.retracted = true;
-      counted_attempt = e.type == kAttempt;
-      correct = e.value != 0;
+  bool found = false;
+  for (uint32_t l = 0; l < learners_.size(); ++l) {
+    Learner& learner = learners_[l];
+    bool uncounted = false;  // an attempt counts once per learner, in its first track
+    for (auto& [c, t] : learner.tracks) {
+      auto e = std::find_if(t.events.begin(), t.events.end(), [&](const Event& x) {
+        return x.seq == target.seq && x.origin == target.origin;
+      });
+      if (e == t.events.end()) continue;
+      found = true;
+      if (e->retracted) continue;  // already withdrawn: nothing changes
+      e->retracted = true;
+      if (e->type == kAttempt && !uncounted) {
+        (e->value ? learner.correct : learner.wrong)--;
+        uncounted = true;
+      }
+      Refold(l, c, t);
     }
-    Refold(learner, competency, t);
   }
-  if (counted_attempt && !it->second.empty()) {
-    Learner& l = learners_[it->second.front().first];
-    (correct ? l.correct : l.wrong)--;
+  if (!found) retracted_early_.insert(target);
+}
+
+void MasteryModel::AddEvidence(const EvidenceRow& row) {
+  Event e;
+  e.hlc = row.hlc;
+  e.origin = row.id.origin;
+  e.seq = row.id.seq;
+  e.retracted = row.retracted || (!retracted_early_.empty() && retracted_early_.count(row.id));
+  if (row.type == EvidenceType::kAttempt) {
+    auto known = item_ids_.find(row.item);
+    if (known == item_ids_.end()) return;  // attempts on unknown items do not count
+    e.type = kAttempt;
+    e.item = known->second;
+    e.value = row.correct ? 1 : 0;
+    uint32_t l = LearnerIndex(row.learner);
+    bool added = false;
+    for (uint32_t c : item_competencies_[known->second]) added = Insert(l, c, e) || added;
+    if (added && !e.retracted) (e.value ? learners_[l].correct : learners_[l].wrong)++;
+  } else if (row.type == EvidenceType::kObservation) {
+    if (row.level < 1 || row.level > kRubricLevels) return;
+    e.type = kObservation;
+    e.value = static_cast<uint8_t>(row.level);
+    e.modality = ModalityIndex(row.modality);
+    Insert(LearnerIndex(row.learner), CompetencyIndex(row.competency), e);
   }
 }
 
 void MasteryModel::Add(const Op& op, bool retracted) {
-  const OpId id = op.id();
-  if (placed_.count(id)) return;
   const nlohmann::json& body = op.body;
   if (op.kind == "retract") {
     auto target = body.find("target");
     if (target == body.end() || !target->is_string()) return;
     Result<OpId> t = OpId::Parse(target->get_ref<const std::string&>());
     if (t.ok()) Retract(*t);
-    placed_[id];  // remembered, so that adding it again changes nothing
     return;
   }
-  Event e;
-  e.hlc = op.hlc;
-  e.origin = op.origin;
-  e.seq = op.seq;
-  e.retracted = retracted || retracted_early_.erase(id) > 0;
-  std::vector<std::pair<uint32_t, uint32_t>> places;
+  EvidenceRow row;
+  row.id = op.id();
+  row.hlc = op.hlc;
+  // Decided once for the op: adding it to several learners must not consume it.
+  row.retracted = retracted || retracted_early_.erase(row.id) > 0;
   if (op.kind == "attempt") {
     auto learner = body.find("learner"), item = body.find("item"), correct = body.find("correct");
     if (learner == body.end() || item == body.end() || correct == body.end() ||
         !learner->is_string() || !item->is_string() || !correct->is_boolean()) {
       return;
     }
-    auto known = item_ids_.find(item->get_ref<const std::string&>());
-    if (known != item_ids_.end()) {  // attempts on unknown items do not count
-      e.type = kAttempt;
-      e.item = known->second;
-      e.value = correct->get<bool>() ? 1 : 0;
-      uint32_t l = LearnerIndex(learner->get_ref<const std::string&>());
-      for (uint32_t c : item_competencies_[known->second]) {
-        places.emplace_back(l, c);
-        Insert(l, c, e);
-      }
-      if (!e.retracted && !places.empty()) (e.value ? learners_[l].correct : learners_[l].wrong)++;
-    }
+    row.type = EvidenceType::kAttempt;
+    row.learner = learner->get_ref<const std::string&>();
+    row.item = item->get_ref<const std::string&>();
+    row.correct = correct->get<bool>();
+    AddEvidence(row);
   } else if (op.kind == "observation") {
     auto learners = body.find("learners"), competency = body.find("competency"),
-         level = body.find("level");
+         level = body.find("level"), modality = body.find("modality");
     if (learners == body.end() || competency == body.end() || level == body.end() ||
         !learners->is_array() || !competency->is_string() || !level->is_number_integer()) {
       return;
     }
-    int lv = level->get<int>();
-    if (lv < 1 || lv > kRubricLevels) return;
-    e.type = kObservation;
-    e.value = static_cast<uint8_t>(lv);
-    e.modality = ModalityIndex(body.value("modality", "other"));
-    uint32_t c = CompetencyIndex(competency->get_ref<const std::string&>());
+    row.type = EvidenceType::kObservation;
+    row.competency = competency->get_ref<const std::string&>();
+    row.level = level->get<int>();
+    row.modality = modality != body.end() && modality->is_string()
+                       ? std::string_view(modality->get_ref<const std::string&>())
+                       : std::string_view("other");
     for (const nlohmann::json& who : *learners) {
       if (!who.is_string()) continue;
-      uint32_t l = LearnerIndex(who.get_ref<const std::string&>());
-      if (std::find(places.begin(), places.end(), std::pair{l, c}) != places.end()) continue;
-      places.emplace_back(l, c);
-      Insert(l, c, e);
+      row.learner = who.get_ref<const std::string&>();
+      AddEvidence(row);
     }
   } else {
     return;
   }
-  placed_[id] = std::move(places);
   if (std::optional<OpId> target = Supersedes(body)) Retract(*target);
 }
 

@@ -164,15 +164,8 @@ Result<MasteryModel> LoadMasteryModel(const Store& store, const MasteryOptions& 
   }
   CAIRN_ASSIGN_OR_RETURN(ItemCompetencyMap items, ItemCompetencies(store));
   for (const auto& [item, competencies] : items) model.SetItem(item, competencies);
-  std::vector<std::string> who = learners;
-  if (who.empty()) {
-    CAIRN_ASSIGN_OR_RETURN(std::vector<json> all, store.Entities("learner"));
-    for (const json& l : all) who.push_back(l.value("learner", ""));
-  }
-  for (const std::string& learner : who) {
-    CAIRN_ASSIGN_OR_RETURN(std::vector<Evidence> evidence, store.EvidenceFor(learner));
-    for (const Evidence& e : evidence) model.Add(e.op, e.retracted);
-  }
+  CAIRN_RETURN_IF_ERROR(
+      store.ScanEvidence(learners, [&](const EvidenceRow& row) { model.AddEvidence(row); }));
   return model;
 }
 

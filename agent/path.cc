@@ -178,7 +178,8 @@ Result<LearningPath> BuildLearningPath(const Store& store, std::string_view lear
   CAIRN_ASSIGN_OR_RETURN(std::vector<AssignmentInfo> assignments, AssignmentsFor(store, learner));
   CAIRN_ASSIGN_OR_RETURN(Curriculum curriculum, LoadCurriculum(store));
   CAIRN_ASSIGN_OR_RETURN(LearnerData data,
-                         LoadLearnerData(store, options.mastery, {std::string(learner)}));
+                         LoadLearnerData(store, options.mastery, {std::string(learner)},
+                                         /*with_ops=*/true));
   return AssembleLearningPath(learner, assignments, curriculum, data, options);
 }
 

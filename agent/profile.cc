@@ -186,7 +186,8 @@ Result<LearnerProfile> BuildLearnerProfile(const Store& store, std::string_view 
   CAIRN_ASSIGN_OR_RETURN(std::vector<AssignmentInfo> assignments, AssignmentsFor(store, learner));
   CAIRN_ASSIGN_OR_RETURN(Curriculum curriculum, LoadCurriculum(store));
   CAIRN_ASSIGN_OR_RETURN(LearnerData data,
-                         LoadLearnerData(store, options.mastery, {std::string(learner)}));
+                         LoadLearnerData(store, options.mastery, {std::string(learner)},
+                                         /*with_ops=*/true));
   return AssembleLearnerProfile(*record, profile.value_or(json::object()), goals, assignments,
                                 curriculum, data, options);
 }

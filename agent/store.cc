@@ -13,8 +13,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Evidence kinds have codes from 40 (kinds.cc); their subject is a learner.
-constexpr int kFirstEvidenceCode = 40;
 // How far the learner index may trail the log before a local write catches it
 // up (readers cover the tail themselves; see EvidenceFor).
 constexpr int64_t kLearnerIndexLag = 64;

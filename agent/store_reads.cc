@@ -7,6 +7,7 @@
 #include "cairn/agent/store.h"
 #include "codec.h"
 #include "interner.h"
+#include "msgpack_reader.h"
 #include "sha256.h"
 
 namespace cairn {
@@ -27,8 +28,7 @@ Status NotAnEntity(std::string_view name) {
 Result<std::vector<nlohmann::json>> GroupRows(const KindSpec& kind, sql::Statement& st,
                                               nlohmann::json (*value)(const KindSpec&,
                                                                       std::string_view,
-                                                                      const sql::Statement&,
-                                                                      int)) {
+                                                                      const sql::Statement&, int)) {
   std::vector<nlohmann::json> out;
   std::string last_a, last_b;
   while (true) {
@@ -51,10 +51,14 @@ Result<std::vector<nlohmann::json>> GroupRows(const KindSpec& kind, sql::Stateme
 
 std::string ColumnAsText(const sql::Statement& st, int col) {
   switch (st.ColumnType(col)) {
-    case 1: return "i" + std::to_string(st.ColumnInt(col));           // SQLITE_INTEGER
-    case 2: return "r" + nlohmann::json(st.ColumnDouble(col)).dump();  // SQLITE_FLOAT
-    case 5: return "n";                                                 // SQLITE_NULL
-    default: return "t" + std::string(st.ColumnText(col));
+    case 1:
+      return "i" + std::to_string(st.ColumnInt(col));  // SQLITE_INTEGER
+    case 2:
+      return "r" + nlohmann::json(st.ColumnDouble(col)).dump();  // SQLITE_FLOAT
+    case 5:
+      return "n";  // SQLITE_NULL
+    default:
+      return "t" + std::string(st.ColumnText(col));
   }
 }
 
@@ -65,16 +69,20 @@ nlohmann::json Store::RegisterValue(const KindSpec& kind, std::string_view field
   int index = FieldIndex(kind, field);
   FieldType type = index < 0 ? FieldType::kText : kind.fields[static_cast<size_t>(index)].type;
   switch (type) {
-    case FieldType::kInt: return st.ColumnInt(col);
-    case FieldType::kBool: return st.ColumnInt(col) != 0;
-    case FieldType::kReal: return st.ColumnDouble(col);
+    case FieldType::kInt:
+      return st.ColumnInt(col);
+    case FieldType::kBool:
+      return st.ColumnInt(col) != 0;
+    case FieldType::kReal:
+      return st.ColumnDouble(col);
     case FieldType::kIdList:
     case FieldType::kTextList:
     case FieldType::kObject: {
       nlohmann::json v = nlohmann::json::parse(st.ColumnText(col), nullptr, false);
       return v.is_discarded() ? nlohmann::json() : v;
     }
-    default: return std::string(st.ColumnText(col));
+    default:
+      return std::string(st.ColumnText(col));
   }
 }
 
@@ -109,8 +117,8 @@ Result<std::vector<nlohmann::json>> Store::EntitiesWhere(std::string_view kind_n
   if (!kind) return NotAnEntity(kind_name);
   int index = FieldIndex(*kind, field);
   if (index < 0) {
-    return Status::InvalidArgument(std::string(kind_name) + " has no field '" +
-                                   std::string(field) + "'");
+    return Status::InvalidArgument(std::string(kind_name) + " has no field '" + std::string(field) +
+                                   "'");
   }
   const FieldSpec& f = kind->fields[static_cast<size_t>(index)];
   std::vector<nlohmann::json> out;
@@ -184,6 +192,226 @@ Result<std::vector<Evidence>> Store::EvidenceFor(std::string_view learner) const
            std::tie(y.op.hlc, y.op.origin.bytes, y.op.seq);
   });
   return out;
+}
+
+namespace {
+
+// Where the fields the model reads sit in the stored (positional) bodies.
+struct EvidenceLayout {
+  int attempt = 0, observation = 0;                           // kind codes
+  int item = 0, correct = 0;                                  // attempt slots
+  int learners = 0, competency = 0, level = 0, modality = 0;  // observation slots
+  const std::vector<std::string_view>* modalities = nullptr;
+};
+
+const EvidenceLayout& Layout() {
+  static const EvidenceLayout layout = [] {
+    EvidenceLayout l;
+    const KindSpec* attempt = FindKind("attempt");
+    const KindSpec* observation = FindKind("observation");
+    l.attempt = attempt->code;
+    l.observation = observation->code;
+    l.item = FieldIndex(*attempt, "item");
+    l.correct = FieldIndex(*attempt, "correct");
+    l.learners = FieldIndex(*observation, "learners");
+    l.competency = FieldIndex(*observation, "competency");
+    l.level = FieldIndex(*observation, "level");
+    l.modality = FieldIndex(*observation, "modality");
+    l.modalities = &observation->fields[static_cast<size_t>(l.modality)].values;
+    return l;
+  }();
+  return layout;
+}
+
+// One row of the scan before it is handed out: numbers, not names yet.
+struct ScannedRow {
+  Hlc hlc;
+  int64_t origin_rank;  // the origin's place in byte order: sorts as the origin does
+  uint64_t seq;
+  int64_t origin_ref;
+  int64_t learner;
+  int64_t what;  // attempt: item ref; observation: competency ref
+  EvidenceType type;
+  bool retracted;
+  bool correct;
+  uint8_t level;
+  uint8_t modality;
+};
+
+}  // namespace
+
+Status Store::ScanEvidence(const std::vector<std::string>& learners,
+                           const std::function<void(const EvidenceRow&)>& visit) const {
+  const EvidenceLayout& layout = Layout();
+  // Which learners are wanted, by local number (absent numbers: nobody to find).
+  std::vector<int64_t> wanted_refs;
+  for (const std::string& learner : learners) {
+    if (std::optional<int64_t> ref = ids_->Find(learner)) wanted_refs.push_back(*ref);
+  }
+  std::sort(wanted_refs.begin(), wanted_refs.end());
+  wanted_refs.erase(std::unique(wanted_refs.begin(), wanted_refs.end()), wanted_refs.end());
+  if (!learners.empty() && wanted_refs.empty()) return Status::Ok();
+  auto wanted = [&](int64_t ref) {
+    return learners.empty() || std::binary_search(wanted_refs.begin(), wanted_refs.end(), ref);
+  };
+
+  // A whole pass over the log costs about what 3–4 index lookups per evidence op
+  // do; past a quarter of the learners it is the cheaper way.
+  bool whole_log = learners.empty();
+  if (!whole_log) {
+    CAIRN_ASSIGN_OR_RETURN(
+        sql::Statement * count,
+        db_->Prepare("SELECT count(DISTINCT a) FROM register WHERE entity = 'learner'"));
+    CAIRN_ASSIGN_OR_RETURN(bool row, count->Step());
+    int64_t known = row ? count->ColumnInt(0) : 0;
+    count->Reset();
+    whole_log = static_cast<int64_t>(wanted_refs.size()) * 4 >= known;
+  }
+
+  std::vector<ScannedRow> rows;
+  std::vector<int64_t> origin_refs;
+  Status bad = Status::Ok();
+  auto decode = [&](sql::Statement& st, std::optional<int64_t> only) {
+    int kind = static_cast<int>(st.ColumnInt(3));
+    ScannedRow r{};
+    r.hlc = static_cast<Hlc>(st.ColumnInt(2));
+    r.seq = static_cast<uint64_t>(st.ColumnInt(1));
+    r.origin_ref = st.ColumnInt(0);
+    r.retracted = st.ColumnInt(6) != 0;
+    r.type = kind == layout.attempt       ? EvidenceType::kAttempt
+             : kind == layout.observation ? EvidenceType::kObservation
+                                          : EvidenceType::kOther;
+    MsgpackReader body(st.ColumnBlob(5));
+    std::optional<uint32_t> slots = body.ArrayHeader();
+    std::vector<int64_t> named;  // observation: the learners it names
+    for (uint32_t i = 0; slots && i < *slots && body.ok(); ++i) {
+      int slot = static_cast<int>(i);
+      if (body.PeekNil() || r.type == EvidenceType::kOther) {
+        body.Skip();
+      } else if (r.type == EvidenceType::kAttempt && slot == layout.item) {
+        r.what = body.Int().value_or(0);
+      } else if (r.type == EvidenceType::kAttempt && slot == layout.correct) {
+        r.correct = body.Bool().value_or(false);
+      } else if (r.type == EvidenceType::kObservation && slot == layout.competency) {
+        r.what = body.Int().value_or(0);
+      } else if (r.type == EvidenceType::kObservation && slot == layout.level) {
+        r.level = static_cast<uint8_t>(std::clamp<int64_t>(body.Int().value_or(0), 0, 4));
+      } else if (r.type == EvidenceType::kObservation && slot == layout.modality) {
+        r.modality = static_cast<uint8_t>(body.Int().value_or(0));
+      } else if (r.type == EvidenceType::kObservation && slot == layout.learners) {
+        std::optional<uint32_t> n = body.ArrayHeader();
+        for (uint32_t k = 0; n && k < *n && body.ok(); ++k) named.push_back(body.Int().value_or(0));
+      } else {
+        body.Skip();
+      }
+      if (r.type == EvidenceType::kOther) break;  // only the envelope is needed
+    }
+    if (!slots || !body.ok() || r.modality >= layout.modalities->size()) {
+      bad = Status::Corruption("a stored evidence op (seq " + std::to_string(r.seq) +
+                               ") does not decode");
+      return;
+    }
+    origin_refs.push_back(r.origin_ref);
+    if (r.type != EvidenceType::kObservation) {
+      if (st.ColumnIsNull(4)) return;  // evidence about no one in particular
+      r.learner = st.ColumnInt(4);
+      if (wanted(r.learner) && (!only || *only == r.learner)) rows.push_back(r);
+      return;
+    }
+    std::sort(named.begin(), named.end());  // a learner named twice is observed once
+    named.erase(std::unique(named.begin(), named.end()), named.end());
+    for (int64_t learner : named) {
+      if (!wanted(learner) || (only && *only != learner)) continue;
+      r.learner = learner;
+      rows.push_back(r);
+    }
+  };
+
+  auto run = [&](sql::Statement* st, std::optional<int64_t> only) -> Status {
+    while (bad.ok()) {
+      CAIRN_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      decode(*st, only);
+    }
+    st->Reset();
+    return bad;
+  };
+  static constexpr char kColumns[] =
+      "SELECT origin, seq, hlc, kind, subject, body, "
+      "EXISTS(SELECT 1 FROM retraction r WHERE r.origin = op.origin AND r.seq = op.seq) FROM op ";
+  if (whole_log) {
+    CAIRN_ASSIGN_OR_RETURN(sql::Statement * st,
+                           db_->Prepare(std::string(kColumns) + "WHERE kind >= ?1 AND kind != ?2"));
+    st->Bind(1, kFirstEvidenceCode).Bind(2, FindKind("retract")->code);
+    CAIRN_RETURN_IF_ERROR(run(st, std::nullopt));
+  } else {
+    // As EvidenceFor: the index, then the few newest ops it does not cover yet.
+    CAIRN_ASSIGN_OR_RETURN(
+        sql::Statement * st,
+        db_->Prepare(std::string(kColumns) +
+                     "WHERE lsn IN (SELECT lsn FROM op_learner WHERE learner = ?1) UNION ALL " +
+                     kColumns +
+                     "WHERE lsn > coalesce((SELECT value FROM meta "
+                     "WHERE key = 'learner_index_lsn'), 0) AND subject = ?1 AND kind >= ?2"));
+    for (int64_t learner : wanted_refs) {
+      st->Bind(1, learner).Bind(2, kFirstEvidenceCode);
+      CAIRN_RETURN_IF_ERROR(run(st, learner));
+    }
+  }
+
+  // Origins rank by their bytes, so rows sort into fold order on numbers alone.
+  std::sort(origin_refs.begin(), origin_refs.end());
+  origin_refs.erase(std::unique(origin_refs.begin(), origin_refs.end()), origin_refs.end());
+  std::vector<Origin> origins;
+  for (int64_t ref : origin_refs) {
+    const std::string* raw = origins_->Name(ref);
+    Result<Origin> o = Status::Corruption("a stored evidence op names an unknown origin");
+    if (raw) o = Origin::FromBytes(*raw);
+    if (!o.ok()) return o.status();
+    origins.push_back(*o);
+  }
+  std::vector<size_t> by_bytes(origins.size());
+  for (size_t i = 0; i < by_bytes.size(); ++i) by_bytes[i] = i;
+  std::sort(by_bytes.begin(), by_bytes.end(),
+            [&](size_t a, size_t b) { return origins[a].bytes < origins[b].bytes; });
+  std::vector<int64_t> rank(origins.size());
+  for (size_t i = 0; i < by_bytes.size(); ++i) rank[by_bytes[i]] = static_cast<int64_t>(i);
+  auto origin_index = [&](int64_t ref) {
+    return static_cast<size_t>(std::lower_bound(origin_refs.begin(), origin_refs.end(), ref) -
+                               origin_refs.begin());
+  };
+  for (ScannedRow& r : rows) r.origin_rank = rank[origin_index(r.origin_ref)];
+  auto fold_order = [](const ScannedRow& a, const ScannedRow& b) {
+    return std::tie(a.hlc, a.origin_rank, a.seq, a.learner) <
+           std::tie(b.hlc, b.origin_rank, b.seq, b.learner);
+  };
+  if (!std::is_sorted(rows.begin(), rows.end(), fold_order)) {
+    std::sort(rows.begin(), rows.end(), fold_order);
+  }
+
+  auto name = [&](int64_t ref) -> std::string_view {
+    const std::string* n = ids_->Name(ref);
+    return n ? std::string_view(*n) : std::string_view();
+  };
+  for (const ScannedRow& r : rows) {
+    EvidenceRow row;
+    row.id = {origins[origin_index(r.origin_ref)], r.seq};
+    row.hlc = r.hlc;
+    row.type = r.type;
+    row.retracted = r.retracted;
+    row.learner = name(r.learner);
+    if (row.learner.empty()) return Status::Corruption("a stored evidence op names an unknown id");
+    if (r.type == EvidenceType::kAttempt) {
+      row.item = name(r.what);
+      row.correct = r.correct;
+    } else if (r.type == EvidenceType::kObservation) {
+      row.competency = name(r.what);
+      row.level = r.level;
+      row.modality = (*layout.modalities)[r.modality];
+    }
+    visit(row);
+  }
+  return Status::Ok();
 }
 
 Result<nlohmann::json> Store::ExportLearner(std::string_view learner) const {
@@ -284,8 +512,8 @@ Result<std::vector<std::string>> Store::Check() const {
   while (true) {
     Result<OpsPage> page = OpsSince(cursor, 1000);
     if (!page.ok()) {
-      problems.push_back("an op does not decode after op number " + std::to_string(cursor) +
-                         ": " + page.status().message());
+      problems.push_back("an op does not decode after op number " + std::to_string(cursor) + ": " +
+                         page.status().message());
       break;
     }
     if (!page->more) break;
@@ -330,8 +558,7 @@ Result<std::string> Store::Digest() const {
     return o.ok() ? o->Hex() : "?";
   };
   std::set<std::string> retracted;
-  CAIRN_ASSIGN_OR_RETURN(sql::Statement * ret,
-                         db_->Prepare("SELECT origin, seq FROM retraction"));
+  CAIRN_ASSIGN_OR_RETURN(sql::Statement * ret, db_->Prepare("SELECT origin, seq FROM retraction"));
   while (true) {
     CAIRN_ASSIGN_OR_RETURN(bool row, ret->Step());
     if (!row) break;

@@ -19,6 +19,10 @@ ScratchDir::ScratchDir(std::string_view name) {
 }
 
 ScratchDir::~ScratchDir() {
+  if (const char* keep = std::getenv("CAIRN_BENCH_KEEP"); keep && *keep) {
+    std::fprintf(stderr, "kept %s (CAIRN_BENCH_KEEP)\n", path_.c_str());
+    return;
+  }
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
 }
@@ -89,9 +93,10 @@ BareTable::BareTable(const std::filesystem::path& file, bool synchronous_full) :
   if (sqlite3_open(file.c_str(), &db_) != SQLITE_OK) Die("cannot open " + file.string());
   Exec("PRAGMA journal_mode=WAL");
   Exec(synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
-  Exec("CREATE TABLE attempt(id INTEGER PRIMARY KEY, seq INTEGER, hlc INTEGER, learner TEXT, "
-       "item TEXT, lesson TEXT, response TEXT, correct INTEGER, duration_ms INTEGER, "
-       "hints INTEGER)");
+  Exec(
+      "CREATE TABLE attempt(id INTEGER PRIMARY KEY, seq INTEGER, hlc INTEGER, learner TEXT, "
+      "item TEXT, lesson TEXT, response TEXT, correct INTEGER, duration_ms INTEGER, "
+      "hints INTEGER)");
   const char* sql =
       "INSERT INTO attempt(seq, hlc, learner, item, lesson, response, correct, duration_ms, "
       "hints) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
@@ -121,8 +126,7 @@ void BareTable::Insert(const Attempt& a, int64_t seq, uint64_t hlc) {
   sqlite3_bind_text(insert_, 3, a.learner.data(), static_cast<int>(a.learner.size()),
                     SQLITE_STATIC);
   sqlite3_bind_text(insert_, 4, a.item.data(), static_cast<int>(a.item.size()), SQLITE_STATIC);
-  sqlite3_bind_text(insert_, 5, a.lesson.data(), static_cast<int>(a.lesson.size()),
-                    SQLITE_STATIC);
+  sqlite3_bind_text(insert_, 5, a.lesson.data(), static_cast<int>(a.lesson.size()), SQLITE_STATIC);
   sqlite3_bind_text(insert_, 6, a.response.data(), static_cast<int>(a.response.size()),
                     SQLITE_STATIC);
   sqlite3_bind_int(insert_, 7, a.correct ? 1 : 0);
@@ -135,6 +139,29 @@ void BareTable::Insert(const Attempt& a, int64_t seq, uint64_t hlc) {
 uint64_t BareTable::CheckpointedBytes() {
   Exec("PRAGMA wal_checkpoint(TRUNCATE)");
   return std::filesystem::file_size(file_);
+}
+
+double BareEvidenceScanMs(const std::filesystem::path& file) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    Die("cannot open " + file.string());
+  }
+  sqlite3_stmt* st = nullptr;
+  const char* sql =
+      "SELECT origin, seq, hlc, kind, subject, body, EXISTS(SELECT 1 FROM retraction r "
+      "WHERE r.origin = op.origin AND r.seq = op.seq) FROM op WHERE kind >= 40";
+  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) Die(sqlite3_errmsg(db));
+  double start = NowMicros();
+  int64_t sum = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    for (int c = 0; c < 5; ++c) sum += sqlite3_column_int64(st, c);
+    sum += sqlite3_column_bytes(st, 5) + sqlite3_column_int(st, 6);
+  }
+  double ms = (NowMicros() - start) / 1000;
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  if (sum == 0) Die("the bare evidence scan read nothing");
+  return ms;
 }
 
 }  // namespace cairn::bench

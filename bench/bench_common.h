@@ -8,18 +8,18 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "cairn/agent/store.h"
 
 namespace cairn::bench {
 
-// A fresh directory under $TMPDIR, removed on destruction.
+// A fresh directory under $TMPDIR, removed on destruction (kept, and its path
+// printed, when CAIRN_BENCH_KEEP is set: to look at what a benchmark built).
 class ScratchDir {
  public:
   explicit ScratchDir(std::string_view name);
@@ -45,6 +45,11 @@ void Metric(std::string_view name, double value, std::string_view unit);
 
 // A new standalone store at `file` (dies on error).
 std::unique_ptr<Store> OpenStore(const std::filesystem::path& file, bool synchronous_full);
+
+// The floor under every read of a class's evidence: the evidence rows of the
+// store file at `file` stepped through with bare SQLite (a read-only connection
+// of its own), every column touched, nothing decoded. Milliseconds.
+double BareEvidenceScanMs(const std::filesystem::path& file);
 
 // A realistic attempt: a learner of a class of 30 (UUID ids), an item of a 200-item
 // pack, its lesson, a short response, correctness, time and hints.

@@ -240,7 +240,11 @@ void Run() {
   Metric("learning_class_report", Median(report_ms), "ms");
   Metric("learning_grouping", Median(group_ms), "ms");
   Metric("learning_target", 100, "ms");
-  Metric("baseline_class_evidence_read_only", Median(read_ms), "ms");
+  Metric("learning_class_evidence_read_as_json", Median(read_ms), "ms");
+  std::vector<double> bare_ms;
+  for (int run = 0; run < 7; ++run) bare_ms.push_back(BareEvidenceScanMs(data / "cairn.db"));
+  Metric("baseline_bare_sqlite_evidence_scan", Median(bare_ms), "ms");
+  Metric("learning_class_report_vs_bare_scan", Median(report_ms) / Median(bare_ms), "x");
   opened->reset();
 
 #ifdef CAIRNCTL_PATH

@@ -171,7 +171,11 @@ void Run() {
   Metric("mastery_class_recompute_target", 50, "ms");
   Metric("mastery_class_fold_from_read_evidence", Median(fold_ms), "ms");
   Metric("mastery_class_cold_load_from_store", Median(load_ms), "ms");
-  Metric("baseline_class_evidence_read_only", Median(read_ms), "ms");
+  Metric("mastery_class_evidence_read_as_json", Median(read_ms), "ms");
+  std::vector<double> bare_ms;
+  for (int rep = 0; rep < 7; ++rep) bare_ms.push_back(BareEvidenceScanMs(dir.path() / "store.db"));
+  Metric("baseline_bare_sqlite_evidence_scan", Median(bare_ms), "ms");
+  Metric("mastery_cold_load_vs_bare_scan", Median(load_ms) / Median(bare_ms), "x");
 
   // --- Update per attempt ----------------------------------------------------------
   Result<MasteryModel> live = LoadMasteryModel(*store, {}, learners);

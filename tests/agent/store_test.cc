@@ -413,6 +413,32 @@ TEST_CASE("the health check finds damage done behind the store's back", "[agent]
   }
 }
 
+TEST_CASE("a damaged evidence body stops the bulk read with an error, not a wrong picture",
+          "[agent]") {
+  ScratchDir dir;
+  FakeClock clock(kT);
+  StoreOptions options = FileOptions(dir / "cairn.db", clock);
+  {
+    std::unique_ptr<Store> store = OpenInitialized(options, TestOrigin(1));
+    Must(store->Append("attempt", {{"learner", "l-1"}, {"item", "i-1"}, {"correct", true}}));
+    Must(store->Append("attempt", {{"learner", "l-1"}, {"item", "i-2"}, {"correct", false}}));
+  }
+  std::unique_ptr<sql::Database> db = Must(sql::Database::Open(dir / "cairn.db"));
+  // Each shape of damage: cut short, a huge announced length, nesting without end,
+  // a wrong type where the answer's correctness goes.
+  const char* damage =
+      GENERATE("x'9302'", "x'94c0dbffffffff'", "x'91919191919191919191'", "x'95c00102c0a3796573'");
+  INFO(damage);
+  CAIRN_REQUIRE_OK(db->Exec(std::string("UPDATE op SET body = ") + damage + " WHERE seq = 2"));
+  db.reset();
+  std::unique_ptr<Store> store = Must(Store::Open(options));
+  size_t seen = 0;
+  Status s = store->ScanEvidence({}, [&](const EvidenceRow&) { ++seen; });
+  CHECK(s.code() == Status::Code::kCorruption);
+  CHECK_THAT(s.message(), Catch::Contains("does not decode"));
+  CHECK(seen == 0);  // nothing half-read is handed out
+}
+
 TEST_CASE("rebuilding the materialized tables from the log changes nothing", "[agent]") {
   FakeClock clock(kT);
   std::unique_ptr<Store> store = OpenInitialized(MemoryOptions(clock), TestOrigin(1));
@@ -468,6 +494,60 @@ std::vector<std::pair<OpId, bool>> EvidenceAsStored(const Store& store,
   return out;
 }
 
+// One piece of evidence as the model reads it: id, withdrawn, and its fields.
+using ReadEvidence = std::string;
+std::string Read(const OpId& id, bool retracted, const std::string& fields) {
+  return id.ToString().substr(28) + (retracted ? " withdrawn " : " ") + fields;
+}
+
+std::string Fields(const Op& op) {
+  if (op.kind == "attempt") {
+    return "attempt " + op.body.at("item").get<std::string>() +
+           (op.body.at("correct").get<bool>() ? " right" : " wrong");
+  }
+  if (op.kind == "observation") {
+    return "observation " + op.body.at("competency").get<std::string>() + " level " +
+           std::to_string(op.body.at("level").get<int>()) + " " +
+           op.body.at("modality").get<std::string>();
+  }
+  return "other";
+}
+
+std::string Fields(const EvidenceRow& row) {
+  switch (row.type) {
+    case EvidenceType::kAttempt:
+      return "attempt " + std::string(row.item) + (row.correct ? " right" : " wrong");
+    case EvidenceType::kObservation:
+      return "observation " + std::string(row.competency) + " level " + std::to_string(row.level) +
+             " " + std::string(row.modality);
+    case EvidenceType::kOther:
+      return "other";
+  }
+  return "?";
+}
+
+// Each learner's evidence as EvidenceFor reads it (full ops)...
+std::map<std::string, std::vector<ReadEvidence>> EvidenceOneByOne(
+    const Store& store, const std::vector<std::string>& learners) {
+  std::map<std::string, std::vector<ReadEvidence>> out;
+  for (const std::string& l : learners) {
+    for (const Evidence& e : Must(store.EvidenceFor(l))) {
+      out[l].push_back(Read(e.op.id(), e.retracted, Fields(e.op)));
+    }
+  }
+  return out;
+}
+
+// ...and as the bulk scan reads it, for the same learners (all when empty).
+std::map<std::string, std::vector<ReadEvidence>> EvidenceScanned(
+    const Store& store, const std::vector<std::string>& learners) {
+  std::map<std::string, std::vector<ReadEvidence>> out;
+  CAIRN_REQUIRE_OK(store.ScanEvidence(learners, [&](const EvidenceRow& row) {
+    out[std::string(row.learner)].push_back(Read(row.id, row.retracted, Fields(row)));
+  }));
+  return out;
+}
+
 TEST_CASE("a learner's evidence is complete however recently it was written", "[agent]") {
   ScratchDir dir;
   FakeClock clock(kT);
@@ -483,7 +563,25 @@ TEST_CASE("a learner's evidence is complete however recently it was written", "[
       INFO(when << ", " << l << ", after " << log.size() << " ops");
       CHECK(EvidenceAsStored(*store, l) == EvidenceByDefinition(log, l));
     }
+    // The bulk read finds the same, through the learner index (a few learners of
+    // the store's) and through one pass over the log (all of them).
+    INFO(when);
+    std::map<std::string, std::vector<ReadEvidence>> expected = EvidenceOneByOne(*store, learners);
+    CHECK(EvidenceScanned(*store, {"l-1"})["l-1"] == expected["l-1"]);
+    CHECK(EvidenceScanned(*store, {"l-1"}).size() == 1);
+    for (const std::vector<std::string>& asked : {learners, std::vector<std::string>{}}) {
+      std::map<std::string, std::vector<ReadEvidence>> scanned = EvidenceScanned(*store, asked);
+      for (const auto& [l, rows] : scanned) {
+        CHECK(std::count(learners.begin(), learners.end(), l) == 1);
+      }
+      for (const std::string& l : learners) CHECK(scanned[l] == expected[l]);
+    }
   };
+  // Learners on the roll besides those with evidence: asking for one to three of
+  // them goes through the index.
+  for (int i = 0; i < 12; ++i) {
+    Must(store->Append("learner", {{"learner", "l-" + std::to_string(i)}, {"school", "s"}}));
+  }
   for (int i = 0; i < 200; ++i) {
     clock.Advance(static_cast<int64_t>(rng() % 3));
     const std::string& l = learners[rng() % learners.size()];

@@ -6,11 +6,10 @@
 // removing one, or reusing a kind code, is not (stored bodies are positional).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cairn/platform/status.h"
 
@@ -32,18 +31,18 @@ enum class FieldType {
   kTextList,  // an array of texts (at most 100, each at most 200 bytes)
   kInt,       // an integer in [min, max]
   kBool,
-  kReal,      // a number in [min, max]
-  kEnum,      // one of `values`
-  kOpId,      // "<origin hex>:<seq>", naming another op
-  kObject,    // a JSON object (content; at most 64 KiB encoded)
+  kReal,    // a number in [min, max]
+  kEnum,    // one of `values`
+  kOpId,    // "<origin hex>:<seq>", naming another op
+  kObject,  // a JSON object (content; at most 64 KiB encoded)
 };
 
 struct FieldSpec {
   std::string_view name;
   FieldType type;
   bool required = false;
-  double min = 0;  // kInt/kReal bounds; both 0 = unbounded
-  double max = 0;  // kText: max bytes (0 = default)
+  double min = 0;                        // kInt/kReal bounds; both 0 = unbounded
+  double max = 0;                        // kText: max bytes (0 = default)
   std::vector<std::string_view> values;  // kEnum
   std::string_view doc;
 };
@@ -64,6 +63,9 @@ struct KindSpec {
   std::string_view doc;
   std::string_view xapi_verb;  // evidence: the xAPI verb the op maps to
 };
+
+// Evidence kinds have codes from 40; their subject, when they have one, is a learner.
+constexpr int kFirstEvidenceCode = 40;
 
 const std::vector<KindSpec>& AllKinds();
 // nullptr when there is no such kind.

@@ -51,13 +51,18 @@ Result<Curriculum> LoadCurriculum(const Store& store);
 // Learners' evidence and the mastery model folded from it, read once.
 struct LearnerData {
   MasteryModel model;
-  // Each learner's evidence in fold order (Store::EvidenceFor), retracted included.
+  // Each learner's latest evidence of any kind that still counts (0: none).
+  std::map<std::string, Hlc, std::less<>> last_evidence;
+  // Each learner's evidence ops in fold order (Store::EvidenceFor), retracted
+  // included; read only when asked for (the profile and the path show check-ins,
+  // feedback and lessons started; the class report needs none of it).
   std::map<std::string, std::vector<Evidence>, std::less<>> evidence;
 };
 // The model as LoadMasteryModel builds it (content, stored parameters) over the
-// evidence of `learners`, keeping the evidence for the views.
+// evidence of `learners`, and with `with_ops` the evidence ops themselves.
 Result<LearnerData> LoadLearnerData(const Store& store, const MasteryOptions& options,
-                                    const std::vector<std::string>& learners);
+                                    const std::vector<std::string>& learners,
+                                    bool with_ops = false);
 
 // The name a teacher knows a learner by: display name, else given and family
 // name, else the id.

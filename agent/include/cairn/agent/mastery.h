@@ -26,6 +26,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "cairn/agent/evidence.h"
 #include "cairn/agent/hlc.h"
 #include "cairn/agent/op.h"
 
@@ -159,6 +160,10 @@ class MasteryModel {
   // other kinds are ignored, and so is an op already added. `retracted` marks
   // evidence already known to be withdrawn (Store::EvidenceFor says so).
   void Add(const Op& op, bool retracted = false);
+  // The same for a row of Store::ScanEvidence, the bulk path: the row says whether
+  // it is withdrawn, so retract ops need not be read. Adding a row already added
+  // changes nothing.
+  void AddEvidence(const EvidenceRow& row);
 
   // The estimate for one (learner, competency): kNotStarted when there is no
   // evidence.
@@ -205,7 +210,10 @@ class MasteryModel {
   uint32_t CompetencyIndex(std::string_view competency);
   Track& TrackFor(uint32_t learner, uint32_t competency);
   const Track* FindTrack(uint32_t learner, uint32_t competency) const;
-  void Insert(uint32_t learner, uint32_t competency, const Event& event);
+  // Places the event in its track; false when it was there already.
+  bool Insert(uint32_t learner, uint32_t competency, const Event& event);
+  // Withdraws the op wherever it was placed: a scan of every track, which is
+  // rare (a teacher's correction) and keeps the common path free of a per-op map.
   void Retract(const OpId& target);
   void Refold(uint32_t learner, uint32_t competency, Track& track);
   void Step(const CompetencyParams& params, Track& track, const Event& event) const;
@@ -220,8 +228,6 @@ class MasteryModel {
   std::vector<std::vector<uint32_t>> item_competencies_;  // by item index
   std::vector<std::optional<CompetencyParams>> params_;   // by competency index
   std::vector<Learner> learners_;
-  // Where each counted op went, so a retraction finds it: (learner, competency) pairs.
-  std::unordered_map<OpId, std::vector<std::pair<uint32_t, uint32_t>>, OpIdHash> placed_;
   std::unordered_set<OpId, OpIdHash> retracted_early_;  // retractions seen before their target
   uint64_t recomputations_ = 0;
 };

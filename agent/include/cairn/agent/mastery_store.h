@@ -32,7 +32,8 @@ Result<CompetencyParams> MasteryParamsFromBody(const nlohmann::json& body);
 
 // A model of the store: its content, the stored parameters (a competency whose
 // record does not make sense keeps the defaults, and `problems`, when given, says
-// why), and the evidence of `learners` (every learner's when empty).
+// why), and the evidence of `learners` (all the evidence in the store when empty),
+// read in one pass (Store::ScanEvidence).
 Result<MasteryModel> LoadMasteryModel(const Store& store, const MasteryOptions& options,
                                       const std::vector<std::string>& learners = {},
                                       std::vector<std::string>* problems = nullptr);

@@ -3,10 +3,9 @@
 
 #include <compare>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "cairn/agent/hlc.h"
 #include "cairn/platform/origin.h"

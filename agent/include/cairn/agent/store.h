@@ -11,16 +11,17 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "cairn/agent/evidence.h"
 #include "cairn/agent/hlc.h"
 #include "cairn/agent/kinds.h"
 #include "cairn/agent/op.h"
@@ -35,7 +36,7 @@ namespace sql {
 class Database;
 class Statement;
 class Transaction;
-}
+}  // namespace sql
 class Interner;
 
 // The newest schema this build reads and writes.
@@ -156,6 +157,13 @@ class Store {
   // Evidence about a learner (their own and observations naming them) in fold
   // order (hlc, origin, seq), retracted ones included and marked.
   Result<std::vector<Evidence>> EvidenceFor(std::string_view learner) const;
+  // The evidence of many learners (all of them when `learners` is empty) as the
+  // mastery model needs it, without building JSON: `visit` sees every row in fold
+  // order (hlc, origin, seq). The views in a row last for the call only. Reads the
+  // whole log once when asked for a large part of the store's learners, else goes
+  // through the learner index. kCorruption when a stored body does not decode.
+  Status ScanEvidence(const std::vector<std::string>& learners,
+                      const std::function<void(const EvidenceRow&)>& visit) const;
   // Everything about one learner, as JSON: the record that travels with them.
   Result<nlohmann::json> ExportLearner(std::string_view learner) const;
 
