@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include "cairn/agent/sqlite.h"
 #include "cairn/agent/store.h"
@@ -223,20 +224,28 @@ const EvidenceLayout& Layout() {
   return layout;
 }
 
-// One row of the scan before it is handed out: numbers, not names yet.
+// One row of the scan before it is handed out: local numbers, not names yet, in
+// 32 bytes (a class's year is 64k of them).
 struct ScannedRow {
   Hlc hlc;
-  int64_t origin_rank;  // the origin's place in byte order: sorts as the origin does
   uint64_t seq;
-  int64_t origin_ref;
-  int64_t learner;
-  int64_t what;  // attempt: item ref; observation: competency ref
+  uint32_t origin;  // the origin's slot among those seen in this scan
+  uint32_t learner;
+  uint32_t what;  // attempt: item ref; observation: competency ref
   EvidenceType type;
-  bool retracted;
-  bool correct;
+  uint8_t flags;  // kRetracted, kCorrect
   uint8_t level;
   uint8_t modality;
 };
+static_assert(sizeof(ScannedRow) == 32);
+constexpr uint8_t kRetracted = 1, kCorrect = 2;
+
+// Local numbers are SQLite rowids, dense from 1; a number past 32 bits can only
+// be damage.
+std::optional<uint32_t> Ref32(int64_t ref) {
+  if (ref < 0 || ref > static_cast<int64_t>(UINT32_MAX)) return std::nullopt;
+  return static_cast<uint32_t>(ref);
+}
 
 }  // namespace
 
@@ -269,60 +278,77 @@ Status Store::ScanEvidence(const std::vector<std::string>& learners,
   }
 
   std::vector<ScannedRow> rows;
-  std::vector<int64_t> origin_refs;
+  std::vector<int64_t> origin_refs;  // by slot
+  std::unordered_map<int64_t, uint32_t> origin_slot;
+  int64_t last_origin = -1;
+  uint32_t last_slot = 0;
   Status bad = Status::Ok();
   auto decode = [&](sql::Statement& st, std::optional<int64_t> only) {
     int kind = static_cast<int>(st.ColumnInt(3));
     ScannedRow r{};
     r.hlc = static_cast<Hlc>(st.ColumnInt(2));
     r.seq = static_cast<uint64_t>(st.ColumnInt(1));
-    r.origin_ref = st.ColumnInt(0);
-    r.retracted = st.ColumnInt(6) != 0;
+    r.flags = st.ColumnInt(6) != 0 ? kRetracted : 0;
     r.type = kind == layout.attempt       ? EvidenceType::kAttempt
              : kind == layout.observation ? EvidenceType::kObservation
                                           : EvidenceType::kOther;
+    auto fail = [&] {
+      bad = Status::Corruption("a stored evidence op (seq " + std::to_string(r.seq) +
+                               ") does not decode");
+    };
+    if (int64_t origin = st.ColumnInt(0); origin != last_origin) {
+      auto [it, added] = origin_slot.try_emplace(origin, static_cast<uint32_t>(origin_refs.size()));
+      if (added) origin_refs.push_back(origin);
+      last_origin = origin;
+      last_slot = it->second;
+    }
+    r.origin = last_slot;
     MsgpackReader body(st.ColumnBlob(5));
     std::optional<uint32_t> slots = body.ArrayHeader();
     std::vector<int64_t> named;  // observation: the learners it names
-    for (uint32_t i = 0; slots && i < *slots && body.ok(); ++i) {
+    int64_t what = 0;
+    for (uint32_t i = 0; slots && i < *slots && body.ok() && r.type != EvidenceType::kOther; ++i) {
       int slot = static_cast<int>(i);
-      if (body.PeekNil() || r.type == EvidenceType::kOther) {
+      bool attempt = r.type == EvidenceType::kAttempt;
+      if (body.PeekNil()) {
         body.Skip();
-      } else if (r.type == EvidenceType::kAttempt && slot == layout.item) {
-        r.what = body.Int().value_or(0);
-      } else if (r.type == EvidenceType::kAttempt && slot == layout.correct) {
-        r.correct = body.Bool().value_or(false);
-      } else if (r.type == EvidenceType::kObservation && slot == layout.competency) {
-        r.what = body.Int().value_or(0);
-      } else if (r.type == EvidenceType::kObservation && slot == layout.level) {
+      } else if (attempt ? slot == layout.item : slot == layout.competency) {
+        what = body.Int().value_or(-1);
+      } else if (attempt && slot == layout.correct) {
+        r.flags |= body.Bool().value_or(false) ? kCorrect : 0;
+      } else if (!attempt && slot == layout.level) {
         r.level = static_cast<uint8_t>(std::clamp<int64_t>(body.Int().value_or(0), 0, 4));
-      } else if (r.type == EvidenceType::kObservation && slot == layout.modality) {
-        r.modality = static_cast<uint8_t>(body.Int().value_or(0));
-      } else if (r.type == EvidenceType::kObservation && slot == layout.learners) {
+      } else if (!attempt && slot == layout.modality) {
+        r.modality = static_cast<uint8_t>(std::clamp<int64_t>(body.Int().value_or(0), 0, 255));
+      } else if (!attempt && slot == layout.learners) {
         std::optional<uint32_t> n = body.ArrayHeader();
-        for (uint32_t k = 0; n && k < *n && body.ok(); ++k) named.push_back(body.Int().value_or(0));
+        for (uint32_t k = 0; n && k < *n && body.ok(); ++k)
+          named.push_back(body.Int().value_or(-1));
       } else {
         body.Skip();
       }
-      if (r.type == EvidenceType::kOther) break;  // only the envelope is needed
     }
-    if (!slots || !body.ok() || r.modality >= layout.modalities->size()) {
-      bad = Status::Corruption("a stored evidence op (seq " + std::to_string(r.seq) +
-                               ") does not decode");
+    std::optional<uint32_t> what32 = Ref32(what);
+    if (!slots || !body.ok() || !what32 || r.modality >= layout.modalities->size()) {
+      fail();
       return;
     }
-    origin_refs.push_back(r.origin_ref);
+    r.what = *what32;
     if (r.type != EvidenceType::kObservation) {
       if (st.ColumnIsNull(4)) return;  // evidence about no one in particular
-      r.learner = st.ColumnInt(4);
-      if (wanted(r.learner) && (!only || *only == r.learner)) rows.push_back(r);
-      return;
+      named.push_back(st.ColumnInt(4));
+    } else {
+      std::sort(named.begin(), named.end());  // a learner named twice is observed once
+      named.erase(std::unique(named.begin(), named.end()), named.end());
     }
-    std::sort(named.begin(), named.end());  // a learner named twice is observed once
-    named.erase(std::unique(named.begin(), named.end()), named.end());
     for (int64_t learner : named) {
       if (!wanted(learner) || (only && *only != learner)) continue;
-      r.learner = learner;
+      std::optional<uint32_t> learner32 = Ref32(learner);
+      if (!learner32) {
+        fail();
+        return;
+      }
+      r.learner = *learner32;
       rows.push_back(r);
     }
   };
@@ -340,6 +366,13 @@ Status Store::ScanEvidence(const std::vector<std::string>& learners,
       "SELECT origin, seq, hlc, kind, subject, body, "
       "EXISTS(SELECT 1 FROM retraction r WHERE r.origin = op.origin AND r.seq = op.seq) FROM op ";
   if (whole_log) {
+    // Room for every op of the log at once: growing by doubling would copy the
+    // rows read so far several times over and touch twice the memory.
+    CAIRN_ASSIGN_OR_RETURN(sql::Statement * size,
+                           db_->Prepare("SELECT coalesce(max(lsn), 0) FROM op"));
+    CAIRN_ASSIGN_OR_RETURN(bool row, size->Step());
+    if (row) rows.reserve(static_cast<size_t>(size->ColumnInt(0)));
+    size->Reset();
     CAIRN_ASSIGN_OR_RETURN(sql::Statement * st,
                            db_->Prepare(std::string(kColumns) + "WHERE kind >= ?1 AND kind != ?2"));
     st->Bind(1, kFirstEvidenceCode).Bind(2, FindKind("retract")->code);
@@ -360,8 +393,6 @@ Status Store::ScanEvidence(const std::vector<std::string>& learners,
   }
 
   // Origins rank by their bytes, so rows sort into fold order on numbers alone.
-  std::sort(origin_refs.begin(), origin_refs.end());
-  origin_refs.erase(std::unique(origin_refs.begin(), origin_refs.end()), origin_refs.end());
   std::vector<Origin> origins;
   for (int64_t ref : origin_refs) {
     const std::string* raw = origins_->Name(ref);
@@ -370,44 +401,41 @@ Status Store::ScanEvidence(const std::vector<std::string>& learners,
     if (!o.ok()) return o.status();
     origins.push_back(*o);
   }
-  std::vector<size_t> by_bytes(origins.size());
-  for (size_t i = 0; i < by_bytes.size(); ++i) by_bytes[i] = i;
+  std::vector<uint32_t> by_bytes(origins.size());
+  for (uint32_t i = 0; i < by_bytes.size(); ++i) by_bytes[i] = i;
   std::sort(by_bytes.begin(), by_bytes.end(),
-            [&](size_t a, size_t b) { return origins[a].bytes < origins[b].bytes; });
-  std::vector<int64_t> rank(origins.size());
-  for (size_t i = 0; i < by_bytes.size(); ++i) rank[by_bytes[i]] = static_cast<int64_t>(i);
-  auto origin_index = [&](int64_t ref) {
-    return static_cast<size_t>(std::lower_bound(origin_refs.begin(), origin_refs.end(), ref) -
-                               origin_refs.begin());
-  };
-  for (ScannedRow& r : rows) r.origin_rank = rank[origin_index(r.origin_ref)];
-  auto fold_order = [](const ScannedRow& a, const ScannedRow& b) {
-    return std::tie(a.hlc, a.origin_rank, a.seq, a.learner) <
-           std::tie(b.hlc, b.origin_rank, b.seq, b.learner);
+            [&](uint32_t a, uint32_t b) { return origins[a].bytes < origins[b].bytes; });
+  std::vector<uint32_t> rank(origins.size());
+  for (uint32_t i = 0; i < by_bytes.size(); ++i) rank[by_bytes[i]] = i;
+  auto fold_order = [&](const ScannedRow& a, const ScannedRow& b) {
+    return std::tie(a.hlc, rank[a.origin], a.seq, a.learner) <
+           std::tie(b.hlc, rank[b.origin], b.seq, b.learner);
   };
   if (!std::is_sorted(rows.begin(), rows.end(), fold_order)) {
     std::sort(rows.begin(), rows.end(), fold_order);
   }
 
-  auto name = [&](int64_t ref) -> std::string_view {
+  auto name = [&](uint32_t ref) -> std::string_view {
     const std::string* n = ids_->Name(ref);
     return n ? std::string_view(*n) : std::string_view();
   };
   for (const ScannedRow& r : rows) {
     EvidenceRow row;
-    row.id = {origins[origin_index(r.origin_ref)], r.seq};
+    row.id = {origins[r.origin], r.seq};
     row.hlc = r.hlc;
     row.type = r.type;
-    row.retracted = r.retracted;
+    row.retracted = (r.flags & kRetracted) != 0;
     row.learner = name(r.learner);
-    if (row.learner.empty()) return Status::Corruption("a stored evidence op names an unknown id");
     if (r.type == EvidenceType::kAttempt) {
       row.item = name(r.what);
-      row.correct = r.correct;
+      row.correct = (r.flags & kCorrect) != 0;
     } else if (r.type == EvidenceType::kObservation) {
       row.competency = name(r.what);
       row.level = r.level;
       row.modality = (*layout.modalities)[r.modality];
+    }
+    if (row.learner.empty() || (r.type != EvidenceType::kOther && name(r.what).empty())) {
+      return Status::Corruption("a stored evidence op names an unknown id number");
     }
     visit(row);
   }
