@@ -6,12 +6,12 @@ for b in record apply storage mastery learning; do
   echo "== $b"
   "$build/bench/bench_$b"
 done
-# Last: it needs ../shared/data beside the repository and says so when it is missing.
 # Sync benchmarks, when built.
 for b in "$build"/bench/bench_sync_*; do
   [ -x "$b" ] || continue
   echo "== $(basename "$b")"
   "$b"
 done
+# Last: it needs ../shared/data beside the repository and says so when it is missing.
 echo "== mastery_eval"
 "$build/bench/mastery_eval"
