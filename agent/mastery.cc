@@ -14,6 +14,7 @@ namespace {
 constexpr uint8_t kAttempt = 0;
 constexpr uint8_t kObservation = 1;
 constexpr int kRecentWindow = 5;
+constexpr double kDifficultyStep = 0.5;  // logits per step of an item's difficulty
 
 double Clamp01(double p) { return std::clamp(p, 1e-6, 1 - 1e-6); }
 
@@ -127,7 +128,8 @@ struct MasteryModel::Track {
   uint32_t recent = 0;  // the latest answers, newest in bit 0 (1 = correct)
   int recent_n = 0;     // how many bits of `recent` are answers (at most 32)
   Hlc last_hlc = 0;
-  Hlc observed_hlc = 0;  // the latest counted observation
+  Hlc observed_hlc = 0;    // the latest counted observation
+  Hlc first_mastered = 0;  // the evidence with which the fold first read as mastered
   uint8_t observed_level = 0, observed_modality = 0;
 };
 
@@ -175,13 +177,22 @@ uint32_t MasteryModel::CompetencyIndex(std::string_view competency) {
 void MasteryModel::SetItem(std::string_view item, const std::vector<std::string>& competencies) {
   auto [it, added] =
       item_ids_.try_emplace(std::string(item), static_cast<uint32_t>(item_competencies_.size()));
-  if (added) item_competencies_.emplace_back();
+  if (added) {
+    item_competencies_.emplace_back();
+    item_prior_easiness_.push_back(0);
+  }
   std::vector<uint32_t> list;
   for (const std::string& c : competencies) {
     uint32_t index = CompetencyIndex(c);
     if (std::find(list.begin(), list.end(), index) == list.end()) list.push_back(index);
   }
   item_competencies_[it->second] = std::move(list);
+}
+
+void MasteryModel::SetItemDifficulty(std::string_view item, int difficulty) {
+  auto it = item_ids_.find(item);
+  if (it == item_ids_.end() || difficulty < 1 || difficulty > 5) return;
+  item_prior_easiness_[it->second] = kDifficultyStep * (3 - difficulty);
 }
 
 void MasteryModel::SetParams(std::string_view competency, CompetencyParams params) {
@@ -249,6 +260,10 @@ void MasteryModel::Step(const CompetencyParams& params, Track& t, const Event& e
     t.observed_hlc = e.hlc;
     t.observed_level = e.value;
     t.observed_modality = e.modality;
+  }
+  if (t.first_mastered == 0 && t.attempts + t.observations >= options_.min_evidence &&
+      t.p_post >= options_.threshold) {
+    t.first_mastered = e.hlc;
   }
 }
 
@@ -422,8 +437,11 @@ std::optional<double> MasteryModel::PredictCorrect(std::string_view learner,
   for (const ResponseContext& c : contexts) {
     const CompetencyParams& params = ParamsFor(c.competency);
     auto easy = params.response.item_easiness.find(item);
-    double easiness = easy == params.response.item_easiness.end() ? 0 : easy->second;
-    sum += PredictResponse(params.bkt, params.response, easiness, c.features, c.p_mastered);
+    double prior = item_prior_easiness_[item_ids_.find(item)->second];
+    double easiness = easy == params.response.item_easiness.end() ? prior : easy->second;
+    double p = PredictResponse(params.bkt, params.response, easiness, c.features, c.p_mastered);
+    // BKT alone knows no items: the author's difficulty shifts its answer.
+    sum += params.response.fitted ? p : Sigmoid(Logit(p) + prior);
   }
   return sum / static_cast<double>(contexts.size());
 }
@@ -441,6 +459,7 @@ MasteryEstimate MasteryModel::Describe(uint32_t learner, uint32_t competency,
     m.observations = t->observations;
     m.withdrawn = t->withdrawn;
     m.last_evidence = t->last_hlc;
+    m.first_mastered = t->first_mastered;
   }
   int evidence = m.attempts + m.observations;
   if (evidence == 0) {

@@ -34,7 +34,8 @@ Result<std::array<double, kRubricLevels>> Levels(const json& v, const std::strin
 
 }  // namespace
 
-Result<ItemCompetencyMap> ItemCompetencies(const Store& store) {
+Result<ItemCompetencyMap> ItemCompetencies(const Store& store,
+                                           std::map<std::string, int, std::less<>>* difficulty) {
   CAIRN_ASSIGN_OR_RETURN(std::vector<json> lessons, store.Entities("lesson"));
   std::map<std::string, std::vector<std::string>, std::less<>> by_lesson;
   for (const json& l : lessons) {
@@ -47,6 +48,9 @@ Result<ItemCompetencyMap> ItemCompetencies(const Store& store) {
     if (competencies.empty()) {
       auto lesson = by_lesson.find(i.value("lesson", ""));
       if (lesson != by_lesson.end()) competencies = lesson->second;
+    }
+    if (difficulty && i.contains("difficulty") && i["difficulty"].is_number_integer()) {
+      (*difficulty)[i.value("item", "")] = i["difficulty"].get<int>();
     }
     out[i.value("item", "")] = std::move(competencies);
   }
@@ -162,8 +166,10 @@ Result<MasteryModel> LoadMasteryModel(const Store& store, const MasteryOptions& 
     }
     model.SetParams(competency, std::move(p).value());
   }
-  CAIRN_ASSIGN_OR_RETURN(ItemCompetencyMap items, ItemCompetencies(store));
+  std::map<std::string, int, std::less<>> difficulty;
+  CAIRN_ASSIGN_OR_RETURN(ItemCompetencyMap items, ItemCompetencies(store, &difficulty));
   for (const auto& [item, competencies] : items) model.SetItem(item, competencies);
+  for (const auto& [item, d] : difficulty) model.SetItemDifficulty(item, d);
   CAIRN_RETURN_IF_ERROR(
       store.ScanEvidence(learners, [&](const EvidenceRow& row) { model.AddEvidence(row); }));
   return model;

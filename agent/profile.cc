@@ -68,7 +68,7 @@ LearnerProfile AssembleLearnerProfile(const json& learner_record, const json& pr
   for (MasteryEstimate& e : model.EstimatesFor(p.learner)) {
     if (e.state == MasteryState::kMastered) {
       mastered.insert(e.competency);
-      p.badges.push_back({e.competency, curriculum.TitleOf(e.competency), e.last_evidence});
+      p.badges.push_back({e.competency, curriculum.TitleOf(e.competency), e.first_mastered});
       p.strengths.push_back(std::move(e));
     } else if (IsStuck(e, options.stuck)) {
       ProfileNeed need;
@@ -251,7 +251,7 @@ json ProfileToJson(const LearnerProfile& p) {
   json badges = json::array();
   for (const ProfileBadge& b : p.badges) {
     badges.push_back(
-        {{"competency", b.competency}, {"title", b.title}, {"as_of_ms", HlcMillis(b.as_of)}});
+        {{"competency", b.competency}, {"title", b.title}, {"earned_ms", HlcMillis(b.earned)}});
   }
   out["badges"] = std::move(badges);
   return out;

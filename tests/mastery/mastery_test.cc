@@ -2,6 +2,7 @@
 // incremental updates, on ops built by hand.
 #include "cairn/agent/mastery.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "mastery/mastery_testing.h"
@@ -142,6 +143,62 @@ TEST_CASE("a retracted attempt no longer counts toward mastery", "[mastery]") {
     CHECK(model.Estimate("ada", "add").p_mastered == expected.p_mastered);
     CHECK(model.Estimate("ada", "add").attempts == 2);
   }
+}
+
+TEST_CASE("a badge keeps the moment mastery was first shown, not the latest answer", "[mastery]") {
+  Origin o = MasteryOrigin(1);
+  std::vector<Op> ops;
+  for (uint64_t i = 1; i <= 12; ++i) {
+    ops.push_back(Attempt(o, i, kNov20 + static_cast<int64_t>(i) * 60'000, "ada", "q.add", true));
+  }
+  MasteryModel model = SmallModel();
+  Hlc first = 0;
+  for (const Op& op : ops) {
+    model.Add(op);
+    MasteryEstimate e = model.Estimate("ada", "add");
+    if (first == 0 && e.state == MasteryState::kMastered) first = op.hlc;
+  }
+  REQUIRE(first != 0);
+  REQUIRE(first != ops.back().hlc);  // mastered before the last answer
+  MasteryEstimate now = model.Estimate("ada", "add");
+  CHECK(now.first_mastered == first);
+  CHECK(now.last_evidence == ops.back().hlc);
+
+  SECTION("it stays when later answers slip") {
+    for (uint64_t i = 13; i <= 20; ++i) {
+      model.Add(Attempt(o, i, kNov20 + static_cast<int64_t>(i) * 60'000, "ada", "q.add", false));
+    }
+    CHECK(model.Estimate("ada", "add").state != MasteryState::kMastered);
+    CHECK(model.Estimate("ada", "add").first_mastered == first);
+  }
+  SECTION("withdrawing the answer that earned it moves it to the answer that does") {
+    auto earned =
+        std::find_if(ops.begin(), ops.end(), [&](const Op& op) { return op.hlc == first; });
+    model.Add(Retract(o, 99, kNov20 + 3'600'000, *earned));
+    Hlc moved = model.Estimate("ada", "add").first_mastered;
+    CHECK(moved == std::next(earned)->hlc);
+  }
+}
+
+TEST_CASE("before any fit, an item the author marked easy is predicted more likely right",
+          "[mastery]") {
+  MasteryModel model = SmallModel();
+  model.SetItem("q.hard", {"add"});
+  model.SetItemDifficulty("q.add", 1);
+  model.SetItemDifficulty("q.add2", 3);
+  model.SetItemDifficulty("q.hard", 5);
+  model.SetItemDifficulty("q.unknown", 1);  // not an item: ignored
+  model.Add(Attempt(MasteryOrigin(1), 1, kNov20, "ada", "q.add2", true));
+  double easy = *model.PredictCorrect("ada", "q.add");
+  double middle = *model.PredictCorrect("ada", "q.add2");
+  double hard = *model.PredictCorrect("ada", "q.hard");
+  CHECK(easy > middle);
+  CHECK(middle > hard);
+  // Difficulty 3 is BKT's own prediction; mastery itself does not move.
+  const BktParams& p = model.ParamsFor("add").bkt;
+  MasteryEstimate e = model.Estimate("ada", "add");
+  CHECK(middle == Approx(BktPredictCorrect(p, BktTransition(p, e.p_mastered))));
+  CHECK_FALSE(model.PredictCorrect("ada", "q.unknown"));
 }
 
 TEST_CASE("a late op recomputes only its learner's competency, as if folded from scratch",

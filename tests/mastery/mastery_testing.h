@@ -53,7 +53,8 @@ inline bool SameEstimate(const MasteryEstimate& a, const MasteryEstimate& b) {
   return a.learner == b.learner && a.competency == b.competency && a.state == b.state &&
          a.p_mastered == b.p_mastered && a.attempts == b.attempts && a.correct == b.correct &&
          a.observations == b.observations && a.withdrawn == b.withdrawn &&
-         a.last_evidence == b.last_evidence && a.explanation == b.explanation;
+         a.last_evidence == b.last_evidence && a.first_mastered == b.first_mastered &&
+         a.explanation == b.explanation;
 }
 
 }  // namespace cairn::testing

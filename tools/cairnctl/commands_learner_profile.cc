@@ -117,7 +117,8 @@ void PrintProfile(const Store& store, const LearnerProfile& p) {
   }
   Lines("feedback", lines);
   lines.clear();
-  for (const ProfileBadge& b : p.badges) lines.push_back("* " + b.title);
+  for (const ProfileBadge& b : p.badges)
+    lines.push_back("* " + b.title + ", earned " + Day(b.earned));
   Lines("badges", lines);
 }
 

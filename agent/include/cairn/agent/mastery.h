@@ -99,6 +99,9 @@ struct MasteryEstimate {
   int observations = 0;  // counted teacher observations
   int withdrawn = 0;     // retracted or superseded evidence, not counted
   Hlc last_evidence = 0;
+  // The evidence with which it first read as mastered (0: never), even if it has
+  // slipped since: when the badge was earned.
+  Hlc first_mastered = 0;
   // For teachers: "4 of the last 5 correct; observed proficient on 20 Nov in a
   // small group; 97% likely mastered (mastered at 95%)". Dates are UTC.
   std::string explanation;
@@ -147,6 +150,10 @@ class MasteryModel {
   // The competencies `item` gives evidence of (the item's own, else its lesson's).
   // Attempts on an item the model does not know are not counted.
   void SetItem(std::string_view item, const std::vector<std::string>& competencies);
+  // The author's difficulty of a known item, 1 (easiest) to 5 (hardest): before the
+  // school's data has fitted the item's easiness, predictions lean on it (half a
+  // logit per step from 3). It does not move P(mastered), only P(correct).
+  void SetItemDifficulty(std::string_view item, int difficulty);
   // Parameters of one competency; competencies without any use the defaults.
   // Recomputes the competency's folds that exist.
   void SetParams(std::string_view competency, CompetencyParams params);
@@ -226,6 +233,7 @@ class MasteryModel {
   NameMap learner_ids_, competency_ids_, item_ids_;
   std::vector<std::string> learner_names_, competency_names_;
   std::vector<std::vector<uint32_t>> item_competencies_;  // by item index
+  std::vector<double> item_prior_easiness_;               // by item index, from difficulty
   std::vector<std::optional<CompetencyParams>> params_;   // by competency index
   std::vector<Learner> learners_;
   std::unordered_set<OpId, OpIdHash> retracted_early_;  // retractions seen before their target

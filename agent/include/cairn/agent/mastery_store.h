@@ -19,8 +19,10 @@ namespace cairn {
 
 using ItemCompetencyMap = std::map<std::string, std::vector<std::string>, std::less<>>;
 
-// Every item's competencies: the item's own `competencies`, else its lesson's.
-Result<ItemCompetencyMap> ItemCompetencies(const Store& store);
+// Every item's competencies: the item's own `competencies`, else its lesson's;
+// and, when `difficulty` is given, each item's difficulty (1–5) where it has one.
+Result<ItemCompetencyMap> ItemCompetencies(
+    const Store& store, std::map<std::string, int, std::less<>>* difficulty = nullptr);
 
 // The body of the `mastery_params` op for one competency (numbers rounded to 6
 // decimals, item easiness to 3, so the record stays small).

@@ -64,11 +64,12 @@ struct ProfileFeedback {
   std::string note;
 };
 
-// Earned by mastering a competency; `as_of` is the latest evidence of it.
+// Earned by mastering a competency; `earned` is the evidence with which it was
+// first mastered.
 struct ProfileBadge {
   std::string competency;
   std::string title;
-  Hlc as_of = 0;
+  Hlc earned = 0;
 };
 
 struct LearnerProfile {
