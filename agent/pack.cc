@@ -1,8 +1,6 @@
 // Content pack parsing and import (agent/CONTENT.md).
 #include "cairn/agent/pack.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <fstream>
 #include <map>
@@ -13,6 +11,7 @@
 #include "cairn/agent/kinds.h"
 #include "pack_checker.h"
 #include "pack_items.h"
+#include "sha256.h"
 
 namespace cairn {
 namespace {
@@ -22,19 +21,6 @@ using pack_internal::Checker;
 using pack_internal::Element;
 using pack_internal::KindTextLimit;
 using pack_internal::Member;
-
-std::string Sha256Hex(std::string_view bytes) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kDigits[md[i] >> 4];
-    out += kDigits[md[i] & 15];
-  }
-  return out;
-}
 
 void AddOp(Pack& pack, std::string kind, json body, std::string source) {
   pack.ops.emplace_back(std::move(kind), std::move(body));
