@@ -69,6 +69,12 @@ cairnctl record attempt Dev math.frac.unit.01 --response 1/5 --seconds 30
 cairnctl record attempt Dev math.frac.unit.02 --response 1 --seconds 45 --hints 1
 cairnctl record attempt Dev math.frac.unit.06 --response 1 --seconds 35
 
+step "After lunch Ada keeps practising unit fractions, until the evidence shows mastery"
+for answer in "02 8" "04 1/8" "06 2" "08 1/9" "10 12" "12 1/6"; do
+  set -- $answer
+  cairnctl record attempt Ada "math.frac.unit.$1" --response "$2" --seconds 12
+done
+
 step "A mistake, corrected: an answer recorded for Dev was really Ben's"
 cairnctl record attempt Dev math.frac.parts.01 --response 6/4
 mistake=$(sed -n 's/.*(op \([0-9a-f]*:[0-9]*\)).*/\1/p' <<<"$last")
@@ -94,13 +100,17 @@ for who in Ada Ben Chloé Dev; do cairnctl learner show "$who"; done
 
 step "The record that travels with a learner (first lines of the JSON export)"
 printf '\n$ cairnctl export Ada | head -n 14\n'
-"$bin" export Ada | head -n 14 | sed 's/^/  /'
+# Through a file: head closing the pipe early must not fail the demo (pipefail).
+"$bin" export Ada >"$CAIRN_HOME/ada-export.json"
+head -n 14 "$CAIRN_HOME/ada-export.json" | sed 's/^/  /'
 
 step "The device"
 cairnctl status
 cairnctl doctor
 
 step "Learner profiles, a personal learning path, and the class at a glance"
+cairnctl profile Ada
+cairnctl next Ada
 cairnctl profile Ben
 cairnctl profile Chloé
 cairnctl next Dev
