@@ -1,0 +1,244 @@
+// Wire bytes per op for one school day (../shared/data/school-day/events.jsonl):
+// each device's events become that device's ops, pushed as batches of at most 500,
+// encoded as Cairn's columnar batch and, on the same ops, as a plain JSON array of
+// OpToJson compressed with zstd and gzip. Also times encode and decode per op.
+//
+//   bench_sync_wire [--data FILE] [--level N]
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <random>
+
+#include "bench_common.h"
+#include "cairn/agent/kinds.h"
+#include "cairn/agent/op.h"
+#include "cairn/sync/wire.h"
+
+namespace cairn::bench {
+namespace {
+
+using nlohmann::json;
+using sync::Codec;
+
+constexpr size_t kBatchOps = 500;
+
+// A stable origin per device name (FNV-1a seeded generator), so runs compare.
+Origin DeviceOrigin(const std::string& device) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : device) h = (h ^ c) * 1099511628211ull;
+  std::mt19937_64 rng(h);
+  Origin o;
+  for (size_t i = 0; i < 16; i += 8) {
+    uint64_t r = rng();
+    for (size_t k = 0; k < 8; ++k) o.bytes[i + k] = static_cast<uint8_t>(r >> (8 * k));
+  }
+  return o;
+}
+
+// A UUID-shaped id for assignments (the file's events have none; the kind needs one).
+std::string AssignmentId(std::mt19937_64& rng) {
+  static const char* kHex = "0123456789abcdef";
+  std::string s;
+  for (int i = 0; i < 32; ++i) {
+    if (i == 8 || i == 12 || i == 16 || i == 20) s += '-';
+    s += kHex[rng() & 15];
+  }
+  return s;
+}
+
+// The body of the agent's kind for one event of the file.
+json Body(const json& e, std::mt19937_64& rng) {
+  const std::string& kind = e.at("kind").get_ref<const std::string&>();
+  json b = json::object();
+  auto copy = [&](const char* field) {
+    if (e.contains(field)) b[field] = e.at(field);
+  };
+  if (kind == "attempt") {
+    for (const char* f :
+         {"learner", "item", "lesson", "response", "correct", "duration_ms", "hints"})
+      copy(f);
+  } else if (kind == "activity") {
+    for (const char* f : {"learner", "lesson", "event"}) copy(f);
+  } else if (kind == "observation") {
+    for (const char* f : {"teacher", "learners", "competency", "level", "note"}) copy(f);
+    std::string modality = e.at("modality").get<std::string>();
+    for (char& c : modality) c = c == '-' ? '_' : c;  // the file writes small-group
+    b["modality"] = modality;
+  } else if (kind == "goal_checkin") {
+    for (const char* f : {"learner", "goal", "rating", "reflection"}) copy(f);
+  } else if (kind == "assignment") {
+    b["assignment"] = AssignmentId(rng);
+    for (const char* f : {"teacher", "learners", "lesson"}) copy(f);
+  } else {
+    Die("events.jsonl: unknown kind " + kind);
+  }
+  return b;
+}
+
+struct Device {
+  std::string name;
+  std::vector<Op> ops;
+};
+
+std::vector<Device> LoadDay(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::map<std::string, size_t> index;
+  std::vector<Device> devices;
+  std::mt19937_64 rng(42);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    json e = json::parse(line);
+    std::string name = e.at("device").get<std::string>();
+    auto [it, added] = index.try_emplace(name, devices.size());
+    if (added) devices.push_back({name, {}});
+    Device& d = devices[it->second];
+    Op op;
+    op.origin = DeviceOrigin(name);
+    op.seq = d.ops.size() + 1;
+    // As the device's HybridClock stamps it: wall time, or one past the last stamp.
+    Hlc wall = MakeHlc(e.at("t").get<int64_t>(), 0);
+    op.hlc = d.ops.empty() ? wall : std::max(wall, d.ops.back().hlc + 1);
+    op.kind = e.at("kind").get<std::string>();
+    op.body = Body(e, rng);
+    Status s = ValidateBody(*FindKind(op.kind), op.body);
+    if (!s.ok()) Die("event does not map to a valid op: " + s.message());
+    d.ops.push_back(std::move(op));
+  }
+  return devices;
+}
+
+std::string Must(Result<std::string> r) {
+  if (!r.ok()) Die(r.status().ToString());
+  return std::move(r).value();
+}
+
+}  // namespace
+}  // namespace cairn::bench
+
+int main(int argc, char** argv) {
+  using namespace cairn;
+  using namespace cairn::bench;
+  std::filesystem::path data = std::filesystem::path(CAIRN_SOURCE_DIR) / ".." / "shared" / "data" /
+                               "school-day" / "events.jsonl";
+  int level = 0;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--data" && i + 1 < argc) {
+      data = argv[++i];
+    } else if (a == "--level" && i + 1 < argc) {
+      level = std::stoi(argv[++i]);
+    } else {
+      std::cerr << "usage: bench_sync_wire [--data events.jsonl] [--level N]\n";
+      return 2;
+    }
+  }
+  if (!std::filesystem::exists(data)) {
+    std::cout << "bench_sync_wire: " << data.string()
+              << " is missing (the shared school-day data sits beside the repository); "
+                 "nothing measured\n";
+    return 0;
+  }
+  std::vector<Device> devices = LoadDay(data);
+  size_t total_ops = 0;
+  for (const Device& d : devices) total_ops += d.ops.size();
+
+  // Bytes, summed over every batch of every device.
+  double ours_raw = 0, ours_zstd = 0, ours_gzip = 0, json_raw = 0, json_zstd = 0, json_gzip = 0;
+  double response = 0;
+  size_t batches = 0;
+  sync::WireLimits limits;
+  for (const Device& d : devices) {
+    std::span<const Op> all(d.ops);
+    for (size_t at = 0; at < all.size(); at += kBatchOps) {
+      std::span<const Op> batch = all.subspan(at, std::min(kBatchOps, all.size() - at));
+      ++batches;
+      std::string body = sync::EncodeBatch(batch);
+      ours_raw += body.size();
+      std::string z = Must(sync::Compress(body, Codec::kZstd, level));
+      ours_zstd += z.size();
+      ours_gzip += Must(sync::Compress(body, Codec::kGzip, 9)).size();
+      // The round trip must be exact, or the figures mean nothing.
+      Result<std::string> back = sync::DecodeContent(z, Codec::kZstd, limits);
+      if (!back.ok()) Die(back.status().ToString());
+      Result<std::vector<Op>> ops = sync::DecodeBatch(*back, limits);
+      if (!ops.ok()) Die(ops.status().ToString());
+      for (size_t i = 0; i < batch.size(); ++i) {
+        if (OpToJson((*ops)[i]) != OpToJson(batch[i]))
+          Die("round trip differs at op " + std::to_string(i));
+      }
+      json plain = json::array();
+      for (const Op& op : batch) plain.push_back(OpToJson(op));
+      std::string p = plain.dump();
+      json_raw += p.size();
+      json_zstd += Must(sync::Compress(p, Codec::kZstd, level)).size();
+      json_gzip += Must(sync::Compress(p, Codec::kGzip, 9)).size();
+      // The push response: the new acked seq and the server's clock (the server's
+      // envelope, sync/PROTOCOL.md); tiny, so sent uncompressed when that is smaller.
+      std::string ack =
+          json{{"acked", batch.back().seq}, {"clock", batch.back().hlc + 12345}}.dump();
+      response += std::min(ack.size(), Must(sync::Compress(ack, Codec::kZstd, level)).size());
+    }
+  }
+  double n = static_cast<double>(total_ops);
+  std::printf("school day: %zu ops on %zu devices, %zu push batches (<= %zu ops)\n", total_ops,
+              devices.size(), batches, kBatchOps);
+  Metric("sync_wire_columnar_raw_bytes_per_op", ours_raw / n, "B/op");
+  Metric("sync_wire_columnar_zstd_bytes_per_op", ours_zstd / n, "B/op");
+  Metric("sync_wire_columnar_gzip_bytes_per_op", ours_gzip / n, "B/op");
+  Metric("sync_wire_push_response_bytes_per_op", response / n, "B/op");
+  Metric("sync_wire_columnar_zstd_request_plus_response_bytes_per_op", (ours_zstd + response) / n,
+         "B/op");
+  Metric("sync_wire_baseline_json_array_raw_bytes_per_op", json_raw / n, "B/op");
+  Metric("sync_wire_baseline_json_array_zstd_bytes_per_op", json_zstd / n, "B/op");
+  Metric("sync_wire_baseline_json_array_gzip9_bytes_per_op", json_gzip / n, "B/op");
+
+  // Speed: the whole day, encode (batch + zstd) and decode (zstd + parse + checks).
+  double enc_us = 0, dec_us = 0, json_enc_us = 0, json_dec_us = 0;
+  const int kRounds = 5;
+  std::vector<double> enc_runs, dec_runs, jenc_runs, jdec_runs;
+  for (int r = 0; r < kRounds; ++r) {
+    enc_us = dec_us = json_enc_us = json_dec_us = 0;
+    for (const Device& d : devices) {
+      std::span<const Op> all(d.ops);
+      for (size_t at = 0; at < all.size(); at += kBatchOps) {
+        std::span<const Op> batch = all.subspan(at, std::min(kBatchOps, all.size() - at));
+        double t0 = NowMicros();
+        std::string z = Must(sync::Compress(sync::EncodeBatch(batch), Codec::kZstd, level));
+        double t1 = NowMicros();
+        Result<std::vector<Op>> ops =
+            sync::DecodeBatch(Must(sync::DecodeContent(z, Codec::kZstd, limits)), limits);
+        double t2 = NowMicros();
+        if (!ops.ok()) Die(ops.status().ToString());
+        // Baseline: the plain array through the same codec, OpFromJson + ValidateBody.
+        json plain = json::array();
+        for (const Op& op : batch) plain.push_back(OpToJson(op));
+        std::string pz = Must(sync::Compress(plain.dump(), Codec::kZstd, level));
+        double t3 = NowMicros();
+        Result<json> parsed =
+            sync::ParseJson(Must(sync::DecodeContent(pz, Codec::kZstd, limits)), limits);
+        if (!parsed.ok()) Die(parsed.status().ToString());
+        for (const json& j : *parsed) {
+          Result<Op> op = OpFromJson(j);
+          if (!op.ok() || !ValidateBody(*FindKind(op->kind), op->body).ok()) Die("baseline decode");
+        }
+        double t4 = NowMicros();
+        enc_us += t1 - t0;
+        dec_us += t2 - t1;
+        json_enc_us += t3 - t2;
+        json_dec_us += t4 - t3;
+      }
+    }
+    enc_runs.push_back(enc_us / n);
+    dec_runs.push_back(dec_us / n);
+    jenc_runs.push_back(json_enc_us / n);
+    jdec_runs.push_back(json_dec_us / n);
+  }
+  Metric("sync_wire_columnar_encode_zstd_us_per_op", Median(enc_runs), "us/op");
+  Metric("sync_wire_columnar_decode_zstd_us_per_op", Median(dec_runs), "us/op");
+  Metric("sync_wire_baseline_json_array_encode_zstd_us_per_op", Median(jenc_runs), "us/op");
+  Metric("sync_wire_baseline_json_array_decode_zstd_us_per_op", Median(jdec_runs), "us/op");
+  return 0;
+}
