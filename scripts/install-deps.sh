@@ -13,6 +13,8 @@ packages=(
   libboost-dev
   libssl-dev
   libzstd-dev
+  libimgui-dev libglfw3-dev libstb-dev fonts-noto-core
+  xvfb
 )
 
 missing=()

@@ -1,0 +1,254 @@
+#include "app/app.h"
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <sstream>
+
+#include "app/context.h"
+#include "app/fonts.h"
+#include "app/script.h"
+#include "app/ui.h"
+#include "app/window.h"
+#include "views/home_view.h"
+#include "views/lesson_view.h"
+#include "views/setup_view.h"
+#include "views/sign_in_view.h"
+#include "views/top_bar.h"
+
+namespace cairn::gui {
+namespace {
+
+void ApplyStyle() {
+  ImGui::StyleColorsLight();
+  ImGuiStyle& style = ImGui::GetStyle();
+  style.WindowPadding = ImVec2(24, 16);
+  style.FramePadding = ImVec2(12, 8);
+  style.ItemSpacing = ImVec2(12, 10);
+  style.FrameRounding = 8;
+  style.GrabRounding = 8;
+  style.ScrollbarSize = 18;
+  style.Colors[ImGuiCol_WindowBg] = ImVec4(0.98f, 0.98f, 0.97f, 1);
+  style.Colors[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 0);
+  style.Colors[ImGuiCol_FrameBg] = ImVec4(1, 1, 1, 1);
+  style.Colors[ImGuiCol_Border] = ImVec4(0.55f, 0.58f, 0.65f, 1);
+  style.Colors[ImGuiCol_PlotHistogram] = ImVec4(0.13f, 0.55f, 0.33f, 1);
+  style.FrameBorderSize = 1;
+  style.WindowBorderSize = 0;
+}
+
+class App {
+ public:
+  App(const AppOptions& options, Device device) : options_(options), device_(std::move(device)) {}
+
+  int Run() {
+    Status s = LoadStrings(options_.language);
+    if (!s.ok()) {
+      std::cerr << "cairn: " << s.ToString() << "\n";
+      return 1;
+    }
+    std::optional<ScriptRunner> script;
+    if (!options_.script.empty()) {
+      std::ifstream in(options_.script);
+      if (!in) {
+        std::cerr << "cairn: cannot read the script " << options_.script << "\n";
+        return 2;
+      }
+      std::stringstream text;
+      text << in.rdbuf();
+      Result<std::vector<ScriptStep>> steps = ParseScript(text.str());
+      if (!steps.ok()) {
+        std::cerr << "cairn: " << options_.script.string() << ": " << steps.status().message()
+                  << "\n";
+        return 2;
+      }
+      script.emplace(std::move(*steps), options_.screenshot_dir);
+    }
+
+    Result<std::unique_ptr<Window>> window = Window::Create("Cairn", 1280, 800);
+    if (!window.ok()) {
+      std::cerr << "cairn: " << window.status().message() << "\n";
+      return 1;
+    }
+    GLFWwindow* w = (*window)->handle();
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // nothing to remember between runs: one full-window screen
+    ApplyStyle();
+    ImGui_ImplGlfw_InitForOpenGL(w, true);
+    if (!ImGui_ImplOpenGL3_Init((*window)->glsl_version())) {
+      std::cerr << "cairn: the OpenGL renderer did not start (" << (*window)->description() << ", "
+                << (*window)->glsl_version() << ")\n";
+      return 1;
+    }
+    ctx_.text_size = options_.text_size;
+    ctx_.fonts = LoadFonts(ctx_.text_size);
+
+    ctx_.device = &device_;
+    ctx_.store = device_.store.get();
+    ctx_.sync = &sync_;
+    ctx_.language = options_.language;
+    ctx_.screen = device_.needs_setup ? Screen::kSetup : Screen::kSignIn;
+    ctx_.data_changed = true;
+
+    int frames_to_draw = 2;
+    while (!glfwWindowShouldClose(w)) {
+      if (script) {
+        glfwPollEvents();
+      } else if (frames_to_draw > 0) {
+        glfwPollEvents();
+      } else {
+        // Idle: sleep until input arrives. A text field's cursor blinks, so
+        // wake for it; otherwise nothing moves on screen by itself.
+        glfwWaitEventsTimeout(io.WantTextInput ? 0.5 : 30.0);
+        frames_to_draw = 2;  // ImGui settles hover and layout over two frames
+      }
+      if (!BetweenFrames()) return 1;
+
+      ImGui_ImplOpenGL3_NewFrame();
+      ImGui_ImplGlfw_NewFrame();
+      if (script) script->BeforeFrame(io);
+      ImGui::NewFrame();
+      Probe().BeginFrame();
+      DrawScreen();
+      ImGui::Render();
+      int width = 0, height = 0;
+      glfwGetFramebufferSize(w, &width, &height);
+      glViewport(0, 0, width, height);
+      glClearColor(0.98f, 0.98f, 0.97f, 1);
+      glClear(GL_COLOR_BUFFER_BIT);
+      ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+      if (script) {
+        script->AfterFrame(width, height);
+        if (script->done()) break;
+      }
+      glfwSwapBuffers(w);
+
+      --frames_to_draw;
+      bool busy = io.MouseDown[0] || io.MouseDelta.x != 0 || io.MouseDelta.y != 0 ||
+                  ctx_.data_changed || ctx_.text_size_changed || ctx_.language_changed;
+      if (busy) frames_to_draw = std::max(frames_to_draw, 2);
+    }
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    if (script && script->exit_code() != 0) {
+      std::cerr << "cairn: " << script->error() << "\n";
+      return script->exit_code();
+    }
+    return 0;
+  }
+
+ private:
+  Status LoadStrings(const std::string& language) {
+    if (!english_) {
+      Result<Catalog> en = Catalog::Load(options_.catalogs, "en");
+      if (!en.ok()) return en.status();
+      english_ = std::move(*en);
+    }
+    if (language == "en") {
+      ctx_.strings = &*english_;
+      return Status::Ok();
+    }
+    Result<Catalog> other = Catalog::Load(options_.catalogs, language);
+    if (!other.ok()) return other.status();
+    current_ = std::move(*other);
+    current_->SetFallback(&*english_);
+    ctx_.strings = &*current_;
+    return Status::Ok();
+  }
+
+  // Requests from the last frame: fonts, language, data to reload.
+  bool BetweenFrames() {
+    if (ctx_.text_size_changed) {
+      ctx_.text_size_changed = false;
+      ctx_.fonts = LoadFonts(ctx_.text_size);
+      ImGui_ImplOpenGL3_DestroyFontsTexture();
+      ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
+    if (ctx_.language_changed) {
+      ctx_.language_changed = false;
+      Status s = LoadStrings(ctx_.language);
+      if (!s.ok()) std::cerr << "cairn: " << s.ToString() << "\n";
+    }
+    if (ctx_.data_changed) {
+      ctx_.data_changed = false;
+      Screen shown = ctx_.screen;
+      if (shown == Screen::kSignIn) sign_in_.Reload(ctx_);
+      if (shown == Screen::kHome) home_.Reload(ctx_);
+      if (shown == Screen::kLesson && opened_lesson_ != ctx_.lesson + "/" + ctx_.learner) {
+        opened_lesson_ = ctx_.lesson + "/" + ctx_.learner;
+        lesson_.Open(ctx_);
+      }
+      if (shown != Screen::kLesson) opened_lesson_.clear();
+    }
+    return true;
+  }
+
+  void DrawScreen() {
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(viewport->WorkPos);
+    ImGui::SetNextWindowSize(viewport->WorkSize);
+    ImGui::Begin("##screen", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
+    top_bar_.Draw(ctx_);
+    switch (ctx_.screen) {
+      case Screen::kProblem:
+        ui::TextColoured(ui::kOrange, ctx_.problem);
+        break;
+      case Screen::kSetup:
+        setup_.Draw(ctx_);
+        break;
+      case Screen::kSignIn:
+        sign_in_.Draw(ctx_);
+        break;
+      case Screen::kHome:
+        home_.Draw(ctx_);
+        break;
+      case Screen::kLesson:
+        lesson_.Draw(ctx_);
+        break;
+    }
+    ImGui::End();
+  }
+
+  AppOptions options_;
+  Device device_;
+  StandaloneSyncStatus sync_;
+  std::optional<Catalog> english_, current_;
+  AppContext ctx_;
+  TopBar top_bar_;
+  SetupView setup_;
+  SignInView sign_in_;
+  HomeView home_;
+  LessonView lesson_;
+  std::string opened_lesson_;
+};
+
+}  // namespace
+
+int RunApp(const AppOptions& options) {
+  Result<Device> device = OpenDevice();
+  if (!device.ok()) {
+    if (device.status().code() == Status::Code::kBusy) {
+      std::cerr << "cairn: this device's Cairn data is in use by another program ("
+                << device.status().message()
+                << "). If `cairnctl` is running (or another Cairn window is open), let it finish "
+                   "or close it, then start Cairn again.\n";
+    } else {
+      std::cerr << "cairn: cannot open this device's data: " << device.status().ToString() << "\n";
+    }
+    return 1;
+  }
+  App app(options, std::move(*device));
+  return app.Run();
+}
+
+}  // namespace cairn::gui

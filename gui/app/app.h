@@ -1,0 +1,21 @@
+// The client: opens the device store and a window, then draws the screen the
+// user is on until the window closes (or, in scripted mode, the script ends).
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace cairn::gui {
+
+struct AppOptions {
+  std::filesystem::path script;          // scripted mode when set
+  std::filesystem::path screenshot_dir;  // where `screenshot` steps write
+  std::string language = "en";
+  float text_size = 22;
+  std::filesystem::path catalogs;  // gui/i18n
+};
+
+// Runs the client; returns the process's exit code.
+int RunApp(const AppOptions& options);
+
+}  // namespace cairn::gui

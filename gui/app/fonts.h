@@ -1,0 +1,23 @@
+// The client's fonts: Noto Sans (DejaVu Sans as fallback) with the glyphs of
+// Latin Extended, so Vietnamese and every Latin-script language render, plus
+// DejaVu's symbols (check marks, stars, arrows) merged in.
+#pragma once
+
+#include <imgui.h>
+
+#include <string>
+
+namespace cairn::gui {
+
+struct Fonts {
+  ImFont* body = nullptr;
+  ImFont* bold = nullptr;   // headings
+  ImFont* large = nullptr;  // the question being asked, screen titles
+};
+
+// Rebuilds the font atlas at `size` pixels (body text). Falls back to ImGui's
+// built-in font, with a warning on stderr, when no font file is found. Call
+// between frames; the renderer's font texture must be rebuilt after it.
+Fonts LoadFonts(float size);
+
+}  // namespace cairn::gui

@@ -1,0 +1,127 @@
+#include "app/ui.h"
+
+#include <imgui_internal.h>
+#include <imgui_stdlib.h>
+
+#include "cairn/gui/sign_in.h"
+
+namespace cairn::gui {
+
+FrameProbe& Probe() {
+  static FrameProbe probe;
+  return probe;
+}
+
+void FrameProbe::BeginFrame() {
+  items_.swap(building_items_);
+  texts_.swap(building_texts_);
+  building_items_.clear();
+  building_texts_.clear();
+}
+
+void FrameProbe::AddItem(std::string_view label, bool input) {
+  building_items_.push_back(
+      {std::string(ui::Visible(label)), ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), input});
+}
+
+void FrameProbe::AddText(std::string_view text) { building_texts_.emplace_back(text); }
+
+const ProbeItem* FrameProbe::Find(std::string_view label) const {
+  for (const ProbeItem& item : items_) {
+    if (item.label == label) return &item;
+  }
+  return nullptr;
+}
+
+bool FrameProbe::ShowsText(std::string_view text) const {
+  for (const ProbeItem& item : items_) {
+    if (item.label.find(text) != std::string::npos) return true;
+  }
+  for (const std::string& t : texts_) {
+    if (t.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::string FrameProbe::Describe() const {
+  std::string out;
+  for (const ProbeItem& item : items_) out += (out.empty() ? "\"" : ", \"") + item.label + "\"";
+  return out.empty() ? "(nothing)" : out;
+}
+
+namespace ui {
+
+std::string_view Visible(std::string_view label) {
+  size_t hashes = label.find("##");
+  return hashes == std::string_view::npos ? label : label.substr(0, hashes);
+}
+
+bool Button(const char* label, ImVec2 size) {
+  bool pressed = ImGui::Button(label, size);
+  Probe().AddItem(label);
+  return pressed;
+}
+
+bool Tile(const char* label, ImU32 colour, ImVec2 size, bool selected) {
+  ImVec4 c = ImGui::ColorConvertU32ToFloat4(colour);
+  ImVec4 hover(c.x * 0.85f, c.y * 0.85f, c.z * 0.85f, 1);
+  ImGui::PushStyleColor(ImGuiCol_Button, c);
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, hover);
+  ImGui::PushStyleColor(ImGuiCol_ButtonActive, hover);
+  ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32_WHITE);
+  ImGui::PushStyleVar(ImGuiStyleVar_FrameRounding, 14.0f);
+  ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, selected ? 5.0f : 0.0f);
+  ImGui::PushStyleColor(ImGuiCol_Border, IM_COL32(20, 20, 30, 255));
+  bool pressed = ImGui::Button(label, size);
+  ImGui::PopStyleColor(5);
+  ImGui::PopStyleVar(2);
+  Probe().AddItem(label);
+  return pressed;
+}
+
+void Text(std::string_view text) {
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextUnformatted(text.data(), text.data() + text.size());
+  ImGui::PopTextWrapPos();
+  Probe().AddText(text);
+}
+
+void TextColoured(ImU32 colour, std::string_view text) {
+  ImGui::PushStyleColor(ImGuiCol_Text, colour);
+  Text(text);
+  ImGui::PopStyleColor();
+}
+
+void TextMuted(std::string_view text) { TextColoured(kGrey, text); }
+
+bool InputText(const char* label, std::string* value, float width, ImGuiInputTextFlags flags) {
+  ImGui::SetNextItemWidth(width);
+  bool entered = ImGui::InputText(label, value, flags);
+  Probe().AddItem(label, true);
+  return entered;
+}
+
+bool InputMultiline(const char* label, std::string* value, ImVec2 size) {
+  bool changed = ImGui::InputTextMultiline(label, value, size);
+  Probe().AddItem(label, true);
+  return changed;
+}
+
+void ProgressBar(float fraction, ImVec2 size, std::string_view overlay) {
+  std::string text(overlay);
+  ImGui::ProgressBar(fraction, size, text.c_str());
+  Probe().AddText(overlay);
+}
+
+ImU32 TileColour(int index) {
+  // Dark enough for white text (contrast >= 4.5:1), distinct side by side.
+  static constexpr ImU32 kPalette[kTileColours] = {
+      IM_COL32(37, 99, 185, 255),  IM_COL32(196, 60, 60, 255), IM_COL32(34, 130, 80, 255),
+      IM_COL32(128, 70, 170, 255), IM_COL32(180, 90, 10, 255), IM_COL32(15, 118, 130, 255),
+      IM_COL32(170, 50, 120, 255), IM_COL32(85, 105, 30, 255), IM_COL32(70, 80, 160, 255),
+      IM_COL32(120, 80, 50, 255)};
+  return kPalette[((index % kTileColours) + kTileColours) % kTileColours];
+}
+
+}  // namespace ui
+}  // namespace cairn::gui

@@ -1,0 +1,63 @@
+// Widgets the views use, each a thin wrapper over ImGui that also notes what it
+// drew (label and rectangle) in the frame probe, so the scripted mode can find
+// a widget by its label and check the text on screen.
+#pragma once
+
+#include <imgui.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cairn::gui {
+
+struct ProbeItem {
+  std::string label;  // as shown (the part before "##")
+  ImVec2 min, max;
+  bool input = false;  // a text field
+};
+
+// What the last complete frame showed.
+class FrameProbe {
+ public:
+  void BeginFrame();  // the frame being built becomes the last one
+  void AddItem(std::string_view label, bool input = false);  // ImGui's last item
+  void AddText(std::string_view text);
+
+  // The last frame's first item labelled exactly `label`, else nullptr.
+  const ProbeItem* Find(std::string_view label) const;
+  bool ShowsText(std::string_view text) const;  // a substring of any label or text
+  std::string Describe() const;                 // every label, for error messages
+
+ private:
+  std::vector<ProbeItem> items_, building_items_;
+  std::vector<std::string> texts_, building_texts_;
+};
+FrameProbe& Probe();
+
+namespace ui {
+
+// The part of an ImGui label that is shown.
+std::string_view Visible(std::string_view label);
+
+bool Button(const char* label, ImVec2 size = {});
+// A large rounded button filled with `colour` (sign-in tiles, answer choices).
+bool Tile(const char* label, ImU32 colour, ImVec2 size, bool selected = false);
+void Text(std::string_view text);       // wrapped
+void TextMuted(std::string_view text);  // wrapped, grey
+void TextColoured(ImU32 colour, std::string_view text);
+bool InputText(const char* label, std::string* value, float width, ImGuiInputTextFlags flags = 0);
+bool InputMultiline(const char* label, std::string* value, ImVec2 size);
+void ProgressBar(float fraction, ImVec2 size, std::string_view overlay);
+
+// The tile palette (sign-in colours), kTileColours long.
+ImU32 TileColour(int index);
+
+inline constexpr ImU32 kGreen = IM_COL32(34, 139, 84, 255);
+inline constexpr ImU32 kOrange = IM_COL32(196, 98, 16, 255);
+inline constexpr ImU32 kBlue = IM_COL32(37, 99, 185, 255);
+inline constexpr ImU32 kGrey = IM_COL32(110, 110, 120, 255);
+inline constexpr ImU32 kGold = IM_COL32(190, 140, 10, 255);
+
+}  // namespace ui
+}  // namespace cairn::gui

@@ -1,0 +1,46 @@
+// The device store as the client opens it: the same file cairnctl uses
+// ($CAIRN_HOME, else the XDG data directory; platform/paths.h), owned by this
+// process while it runs (the store's lock file).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cairn/agent/store.h"
+#include "cairn/platform/paths.h"
+#include "cairn/platform/status.h"
+
+namespace cairn::gui {
+
+struct Device {
+  Paths paths;
+  std::filesystem::path store_file;
+  std::unique_ptr<Store> store;
+  // No identity yet: first run. The client shows the setup screen.
+  bool needs_setup = false;
+};
+
+// Opens (creating the directories and an empty file on first run) the device's
+// store. kBusy when another process owns it (cairnctl, another window): the
+// message says which pid.
+Result<Device> OpenDevice(const EnvLookup& env = ProcessEnv());
+
+// What the setup screen asks for a standalone classroom.
+struct StandaloneSetup {
+  std::string school;
+  std::string class_name;
+  std::vector<std::string> learners;  // display names, one per student
+};
+
+// Gives the device its identity as a standalone classroom (it is its own
+// authority) and records the school, the class, its learners and their
+// enrollments in one transaction. kInvalidArgument for an empty school or class
+// name, or no learner; kFailedPrecondition when the store is already set up.
+Status SetUpStandalone(Device& device, const StandaloneSetup& setup);
+
+// A fresh id for an entity: a short stem from `name` and a random suffix.
+std::string NewEntityId(std::string_view stem_from);
+
+}  // namespace cairn::gui

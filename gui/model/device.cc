@@ -1,0 +1,89 @@
+#include "cairn/gui/device.h"
+
+#include <random>
+
+#include "cairn/platform/origin.h"
+
+namespace cairn::gui {
+namespace {
+
+// The same files cairnctl uses (tools/cairnctl/session.cc).
+std::filesystem::path StoreFile(const Paths& paths) { return paths.data / "cairn.db"; }
+std::filesystem::path OriginFile(const Paths& paths) { return paths.data / "device-id"; }
+
+std::string Trim(std::string_view s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return "";
+  size_t e = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+}  // namespace
+
+std::string NewEntityId(std::string_view stem_from) {
+  std::string stem;
+  for (char ch : stem_from) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) && c < 0x80) {
+      stem += static_cast<char>(std::tolower(c));
+    } else if (!stem.empty() && stem.back() != '-') {
+      stem += '-';
+    }
+    if (stem.size() >= 16) break;
+  }
+  while (!stem.empty() && stem.back() == '-') stem.pop_back();
+  if (stem.empty()) stem = "x";
+  static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+  std::random_device rd;
+  std::string suffix;
+  for (int i = 0; i < 6; ++i) suffix += kDigits[rd() % 36];
+  return stem + "-" + suffix;
+}
+
+Result<Device> OpenDevice(const EnvLookup& env) {
+  Device device;
+  CAIRN_ASSIGN_OR_RETURN(device.paths, ResolvePaths(env));
+  CAIRN_RETURN_IF_ERROR(CreateDirectories(device.paths));
+  device.store_file = StoreFile(device.paths);
+  StoreOptions options;
+  options.path = device.store_file;
+  options.create_if_missing = true;
+  CAIRN_ASSIGN_OR_RETURN(device.store, Store::Open(options));
+  device.needs_setup = !device.store->initialized();
+  return device;
+}
+
+Status SetUpStandalone(Device& device, const StandaloneSetup& setup) {
+  std::string school = Trim(setup.school), class_name = Trim(setup.class_name);
+  std::vector<std::string> learners;
+  for (const std::string& name : setup.learners) {
+    if (std::string n = Trim(name); !n.empty()) learners.push_back(n);
+  }
+  if (school.empty()) return Status::InvalidArgument("the school needs a name");
+  if (class_name.empty()) return Status::InvalidArgument("the class needs a name");
+  if (learners.empty()) return Status::InvalidArgument("add at least one student");
+  Store& store = *device.store;
+  if (store.initialized()) {
+    return Status::FailedPrecondition("this device is already set up (" +
+                                      device.store_file.string() + ")");
+  }
+  // As `cairnctl init` does: a device id left by a store that is gone belongs to
+  // ops this store will never hold.
+  std::error_code ec;
+  std::filesystem::remove(OriginFile(device.paths), ec);
+  CAIRN_ASSIGN_OR_RETURN(Origin self, LoadOrCreateOrigin(OriginFile(device.paths)));
+  CAIRN_RETURN_IF_ERROR(store.Initialize(self, StoreMode::kStandalone));
+
+  std::string school_id = NewEntityId(school), class_id = NewEntityId(class_name);
+  std::vector<std::pair<std::string, nlohmann::json>> ops;
+  ops.push_back({"school", {{"school", school_id}, {"name", school}}});
+  ops.push_back({"class", {{"class", class_id}, {"school", school_id}, {"name", class_name}}});
+  for (const std::string& name : learners) {
+    std::string id = NewEntityId(name);
+    ops.push_back({"learner", {{"learner", id}, {"school", school_id}, {"display_name", name}}});
+    ops.push_back({"enrollment", {{"class", class_id}, {"learner", id}, {"active", true}}});
+  }
+  return store.AppendAll(ops).status();
+}
+
+}  // namespace cairn::gui

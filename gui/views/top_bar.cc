@@ -1,0 +1,58 @@
+#include "views/top_bar.h"
+
+#include "app/ui.h"
+
+namespace cairn::gui {
+
+void TopBar::Draw(AppContext& ctx) {
+  ImGui::PushFont(ctx.fonts.bold);
+  ui::TextColoured(ui::kBlue, ctx.T("app.name"));
+  ImGui::PopFont();
+  ImGui::SameLine();
+  SyncSnapshot sync = ctx.sync != nullptr ? ctx.sync->Snapshot() : SyncSnapshot{};
+  ImGui::TextUnformatted("   ");
+  ImGui::SameLine();
+  ImGui::PushTextWrapPos(-1);
+  ui::TextMuted(ctx.T(SyncStateKey(sync.state)));
+  ImGui::PopTextWrapPos();
+
+  // Right-aligned controls, laid out from the right edge.
+  const ImGuiStyle& style = ImGui::GetStyle();
+  auto width = [&](const std::string& label) {
+    return ImGui::CalcTextSize(label.c_str()).x + style.FramePadding.x * 2;
+  };
+  std::string smaller = ctx.T("top.text_smaller") + "##text-smaller";
+  std::string bigger = ctx.T("top.text_bigger") + "##text-bigger";
+  std::string language = ctx.T("top.other_language") + "##language";
+  std::string sign_out = ctx.T("top.sign_out") + "##sign-out";
+  float total = width(ctx.T("top.text_smaller")) + width(ctx.T("top.text_bigger")) +
+                width(ctx.T("top.other_language")) + style.ItemSpacing.x * 3;
+  if (!ctx.learner.empty()) total += width(ctx.T("top.sign_out")) + style.ItemSpacing.x;
+  ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - total);
+  if (ui::Button(smaller.c_str()) && ctx.text_size > 16) {
+    ctx.text_size -= 4;
+    ctx.text_size_changed = true;
+  }
+  ImGui::SameLine();
+  if (ui::Button(bigger.c_str()) && ctx.text_size < 38) {
+    ctx.text_size += 4;
+    ctx.text_size_changed = true;
+  }
+  ImGui::SameLine();
+  if (ui::Button(language.c_str())) {
+    ctx.language = ctx.language == "es" ? "en" : "es";
+    ctx.language_changed = true;
+  }
+  if (!ctx.learner.empty()) {
+    ImGui::SameLine();
+    if (ui::Button(sign_out.c_str())) {
+      ctx.learner.clear();
+      ctx.learner_name.clear();
+      ctx.Go(Screen::kSignIn);
+    }
+  }
+  ImGui::Separator();
+  ImGui::Spacing();
+}
+
+}  // namespace cairn::gui
