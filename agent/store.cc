@@ -604,6 +604,35 @@ Result<std::vector<Op>> Store::OwnOpsAfter(uint64_t after_seq, size_t limit) con
   return ops;
 }
 
+Result<uint64_t> Store::LastSeq(const Origin& origin) const {
+  std::optional<int64_t> ref = origins_->Find(Raw(origin));
+  if (!ref) return uint64_t{0};
+  CAIRN_ASSIGN_OR_RETURN(sql::Statement * st,
+                         db_->Prepare("SELECT max(seq) FROM op WHERE origin = ?1"));
+  st->Bind(1, *ref);
+  CAIRN_ASSIGN_OR_RETURN(bool row, st->Step());
+  uint64_t last = row && !st->ColumnIsNull(0) ? static_cast<uint64_t>(st->ColumnInt(0)) : 0;
+  st->Reset();
+  return last;
+}
+
+Result<std::optional<Op>> Store::FindOp(const OpId& id) const {
+  std::optional<int64_t> ref = origins_->Find(Raw(id.origin));
+  if (!ref) return std::optional<Op>();
+  CAIRN_ASSIGN_OR_RETURN(sql::Statement * st,
+                         db_->Prepare("SELECT origin, seq, hlc, kind, subject, body FROM op "
+                                      "WHERE origin = ?1 AND seq = ?2"));
+  st->Bind(1, *ref).Bind(2, id.seq);
+  CAIRN_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return std::optional<Op>();
+  Result<Op> op = ReadOp(st->ColumnInt(0), static_cast<uint64_t>(st->ColumnInt(1)),
+                         static_cast<Hlc>(st->ColumnInt(2)), static_cast<int>(st->ColumnInt(3)),
+                         OptionalInt(*st, 4), st->ColumnBlob(5));
+  st->Reset();
+  if (!op.ok()) return op.status();
+  return std::optional<Op>(std::move(op).value());
+}
+
 Status Store::RefoldLog() {
   CAIRN_RETURN_IF_ERROR(db_->Exec("DELETE FROM register; DELETE FROM retraction; "
                                   "DELETE FROM op_learner;"));

@@ -143,6 +143,12 @@ class Store {
   Result<OpsPage> OpsSince(uint64_t cursor, size_t limit) const;
   // Our own ops with seq > `after_seq`, in seq order, at most `limit` (for push).
   Result<std::vector<Op>> OwnOpsAfter(uint64_t after_seq, size_t limit) const;
+  // The highest seq stored for `origin` (0 when none). For a device's origin on
+  // the server this is its acknowledged seq when the log of that origin is dense,
+  // which the server enforces on push.
+  Result<uint64_t> LastSeq(const Origin& origin) const;
+  // The op with this id, or nullopt when it is not stored.
+  Result<std::optional<Op>> FindOp(const OpId& id) const;
 
   // --- Reads for views --------------------------------------------------------
   // The current fields of one entity of a last-writer-wins kind (e.g. "learner",

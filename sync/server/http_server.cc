@@ -1,0 +1,607 @@
+// The HTTP(S) front of cairn-server (server.h).
+//
+// Threads: one network thread runs the io_context (accepts, TLS, HTTP parsing,
+// writes); the Writer thread runs every request's work against the storage. A
+// request travels network -> writer -> network (the reply is posted back).
+// <utility> first: Boost 1.74's asio uses std::exchange without including it.
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <map>
+#include <mutex>
+#include <ostream>
+#include <set>
+#include <thread>
+#include <utility>
+
+#include "cairn/sync/server/server.h"
+#include "cairn/sync/wire.h"
+#include "service.h"
+#include "writer.h"
+
+namespace cairn::server {
+
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+using nlohmann::json;
+
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+namespace {
+
+// A token bucket per key. Used on the writer thread only.
+class RateLimiter {
+ public:
+  // 0 when allowed, else the seconds to wait.
+  int Take(const std::string& key, double now_s, double per_second, double burst) {
+    Bucket& b = buckets_.try_emplace(key, Bucket{burst, now_s}).first->second;
+    b.tokens = std::min(burst, b.tokens + (now_s - b.at) * per_second);
+    b.at = now_s;
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return 0;
+    }
+    return static_cast<int>(std::ceil((1 - b.tokens) / per_second));
+  }
+
+ private:
+  struct Bucket {
+    double tokens;
+    double at;
+  };
+  std::map<std::string, Bucket> buckets_;
+};
+
+bool IsTooLarge(const Status& s) {
+  const std::string& m = s.message();
+  // The wire library reports size limits as kInvalidArgument; these are its words.
+  return m.find("expands past") != std::string::npos || m.starts_with("JSON body of ") ||
+         m.find("more than the limit of") != std::string::npos;
+}
+
+std::string_view SV(beast::string_view s) { return {s.data(), s.size()}; }
+
+std::optional<uint64_t> ParseU64(std::string_view s) {
+  uint64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+std::map<std::string, std::string> ParseQuery(std::string_view q) {
+  std::map<std::string, std::string> out;
+  while (!q.empty()) {
+    size_t amp = q.find('&');
+    std::string_view part = q.substr(0, amp);
+    size_t eq = part.find('=');
+    out[std::string(part.substr(0, eq))] =
+        eq == std::string_view::npos ? "" : std::string(part.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    q.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+std::string Now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
+
+// What one request produced, for the reply and the log line.
+struct Outcome {
+  Response response;
+  std::string device = "-";
+};
+
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  // Closes the connection if it is waiting for a request (not mid-request).
+  virtual void CloseIfIdle() = 0;
+};
+
+class Server::Impl {
+ public:
+  Impl(std::unique_ptr<ServerStorage> storage, ServerOptions options)
+      : storage_(std::move(storage)),
+        options_(std::move(options)),
+        service_(*storage_, *options_.clock),
+        acceptor_(ioc_),
+        ssl_(ssl::context::tls_server) {}
+
+  Status Open() {
+    boost::system::error_code ec;
+    net::ip::address address = net::ip::make_address(options_.address, ec);
+    if (ec) return Status::InvalidArgument("not an IP address: " + options_.address);
+    tls_ = !options_.cert.empty() || !options_.key.empty();
+    if (!tls_ && !address.is_loopback() && !options_.insecure_http) {
+      return Status::InvalidArgument(
+          "plain HTTP on " + options_.address +
+          " would send credentials in the clear; serve HTTPS, or pass --insecure-http");
+    }
+    if (tls_) {
+      ssl_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+      ssl_.use_certificate_chain_file(options_.cert.string(), ec);
+      if (ec) return Status::IoError("cannot load the certificate " + options_.cert.string());
+      ssl_.use_private_key_file(options_.key.string(), ssl::context::pem, ec);
+      if (ec) return Status::IoError("cannot load the key " + options_.key.string());
+    }
+    tcp::endpoint endpoint(address, options_.port);
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return Status::IoError("cannot listen on " + options_.address + ":" +
+                             std::to_string(options_.port) + ": " + ec.message());
+    }
+    port_ = acceptor_.local_endpoint().port();
+    Accept();
+    network_ = std::thread([this] { ioc_.run(); });
+    return Status::Ok();
+  }
+
+  void Stop() {
+    std::call_once(stop_once_, [this] {
+      stopping_ = true;
+      // 1. No new connections; idle ones closed; busy ones close after replying.
+      net::post(ioc_, [this] {
+        boost::system::error_code ec;
+        acceptor_.close(ec);
+        CloseIdle();
+      });
+      // 2. Batches already handed to the writer commit; nothing new is taken.
+      writer_.StopAndJoin();
+      // 3. Replies of those batches go out; then every connection is closed.
+      net::post(ioc_, [this] { CloseIdle(); });
+      guard_.reset();
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+      while (network_.joinable() && !ioc_.stopped() &&
+             std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        net::post(ioc_, [this] { CloseIdle(); });
+      }
+      ioc_.stop();
+      if (network_.joinable()) network_.join();
+      {
+        std::lock_guard lock(done_mu_);
+        done_ = true;
+      }
+      done_cv_.notify_all();
+    });
+  }
+
+  void Wait() {
+    std::unique_lock lock(done_mu_);
+    done_cv_.wait(lock, [&] { return done_; });
+  }
+
+  uint16_t port() const { return port_; }
+  bool tls() const { return tls_; }
+  bool stopping() const { return stopping_; }
+  const ServerLimits& limits() const { return options_.limits; }
+  ssl::context& ssl_context() { return ssl_; }
+
+  void Register(SessionBase* s, std::weak_ptr<SessionBase> w) { sessions_[s] = std::move(w); }
+  void Unregister(SessionBase* s) { sessions_.erase(s); }
+
+  void Log(const std::string& peer, const std::string& device, const Request& req, unsigned status,
+           size_t in, size_t out, double ms) {
+    if (!options_.log) return;
+    std::string target(req.target());
+    target = target.substr(0, target.find('?'));
+    char line[512];
+    std::snprintf(line, sizeof line, "%s %s device=%s %s %s %u in=%zu out=%zu %.1fms\n",
+                  Now().c_str(), peer.c_str(), device.c_str(),
+                  std::string(req.method_string()).c_str(), target.substr(0, 100).c_str(), status,
+                  in, out, ms);
+    *options_.log << line << std::flush;
+  }
+
+  // Handles one request; `done` gets the outcome, on the network thread.
+  void Handle(std::shared_ptr<Request> req, std::string peer, std::function<void(Outcome)> done) {
+    auto reply_on_network = [this, done](Outcome o) {
+      net::post(ioc_, [done, o = std::move(o)]() mutable { done(std::move(o)); });
+    };
+    bool posted =
+        writer_.Post([this, req, peer, reply_on_network] { reply_on_network(Work(*req, peer)); });
+    if (!posted) {
+      Outcome o;
+      Fill(o.response, *req,
+           ErrorReply(503, "shutting_down", "the server is shutting down; try again shortly"));
+      o.response.set(http::field::retry_after, "5");
+      done(std::move(o));
+    }
+  }
+
+ private:
+  void Accept() {
+    acceptor_.async_accept(net::make_strand(ioc_),
+                           [this](boost::system::error_code ec, tcp::socket socket) {
+                             if (ec)
+                               return;  // closed (stopping) or out of descriptors: no busy loop
+                             StartSession(std::move(socket));
+                             if (!stopping_) Accept();
+                           });
+  }
+
+  void StartSession(tcp::socket socket);
+
+  void CloseIdle() {
+    auto copy = sessions_;
+    for (auto& [p, w] : copy) {
+      if (auto s = w.lock()) s->CloseIfIdle();
+    }
+  }
+
+  static void Fill(Response& res, const Request& req, const Reply& reply) {
+    res.version(req.version());
+    res.result(static_cast<http::status>(reply.status));
+    res.set(http::field::server, "cairn-server");
+    res.set(http::field::content_type, "application/json");
+    res.body() = reply.body.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (reply.retry_after_s > 0) {
+      res.set(http::field::retry_after, std::to_string(reply.retry_after_s));
+    }
+    res.keep_alive(req.keep_alive() && reply.status < 500);
+    res.prepare_payload();
+  }
+
+  double NowSeconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+
+  static std::optional<uint64_t> DeviceClock(const Request& req) {
+    auto it = req.find("Cairn-Clock");
+    if (it == req.end()) return std::nullopt;
+    return ParseU64(SV(it->value()));
+  }
+
+  // The decoded, bounded JSON text of a request body.
+  Result<std::string> BodyText(const Request& req, int& status) {
+    status = 400;
+    auto ct = req.find(http::field::content_type);
+    std::string_view type = ct == req.end() ? "" : SV(ct->value());
+    type = type.substr(0, type.find(';'));
+    if (type != "application/json") {
+      status = 415;
+      return Status::InvalidArgument("expected Content-Type: application/json, got \"" +
+                                     std::string(type) + "\"");
+    }
+    auto ce = req.find(http::field::content_encoding);
+    std::optional<sync::Codec> codec =
+        sync::CodecFromContentEncoding(ce == req.end() ? "" : SV(ce->value()));
+    if (!codec) {
+      status = 415;
+      return Status::InvalidArgument("unsupported Content-Encoding \"" + std::string(ce->value()) +
+                                     "\"; use zstd, gzip or identity");
+    }
+    Result<std::string> text = sync::DecodeContent(req.body(), *codec, options_.limits.wire);
+    if (!text.ok() && IsTooLarge(text.status())) status = 413;
+    return text;
+  }
+
+  Reply Route(const Request& req, const std::string& peer, std::string& device_label,
+              Response& res) {
+    std::string_view target = SV(req.target());
+    std::string_view path = target.substr(0, target.find('?'));
+    std::string_view query =
+        target.find('?') == std::string_view::npos ? "" : target.substr(target.find('?') + 1);
+    const bool is_post = req.method() == http::verb::post;
+    const bool is_get = req.method() == http::verb::get;
+    if (path == "/v1/enroll") {
+      if (!is_post) return ErrorReply(405, "method_not_allowed", "use POST for /v1/enroll");
+      if (int wait =
+              limiter_.Take("enroll " + peer, NowSeconds(), options_.limits.enrolls_per_second,
+                            options_.limits.enroll_burst)) {
+        Reply r = ErrorReply(429, "rate_limited",
+                             "too many enrollment attempts from this "
+                             "address; wait " +
+                                 std::to_string(wait) + " s");
+        r.retry_after_s = wait;
+        return r;
+      }
+      int status = 400;
+      Result<std::string> text = BodyText(req, status);
+      if (!text.ok()) return ErrorReply(status, "bad_request", text.status().message());
+      Result<json> body = sync::ParseJson(*text, options_.limits.wire);
+      if (!body.ok())
+        return ErrorReply(IsTooLarge(body.status()) ? 413 : 400, "bad_request",
+                          body.status().message());
+      return service_.Enroll(*body);
+    }
+    if (path != "/v1/push" && path != "/v1/pull" && path != "/v1/clock") {
+      return ErrorReply(404, "not_found", "no such endpoint: " + std::string(path));
+    }
+    if ((path == "/v1/push" && !is_post) || (path != "/v1/push" && !is_get)) {
+      return ErrorReply(405, "method_not_allowed",
+                        std::string("use ") + (path == "/v1/push" ? "POST" : "GET") + " for " +
+                            std::string(path));
+    }
+    std::string_view auth;
+    if (auto it = req.find(http::field::authorization); it != req.end()) auth = SV(it->value());
+    if (!auth.starts_with("Bearer "))
+      auth = {};
+    else
+      auth.remove_prefix(7);
+    auto who = service_.Authenticate(auth);
+    if (auto* r = std::get_if<Reply>(&who)) return *r;
+    const DeviceRecord& device = std::get<DeviceRecord>(who);
+    device_label = device.Label();
+    if (int wait = limiter_.Take(device_label, NowSeconds(), options_.limits.requests_per_second,
+                                 options_.limits.burst)) {
+      Reply r =
+          ErrorReply(429, "rate_limited",
+                     "too many requests from this device; retry in " + std::to_string(wait) + " s");
+      r.retry_after_s = wait;
+      return r;
+    }
+    std::optional<uint64_t> clock = DeviceClock(req);
+    if (path == "/v1/clock") return service_.ClockReply(device, clock);
+    if (path == "/v1/push") {
+      int status = 400;
+      Result<std::string> text = BodyText(req, status);
+      if (!text.ok()) return ErrorReply(status, "bad_request", text.status().message());
+      Result<std::vector<Op>> ops = sync::DecodeBatch(*text, options_.limits.wire);
+      if (!ops.ok()) {
+        return ErrorReply(IsTooLarge(ops.status()) ? 413 : 400, "bad_request",
+                          ops.status().message());
+      }
+      return service_.Push(device, *ops, clock);
+    }
+    // /v1/pull
+    auto q = ParseQuery(query);
+    std::optional<uint64_t> after = q.count("after") ? ParseU64(q["after"]) : uint64_t{0};
+    std::optional<uint64_t> limit = q.count("limit") ? ParseU64(q["limit"]) : uint64_t{1000};
+    if (!after) return ErrorReply(400, "bad_request", "after= must be a cursor (a whole number)");
+    if (!limit || *limit == 0 || *limit > options_.limits.max_pull_ops) {
+      return ErrorReply(400, "bad_request",
+                        "limit= must be a whole number from 1 to " +
+                            std::to_string(options_.limits.max_pull_ops));
+    }
+    auto pulled = service_.Pull(device, *after, *limit, clock);
+    if (auto* r = std::get_if<Reply>(&pulled)) return *r;
+    auto& p = std::get<SyncService::PullResult>(pulled);
+    json body = {{"ops", sync::EncodeBatchJson(p.ops)},
+                 {"next_cursor", p.next_cursor},
+                 {"more", p.more},
+                 {"clock", p.clock}};
+    std::string text = body.dump();
+    auto ae = req.find(http::field::accept_encoding);
+    sync::Codec codec = sync::PickCodec(ae == req.end() ? "" : SV(ae->value()));
+    Result<std::string> packed = sync::Compress(text, codec);
+    if (!packed.ok()) {
+      codec = sync::Codec::kIdentity;
+    } else {
+      text = std::move(packed).value();
+    }
+    res.version(req.version());
+    res.result(http::status::ok);
+    res.set(http::field::server, "cairn-server");
+    res.set(http::field::content_type, "application/json");
+    if (codec != sync::Codec::kIdentity) {
+      res.set(http::field::content_encoding, std::string(sync::ContentEncodingName(codec)));
+    }
+    res.body() = std::move(text);
+    res.keep_alive(req.keep_alive());
+    res.prepare_payload();
+    return Reply{0, {}};  // status 0: `res` is already filled
+  }
+
+  Outcome Work(const Request& req, const std::string& peer) {
+    Outcome o;
+    Reply reply;
+    try {
+      reply = Route(req, peer, o.device, o.response);
+    } catch (const std::exception& e) {
+      reply = ErrorReply(500, "internal", std::string("the server failed: ") + e.what());
+    }
+    if (reply.status != 0) Fill(o.response, req, reply);
+    return o;
+  }
+
+  std::unique_ptr<ServerStorage> storage_;
+  ServerOptions options_;
+  SyncService service_;
+  RateLimiter limiter_;  // writer thread only
+  net::io_context ioc_{1};
+  net::executor_work_guard<net::io_context::executor_type> guard_{ioc_.get_executor()};
+  tcp::acceptor acceptor_;
+  ssl::context ssl_;
+  bool tls_ = false;
+  uint16_t port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::map<SessionBase*, std::weak_ptr<SessionBase>> sessions_;  // network thread only
+  std::thread network_;
+  std::once_flag stop_once_;
+  std::mutex done_mu_;
+  std::condition_variable done_cv_;
+  bool done_ = false;  // guarded by done_mu_
+  // Last: its thread starts in its constructor and may run jobs using the above.
+  Writer writer_;
+};
+
+namespace {
+
+template <class Stream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  template <class... Args>
+  Session(Server::Impl& server, std::string peer, Args&&... args)
+      : server_(server), peer_(std::move(peer)), stream_(std::forward<Args>(args)...) {}
+  ~Session() override { server_.Unregister(this); }
+
+  void Start() {
+    server_.Register(this, this->weak_from_this());
+    if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
+      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
+      stream_.async_handshake(ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (!ec) self->Read();
+                              });
+    } else {
+      Read();
+    }
+  }
+
+  void CloseIfIdle() override {
+    if (busy_) return;
+    beast::error_code ec;
+    beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ec);
+    beast::get_lowest_layer(stream_).close();
+  }
+
+ private:
+  void Read() {
+    if (server_.stopping()) return CloseIfIdle();
+    busy_ = false;
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(server_.limits().max_header_bytes));
+    parser_->body_limit(server_.limits().wire.max_body_bytes);
+    beast::get_lowest_layer(stream_).expires_after(
+        std::chrono::seconds(server_.limits().idle_timeout_s));
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, size_t n) { self->OnRead(ec, n); });
+  }
+
+  void OnRead(beast::error_code ec, size_t bytes) {
+    start_ = std::chrono::steady_clock::now();
+    bytes_in_ = bytes;
+    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
+        ec == beast::error::timeout || ec == net::error::eof ||
+        ec == net::error::connection_reset) {
+      return Close();
+    }
+    busy_ = true;
+    if (ec) {
+      int status = 400;
+      std::string message = "malformed HTTP request: " + ec.message();
+      if (ec == http::error::body_limit) {
+        status = 413;
+        message = "request body larger than " +
+                  std::to_string(server_.limits().wire.max_body_bytes) + " bytes (limit)";
+      } else if (ec == http::error::header_limit) {
+        status = 431;
+        message = "request headers larger than " +
+                  std::to_string(server_.limits().max_header_bytes) + " bytes (limit)";
+      }
+      Outcome o;
+      o.response.version(11);
+      o.response.result(static_cast<http::status>(status));
+      o.response.set(http::field::content_type, "application/json");
+      o.response.body() =
+          json{{"error", status == 400 ? "bad_request" : "too_large"}, {"message", message}}.dump();
+      o.response.keep_alive(false);
+      o.response.prepare_payload();
+      request_ = std::make_shared<Request>(parser_->get());
+      return Write(std::move(o));
+    }
+    request_ = std::make_shared<Request>(parser_->release());
+    server_.Handle(request_, peer_,
+                   [self = this->shared_from_this()](Outcome o) { self->Write(std::move(o)); });
+  }
+
+  void Write(Outcome o) {
+    device_ = o.device;
+    response_ = std::make_shared<Response>(std::move(o.response));
+    if (server_.stopping()) response_->keep_alive(false);
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
+    http::async_write(stream_, *response_,
+                      [self = this->shared_from_this()](beast::error_code ec, size_t n) {
+                        self->OnWrite(ec, n);
+                      });
+  }
+
+  void OnWrite(beast::error_code ec, size_t bytes) {
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_)
+                    .count();
+    server_.Log(peer_, device_, *request_, response_->result_int(), bytes_in_, bytes, ms);
+    busy_ = false;
+    if (ec || !response_->keep_alive()) return Close();
+    Read();
+  }
+
+  void Close() {
+    busy_ = false;
+    if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
+      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
+        beast::get_lowest_layer(self->stream_).close();
+      });
+    } else {
+      beast::error_code ec;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+      stream_.close();
+    }
+  }
+
+  Server::Impl& server_;
+  std::string peer_;
+  Stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<Request> request_;
+  std::shared_ptr<Response> response_;
+  std::string device_ = "-";
+  size_t bytes_in_ = 0;
+  bool busy_ = false;
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace
+
+void Server::Impl::StartSession(tcp::socket socket) {
+  boost::system::error_code ec;
+  tcp::endpoint remote = socket.remote_endpoint(ec);
+  std::string peer = ec ? "?" : remote.address().to_string();
+  if (tls_) {
+    auto s = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+        *this, peer, std::move(socket), ssl_);
+    s->Start();
+  } else {
+    auto s = std::make_shared<Session<beast::tcp_stream>>(*this, peer, std::move(socket));
+    s->Start();
+  }
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::~Server() { Stop(); }
+
+Result<std::unique_ptr<Server>> Server::Start(std::unique_ptr<ServerStorage> storage,
+                                              const ServerOptions& options) {
+  auto impl = std::make_unique<Impl>(std::move(storage), options);
+  Status s = impl->Open();
+  if (!s.ok()) {
+    impl->Stop();
+    return s;
+  }
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+uint16_t Server::port() const { return impl_->port(); }
+bool Server::tls() const { return impl_->tls(); }
+void Server::Stop() {
+  if (impl_) impl_->Stop();
+}
+void Server::Wait() { impl_->Wait(); }
+
+}  // namespace cairn::server

@@ -1,0 +1,163 @@
+// The school server's storage, behind one interface so that a PostgreSQL backend
+// (districts, a later issue) slots in without touching the handlers.
+//
+// Two kinds of data live here:
+// - the op log: every op of every device plus the server-owned ops (schools,
+//   classes, learners, enrollments, packs) that the server authors with its own
+//   origin, and the last-writer-wins state materialized from them;
+// - the server's own tables: enrollment tokens, devices and their credentials
+//   (only SHA-256 hashes of secrets are stored), revocation.
+//
+// Thread safety: none. A ServerStorage belongs to one thread, the server's single
+// writer (sync/PROTOCOL.md, "Server"); reads for pulls go through it too.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "cairn/agent/hlc.h"
+#include "cairn/agent/op.h"
+#include "cairn/agent/store.h"
+#include "cairn/platform/clock.h"
+#include "cairn/platform/origin.h"
+#include "cairn/platform/status.h"
+
+namespace cairn::server {
+
+enum class DeviceRole { kStudentDevice, kTeacherDevice };
+// "student-device", "teacher-device".
+std::string_view RoleName(DeviceRole role);
+std::optional<DeviceRole> RoleFromName(std::string_view name);
+
+// A SHA-256 digest (32 raw bytes) of a secret: what the server keeps of tokens,
+// join codes and credentials.
+using SecretHash = std::string;
+
+struct TokenRecord {
+  int64_t id = 0;
+  DeviceRole role = DeviceRole::kStudentDevice;
+  std::vector<std::string> classes;  // the scope given to devices enrolled with it
+  int64_t created_ms = 0;
+  int64_t expires_ms = 0;  // 0 = never
+  bool revoked = false;
+  int64_t uses = 0;  // devices enrolled with it
+};
+
+struct DeviceRecord {
+  int64_t id = 0;  // shown as "d<id>"
+  Origin origin;   // the only origin this device may write
+  DeviceRole role = DeviceRole::kStudentDevice;
+  std::vector<std::string> classes;
+  std::string name;  // what the device said it is (hostname), for people
+  int64_t token = 0;
+  int64_t enrolled_ms = 0;
+  int64_t last_sync_ms = 0;   // 0 = never synced
+  uint64_t acked = 0;         // highest seq of its origin stored here
+  int64_t clock_skew_ms = 0;  // device wall clock minus ours, at its last request
+  bool revoked = false;
+
+  std::string Label() const { return "d" + std::to_string(id); }
+};
+
+struct PushOutcome {
+  uint64_t acked = 0;  // the highest seq of the origin now stored
+  ApplyStats stats;
+};
+
+// What a scoped pull reads: the scope is decided by the caller (scope.h).
+struct ScanPage {
+  std::vector<Op> ops;
+  uint64_t next_cursor = 0;
+  bool more = false;
+};
+
+class ServerStorage {
+ public:
+  virtual ~ServerStorage() = default;
+
+  // --- The op log ----------------------------------------------------------------
+  // The server's own origin: the author of every server-owned op.
+  virtual const Origin& server_origin() const = 0;
+  // The server's clock: a hybrid stamp at or after every stamp it issued or stored.
+  virtual Hlc Clock() = 0;
+  // Appends server-owned ops (admin commands), all in one transaction or none.
+  virtual Result<std::vector<OpId>> AppendServerOps(
+      const std::vector<std::pair<std::string, nlohmann::json>>& ops) = 0;
+  // Applies one push batch of `origin`'s ops in one transaction and returns the
+  // new acknowledged seq. The caller has authorized every op. The log of an origin
+  // stays dense: when the batch's new ops do not start right after the stored ones
+  // or leave a hole, nothing is stored and the error is kFailedPrecondition whose
+  // message starts with "gap". An op whose id is stored with different content is
+  // kInvalidArgument (two installs sharing one origin); nothing is stored.
+  virtual Result<PushOutcome> ApplyPush(const Origin& origin, const std::vector<Op>& ops) = 0;
+  // The highest seq of `origin` stored (0 when none).
+  virtual Result<uint64_t> Acked(const Origin& origin) = 0;
+  // Ops committed after `cursor` in commit order; `limit` ops at most.
+  virtual Result<ScanPage> OpsAfter(uint64_t cursor, size_t limit) = 0;
+  virtual Result<std::optional<Op>> FindOp(const OpId& id) = 0;
+  // The current fields of a last-writer-wins entity; nullopt when never written.
+  virtual Result<std::optional<nlohmann::json>> Entity(std::string_view kind,
+                                                       std::string_view key) = 0;
+  // Learners enrolled in any of `classes`: active enrollments only, or also those
+  // that ended (`include_inactive`).
+  virtual Result<std::set<std::string>> LearnersOf(const std::vector<std::string>& classes,
+                                                   bool include_inactive) = 0;
+  virtual Result<StoreStats> LogStats() = 0;
+  // Equal on replicas holding the same ops (Store::Digest).
+  virtual Result<std::string> Digest() = 0;
+  // The agent's Store, for agent functions that take one (pack import). Backends
+  // that do not keep one return nullptr.
+  virtual Store* AgentStore() = 0;
+
+  // --- Tokens and devices ------------------------------------------------------
+  // Records a token; `secret_hash` and `join_hash` must be unique.
+  virtual Result<TokenRecord> CreateToken(const TokenRecord& token, const SecretHash& secret_hash,
+                                          const SecretHash& join_hash) = 0;
+  // The token whose secret or join code hashes to `hash`; nullopt when none.
+  virtual Result<std::optional<TokenRecord>> FindToken(const SecretHash& hash) = 0;
+  virtual Result<std::vector<TokenRecord>> ListTokens() = 0;
+  // Records a new device enrolled with `token`. An origin already held by a
+  // device that has synced is refused (kFailedPrecondition); one held by a device
+  // that never synced (a lost enroll response) is handed over to the new one.
+  virtual Result<DeviceRecord> EnrollDevice(const DeviceRecord& device,
+                                            const SecretHash& credential_hash) = 0;
+  // The device whose credential hashes to `hash`, revoked or not; nullopt when none.
+  virtual Result<std::optional<DeviceRecord>> FindDevice(const SecretHash& credential_hash) = 0;
+  virtual Result<std::optional<DeviceRecord>> DeviceById(int64_t id) = 0;
+  virtual Result<std::vector<DeviceRecord>> ListDevices() = 0;
+  // kNotFound when there is no such device.
+  virtual Status RevokeDevice(int64_t id) = 0;
+  // After a request of the device: when, its acked seq, its clock skew.
+  virtual Status RecordSync(int64_t id, int64_t now_ms, uint64_t acked, int64_t skew_ms) = 0;
+
+  // --- Settings (key/value, for the CLI: the public URL, ...) ----------------
+  virtual Result<std::optional<std::string>> Setting(std::string_view key) = 0;
+  virtual Status SetSetting(std::string_view key, std::string_view value) = 0;
+};
+
+struct SqliteStorageOptions {
+  std::filesystem::path dir;  // created when missing (mode 0700)
+  const cairn::Clock* clock = &SystemClock();
+  bool synchronous_full = true;  // NORMAL only for benchmarks
+};
+
+// The school-size backend: SQLite files in `dir`.
+// - ops.db: a cairn::Store in server mode (the op log and its materialized state),
+//   so the server reads and merges ops exactly as devices do;
+// - server.db: tokens, devices, settings.
+// Two files rather than one because Store owns its file's schema and migrations;
+// the cost is that a push commits in ops.db and then records the device's acked
+// seq in server.db: a crash between the two leaves server.db's copy behind, which
+// is only a display value (Acked() reads ops.db, the authority).
+// kBusy when another process (a running server) holds ops.db.
+Result<std::unique_ptr<ServerStorage>> OpenSqliteStorage(const SqliteStorageOptions& options);
+
+}  // namespace cairn::server

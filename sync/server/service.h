@@ -1,0 +1,68 @@
+// The sync endpoints' logic, free of HTTP: a request's decoded input in, a status
+// and a JSON body out. Runs on the server's single writer thread (it uses the
+// ServerStorage, which is not thread-safe).
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "cairn/agent/op.h"
+#include "cairn/platform/clock.h"
+#include "cairn/sync/server/storage.h"
+
+namespace cairn::server {
+
+struct Reply {
+  int status = 200;
+  nlohmann::json body;
+  int retry_after_s = 0;  // 429/503: sent as Retry-After
+};
+
+// {"error": code, "message": message} plus `extra` fields.
+Reply ErrorReply(int status, std::string_view code, std::string message,
+                 nlohmann::json extra = nlohmann::json::object());
+
+class SyncService {
+ public:
+  SyncService(ServerStorage& storage, const Clock& clock) : storage_(storage), clock_(clock) {}
+
+  // POST /v1/enroll: {"token": secret | "join_code": code, "origin": hex, "name": text}.
+  Reply Enroll(const nlohmann::json& request);
+
+  // The device holding `credential`, or a 401 reply (unknown or revoked).
+  // `device_clock` (the Cairn-Clock header, an HLC) updates its clock skew.
+  std::variant<DeviceRecord, Reply> Authenticate(std::string_view credential);
+
+  // POST /v1/push: a batch of the device's own ops.
+  Reply Push(const DeviceRecord& device, const std::vector<Op>& ops,
+             std::optional<uint64_t> device_clock);
+  // GET /v1/pull: ops after `cursor` that the device may see; at most `limit`.
+  // The body's "ops" is a vector of ops for the HTTP layer to encode.
+  struct PullResult {
+    std::vector<Op> ops;
+    uint64_t next_cursor = 0;
+    bool more = false;
+    Hlc clock = 0;
+  };
+  std::variant<PullResult, Reply> Pull(const DeviceRecord& device, uint64_t cursor, size_t limit,
+                                       std::optional<uint64_t> device_clock);
+  // GET /v1/clock.
+  Reply ClockReply(const DeviceRecord& device, std::optional<uint64_t> device_clock);
+
+  // How many log ops a pull examines at most before it answers (with more=true
+  // when it stopped early), so an out-of-scope stretch of the log costs bounded time.
+  static constexpr size_t kMaxPullScan = 20000;
+
+ private:
+  void Touch(const DeviceRecord& device, std::optional<uint64_t> device_clock,
+             std::optional<uint64_t> acked);
+
+  ServerStorage& storage_;
+  const Clock& clock_;
+};
+
+}  // namespace cairn::server

@@ -1,0 +1,393 @@
+// The SQLite backend of ServerStorage (storage.h).
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <system_error>
+
+#include "cairn/agent/sqlite.h"
+#include "cairn/sync/server/storage.h"
+
+namespace cairn::server {
+
+std::string_view RoleName(DeviceRole role) {
+  return role == DeviceRole::kTeacherDevice ? "teacher-device" : "student-device";
+}
+
+std::optional<DeviceRole> RoleFromName(std::string_view name) {
+  if (name == "student-device") return DeviceRole::kStudentDevice;
+  if (name == "teacher-device") return DeviceRole::kTeacherDevice;
+  return std::nullopt;
+}
+
+namespace {
+
+using nlohmann::json;
+
+constexpr int kServerSchemaVersion = 1;
+
+constexpr std::string_view kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS token(
+  id INTEGER PRIMARY KEY,
+  secret_hash BLOB NOT NULL UNIQUE,
+  join_hash BLOB NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  classes TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  expires_ms INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0,
+  uses INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS device(
+  id INTEGER PRIMARY KEY,
+  origin BLOB NOT NULL UNIQUE,
+  credential_hash BLOB NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  classes TEXT NOT NULL,
+  name TEXT NOT NULL,
+  token INTEGER NOT NULL,
+  enrolled_ms INTEGER NOT NULL,
+  last_sync_ms INTEGER NOT NULL DEFAULT 0,
+  acked INTEGER NOT NULL DEFAULT 0,
+  skew_ms INTEGER NOT NULL DEFAULT 0,
+  revoked INTEGER NOT NULL DEFAULT 0);
+)sql";
+
+std::string ClassesText(const std::vector<std::string>& classes) { return json(classes).dump(); }
+
+std::vector<std::string> ClassesFrom(std::string_view text) {
+  json j = json::parse(text, nullptr, false);
+  std::vector<std::string> out;
+  if (!j.is_array()) return out;
+  for (const json& c : j) {
+    if (c.is_string()) out.push_back(c.get<std::string>());
+  }
+  return out;
+}
+
+std::string_view RawOrigin(const Origin& o) {
+  return {reinterpret_cast<const char*>(o.bytes.data()), o.bytes.size()};
+}
+
+// Columns: id, role, classes, created_ms, expires_ms, revoked, uses
+constexpr std::string_view kTokenColumns =
+    "id, role, classes, created_ms, expires_ms, revoked, uses";
+TokenRecord ReadToken(const sql::Statement& st) {
+  TokenRecord t;
+  t.id = st.ColumnInt(0);
+  t.role = RoleFromName(st.ColumnText(1)).value_or(DeviceRole::kStudentDevice);
+  t.classes = ClassesFrom(st.ColumnText(2));
+  t.created_ms = st.ColumnInt(3);
+  t.expires_ms = st.ColumnInt(4);
+  t.revoked = st.ColumnInt(5) != 0;
+  t.uses = st.ColumnInt(6);
+  return t;
+}
+
+constexpr std::string_view kDeviceColumns =
+    "id, origin, role, classes, name, token, enrolled_ms, last_sync_ms, acked, skew_ms, revoked";
+Result<DeviceRecord> ReadDevice(const sql::Statement& st) {
+  DeviceRecord d;
+  d.id = st.ColumnInt(0);
+  CAIRN_ASSIGN_OR_RETURN(d.origin, Origin::FromBytes(st.ColumnBlob(1)));
+  d.role = RoleFromName(st.ColumnText(2)).value_or(DeviceRole::kStudentDevice);
+  d.classes = ClassesFrom(st.ColumnText(3));
+  d.name = std::string(st.ColumnText(4));
+  d.token = st.ColumnInt(5);
+  d.enrolled_ms = st.ColumnInt(6);
+  d.last_sync_ms = st.ColumnInt(7);
+  d.acked = static_cast<uint64_t>(st.ColumnInt(8));
+  d.clock_skew_ms = st.ColumnInt(9);
+  d.revoked = st.ColumnInt(10) != 0;
+  return d;
+}
+
+class SqliteStorage final : public ServerStorage {
+ public:
+  SqliteStorage(SqliteStorageOptions options, std::unique_ptr<Store> store,
+                std::unique_ptr<sql::Database> db)
+      : options_(std::move(options)), store_(std::move(store)), db_(std::move(db)) {}
+
+  const Origin& server_origin() const override { return store_->self(); }
+
+  Hlc Clock() override {
+    return std::max(store_->clock(), MakeHlc(options_.clock->NowMillis(), 0));
+  }
+
+  Result<std::vector<OpId>> AppendServerOps(
+      const std::vector<std::pair<std::string, json>>& ops) override {
+    return store_->AppendAll(ops);
+  }
+
+  Result<PushOutcome> ApplyPush(const Origin& origin, const std::vector<Op>& ops) override {
+    CAIRN_ASSIGN_OR_RETURN(uint64_t acked, store_->LastSeq(origin));
+    // The new ops (seq past acked) must be acked+1, acked+2, ... with no hole; ops
+    // at or below acked are replays, skipped by ApplyRemote when identical.
+    std::vector<uint64_t> fresh;
+    for (const Op& op : ops) {
+      if (op.origin != origin) {
+        return Status::InvalidArgument("op " + op.id().ToString() + " is not of origin " +
+                                       origin.Hex());
+      }
+      if (op.seq > acked) fresh.push_back(op.seq);
+    }
+    std::sort(fresh.begin(), fresh.end());
+    fresh.erase(std::unique(fresh.begin(), fresh.end()), fresh.end());
+    for (size_t i = 0; i < fresh.size(); ++i) {
+      if (fresh[i] != acked + 1 + i) {
+        return Status::FailedPrecondition(
+            "gap in seq: the server has ops up to " + std::to_string(acked) + " of this origin, " +
+            "and the batch's next op is " + std::to_string(fresh[i]) + " instead of " +
+            std::to_string(acked + 1 + i) + "; send from seq " + std::to_string(acked + 1 + i));
+      }
+    }
+    PushOutcome out;
+    CAIRN_ASSIGN_OR_RETURN(out.stats, store_->ApplyRemote(ops));
+    out.acked = acked + fresh.size();
+    return out;
+  }
+
+  Result<uint64_t> Acked(const Origin& origin) override { return store_->LastSeq(origin); }
+
+  Result<ScanPage> OpsAfter(uint64_t cursor, size_t limit) override {
+    CAIRN_ASSIGN_OR_RETURN(OpsPage page, store_->OpsSince(cursor, limit));
+    return ScanPage{std::move(page.ops), page.next_cursor, page.more};
+  }
+
+  Result<std::optional<Op>> FindOp(const OpId& id) override { return store_->FindOp(id); }
+
+  Result<std::optional<json>> Entity(std::string_view kind, std::string_view key) override {
+    return store_->Entity(kind, key);
+  }
+
+  Result<std::set<std::string>> LearnersOf(const std::vector<std::string>& classes,
+                                           bool include_inactive) override {
+    std::set<std::string> out;
+    for (const std::string& c : classes) {
+      CAIRN_ASSIGN_OR_RETURN(std::vector<json> links,
+                             store_->EntitiesWhere("enrollment", "class", c));
+      for (const json& l : links) {
+        if (include_inactive || l.value("active", true))
+          out.insert(l.at("learner").get<std::string>());
+      }
+    }
+    return out;
+  }
+
+  Result<StoreStats> LogStats() override { return store_->Stats(); }
+  Result<std::string> Digest() override { return store_->Digest(); }
+  Store* AgentStore() override { return store_.get(); }
+
+  Result<TokenRecord> CreateToken(const TokenRecord& token, const SecretHash& secret_hash,
+                                  const SecretHash& join_hash) override {
+    CAIRN_ASSIGN_OR_RETURN(
+        sql::Statement * st,
+        db_->Prepare("INSERT INTO token(secret_hash, join_hash, role, classes, created_ms, "
+                     "expires_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+    st->BindBlob(1, secret_hash)
+        .BindBlob(2, join_hash)
+        .Bind(3, RoleName(token.role))
+        .Bind(4, ClassesText(token.classes))
+        .Bind(5, token.created_ms)
+        .Bind(6, token.expires_ms);
+    CAIRN_RETURN_IF_ERROR(st->Run());
+    TokenRecord out = token;
+    out.id = db_->LastInsertRowId();
+    return out;
+  }
+
+  Result<std::optional<TokenRecord>> FindToken(const SecretHash& hash) override {
+    CAIRN_ASSIGN_OR_RETURN(sql::Statement * st,
+                           db_->Prepare("SELECT " + std::string(kTokenColumns) +
+                                        " FROM token WHERE secret_hash = ?1 OR join_hash = ?1"));
+    st->BindBlob(1, hash);
+    CAIRN_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return std::optional<TokenRecord>();
+    TokenRecord t = ReadToken(*st);
+    st->Reset();
+    return std::optional<TokenRecord>(t);
+  }
+
+  Result<std::vector<TokenRecord>> ListTokens() override {
+    CAIRN_ASSIGN_OR_RETURN(
+        sql::Statement * st,
+        db_->Prepare("SELECT " + std::string(kTokenColumns) + " FROM token ORDER BY id"));
+    std::vector<TokenRecord> out;
+    while (true) {
+      CAIRN_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      out.push_back(ReadToken(*st));
+    }
+    return out;
+  }
+
+  Result<DeviceRecord> EnrollDevice(const DeviceRecord& device,
+                                    const SecretHash& credential_hash) override {
+    CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(*db_));
+    CAIRN_ASSIGN_OR_RETURN(sql::Statement * find,
+                           db_->Prepare("SELECT id, last_sync_ms FROM device WHERE origin = ?1"));
+    find->BindBlob(1, RawOrigin(device.origin));
+    CAIRN_ASSIGN_OR_RETURN(bool row, find->Step());
+    if (row) {
+      int64_t id = find->ColumnInt(0);
+      bool synced = find->ColumnInt(1) != 0;
+      find->Reset();
+      if (synced) {
+        return Status::FailedPrecondition(
+            "origin " + device.origin.Hex() + " already belongs to device d" + std::to_string(id) +
+            "; a device that is re-imaged or reinstalled enrolls with a new origin");
+      }
+      CAIRN_ASSIGN_OR_RETURN(sql::Statement * del,
+                             db_->Prepare("DELETE FROM device WHERE id = ?1"));
+      CAIRN_RETURN_IF_ERROR(del->Bind(1, id).Run());
+    }
+    CAIRN_ASSIGN_OR_RETURN(
+        sql::Statement * ins,
+        db_->Prepare("INSERT INTO device(origin, credential_hash, role, classes, name, token, "
+                     "enrolled_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+    ins->BindBlob(1, RawOrigin(device.origin))
+        .BindBlob(2, credential_hash)
+        .Bind(3, RoleName(device.role))
+        .Bind(4, ClassesText(device.classes))
+        .Bind(5, device.name)
+        .Bind(6, device.token)
+        .Bind(7, device.enrolled_ms);
+    CAIRN_RETURN_IF_ERROR(ins->Run());
+    DeviceRecord out = device;
+    out.id = db_->LastInsertRowId();
+    CAIRN_ASSIGN_OR_RETURN(sql::Statement * uses,
+                           db_->Prepare("UPDATE token SET uses = uses + 1 WHERE id = ?1"));
+    CAIRN_RETURN_IF_ERROR(uses->Bind(1, device.token).Run());
+    CAIRN_RETURN_IF_ERROR(txn.Commit());
+    return out;
+  }
+
+  Result<std::optional<DeviceRecord>> FindDevice(const SecretHash& credential_hash) override {
+    return OneDevice("credential_hash = ?1",
+                     [&](sql::Statement& st) { st.BindBlob(1, credential_hash); });
+  }
+
+  Result<std::optional<DeviceRecord>> DeviceById(int64_t id) override {
+    return OneDevice("id = ?1", [&](sql::Statement& st) { st.Bind(1, id); });
+  }
+
+  Result<std::vector<DeviceRecord>> ListDevices() override {
+    CAIRN_ASSIGN_OR_RETURN(
+        sql::Statement * st,
+        db_->Prepare("SELECT " + std::string(kDeviceColumns) + " FROM device ORDER BY id"));
+    std::vector<DeviceRecord> out;
+    while (true) {
+      CAIRN_ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      Result<DeviceRecord> d = ReadDevice(*st);
+      if (!d.ok()) {
+        st->Reset();
+        return d.status();
+      }
+      out.push_back(*d);
+    }
+    return out;
+  }
+
+  Status RevokeDevice(int64_t id) override {
+    CAIRN_ASSIGN_OR_RETURN(sql::Statement * st,
+                           db_->Prepare("UPDATE device SET revoked = 1 WHERE id = ?1"));
+    CAIRN_RETURN_IF_ERROR(st->Bind(1, id).Run());
+    if (db_->Changes() == 0) return Status::NotFound("no device d" + std::to_string(id));
+    return Status::Ok();
+  }
+
+  Status RecordSync(int64_t id, int64_t now_ms, uint64_t acked, int64_t skew_ms) override {
+    CAIRN_ASSIGN_OR_RETURN(
+        sql::Statement * st,
+        db_->Prepare(
+            "UPDATE device SET last_sync_ms = ?2, acked = ?3, skew_ms = ?4 WHERE id = ?1"));
+    return st->Bind(1, id).Bind(2, now_ms).Bind(3, acked).Bind(4, skew_ms).Run();
+  }
+
+  Result<std::optional<std::string>> Setting(std::string_view key) override {
+    CAIRN_ASSIGN_OR_RETURN(sql::Statement * st,
+                           db_->Prepare("SELECT value FROM meta WHERE key = ?1"));
+    st->Bind(1, key);
+    CAIRN_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return std::optional<std::string>();
+    std::string value(st->ColumnText(0));
+    st->Reset();
+    return std::optional<std::string>(value);
+  }
+
+  Status SetSetting(std::string_view key, std::string_view value) override {
+    CAIRN_ASSIGN_OR_RETURN(sql::Statement * st,
+                           db_->Prepare("INSERT INTO meta(key, value) VALUES (?1, ?2) "
+                                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+    return st->Bind(1, key).Bind(2, value).Run();
+  }
+
+ private:
+  template <typename BindFn>
+  Result<std::optional<DeviceRecord>> OneDevice(std::string_view where, BindFn bind) {
+    CAIRN_ASSIGN_OR_RETURN(sql::Statement * st,
+                           db_->Prepare("SELECT " + std::string(kDeviceColumns) +
+                                        " FROM device WHERE " + std::string(where)));
+    bind(*st);
+    CAIRN_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return std::optional<DeviceRecord>();
+    Result<DeviceRecord> d = ReadDevice(*st);
+    st->Reset();
+    if (!d.ok()) return d.status();
+    return std::optional<DeviceRecord>(*d);
+  }
+
+  SqliteStorageOptions options_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<sql::Database> db_;
+};
+
+Result<std::unique_ptr<sql::Database>> OpenServerTables(const std::filesystem::path& file,
+                                                        bool synchronous_full) {
+  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<sql::Database> db, sql::Database::Open(file));
+  CAIRN_RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL"));
+  CAIRN_RETURN_IF_ERROR(
+      db->Exec(synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"));
+  CAIRN_RETURN_IF_ERROR(db->Exec(kSchema));
+  CAIRN_ASSIGN_OR_RETURN(sql::Statement * v, db->Prepare("PRAGMA user_version"));
+  CAIRN_ASSIGN_OR_RETURN(bool row, v->Step());
+  int64_t version = row ? v->ColumnInt(0) : 0;
+  v->Reset();
+  if (version > kServerSchemaVersion) {
+    return Status::NotSupported(file.string() + " was written by a newer cairn-server");
+  }
+  if (version < kServerSchemaVersion) {
+    CAIRN_RETURN_IF_ERROR(
+        db->Exec("PRAGMA user_version = " + std::to_string(kServerSchemaVersion)));
+  }
+  return db;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ServerStorage>> OpenSqliteStorage(const SqliteStorageOptions& options) {
+  std::error_code ec;
+  std::filesystem::create_directories(options.dir, ec);
+  if (ec) {
+    return Status::IoError("cannot create the data directory " + options.dir.string() + ": " +
+                           ec.message());
+  }
+  ::chmod(options.dir.c_str(), 0700);
+  StoreOptions so;
+  so.path = options.dir / "ops.db";
+  so.clock = options.clock;
+  so.synchronous_full = options.synchronous_full;
+  Result<std::unique_ptr<Store>> store = Store::Open(so);
+  if (!store.ok()) return store.status().WithContext(so.path.string());
+  if (!(*store)->initialized()) {
+    CAIRN_RETURN_IF_ERROR((*store)->Initialize(Origin::Random(), StoreMode::kServer));
+  } else if ((*store)->mode() != StoreMode::kServer) {
+    return Status::FailedPrecondition(so.path.string() + " is a device's store, not a server's");
+  }
+  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<sql::Database> db,
+                         OpenServerTables(options.dir / "server.db", options.synchronous_full));
+  return std::unique_ptr<ServerStorage>(
+      std::make_unique<SqliteStorage>(options, std::move(store).value(), std::move(db)));
+}
+
+}  // namespace cairn::server
