@@ -3,7 +3,10 @@
 // Threads: one network thread runs the io_context (accepts, TLS, HTTP parsing,
 // writes); the Writer thread runs every request's work against the storage. A
 // request travels network -> writer -> network (the reply is posted back).
+// clang-format off
 // <utility> first: Boost 1.74's asio uses std::exchange without including it.
+#include <utility>
+// clang-format on
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -18,7 +21,6 @@
 #include <ostream>
 #include <set>
 #include <thread>
-#include <utility>
 
 #include "cairn/sync/server/server.h"
 #include "cairn/sync/wire.h"
