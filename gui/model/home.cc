@@ -48,6 +48,35 @@ Result<HomeData> LoadHome(const Store& store, std::string_view learner) {
     step.path_lesson = a.lesson;
     home.steps.push_back(std::move(step));
   }
+  // Lessons the learner left half-way stay on Home until completed, even when the
+  // path no longer offers them (their competency got mastered on the way).
+  CAIRN_ASSIGN_OR_RETURN(std::vector<Evidence> evidence, store.EvidenceFor(learner));
+  std::vector<std::string> unfinished;
+  for (const Evidence& e : evidence) {
+    if (e.retracted || e.op.kind != "activity") continue;
+    std::string lesson = e.op.body.value("lesson", "");
+    std::string event = e.op.body.value("event", "");
+    std::erase(unfinished, lesson);
+    if (event == "started" || event == "resumed") unfinished.push_back(lesson);
+  }
+  for (const std::string& lesson : unfinished) {
+    auto info = curriculum.lessons.find(lesson);
+    if (info == curriculum.lessons.end() || info->second.retired) continue;
+    if (!listed.insert(lesson).second) continue;
+    NextStep step;
+    step.lesson = lesson;
+    step.title = info->second.title;
+    if (!info->second.competencies.empty()) {
+      step.competency_title = curriculum.TitleOf(info->second.competencies.front());
+    }
+    step.minutes = info->second.minutes;
+    step.started = true;
+    step.path_lesson.lesson = lesson;
+    step.path_lesson.title = step.title;
+    step.path_lesson.minutes = step.minutes;
+    step.path_lesson.started = true;
+    home.steps.push_back(std::move(step));
+  }
   for (const PathStep& ready : path.ready) {
     for (const PathLesson& l : ready.lessons) {
       if (!listed.insert(l.lesson).second) continue;

@@ -94,7 +94,11 @@ Result<LessonSession> LessonSession::Open(Store& store, std::string_view learner
   for (const Evidence& e : evidence) {
     if (!e.retracted && e.op.kind == "attempt" && e.op.hlc > completed &&
         e.op.body.value("lesson", s.lesson_) == s.lesson_) {
-      answered.insert(e.op.body.value("item", ""));
+      // Evidence comes in fold order: the first attempt on an item is its first try.
+      if (answered.insert(e.op.body.value("item", "")).second &&
+          e.op.body.value("correct", false)) {
+        ++s.correct_first_time_;
+      }
     }
   }
   while (s.position_ < s.items_.size() && answered.contains(s.items_[s.position_].id)) {
@@ -102,7 +106,10 @@ Result<LessonSession> LessonSession::Open(Store& store, std::string_view learner
   }
   // Everything answered but "completed" never recorded (closed on the last
   // item): that run is over, start again from the beginning.
-  if (s.position_ == s.items_.size()) s.position_ = 0;
+  if (s.position_ == s.items_.size()) {
+    s.position_ = 0;
+    s.correct_first_time_ = 0;
+  }
   s.resumed_at_ = s.position_;
 
   CAIRN_ASSIGN_OR_RETURN(s.before_, CurrentMastery(store, learner, s.competencies_));

@@ -214,9 +214,11 @@ void LessonView::DrawFinished(AppContext& ctx) {
     for (const MasteryChange& c : *changes_) {
       int before = static_cast<int>(c.p_before * 100 + 0.5);
       int after = static_cast<int>(c.p_after * 100 + 0.5);
-      if (c.after == MasteryState::kMastered && c.before != MasteryState::kMastered) {
+      if (c.after == MasteryState::kMastered) {
+        ImGui::PushFont(ctx.fonts.bold);
         ui::TextColoured(ui::kGold,
                          "★ " + ctx.strings->Format("lesson.now_mastered", {{"skill", c.title}}));
+        ImGui::PopFont();
       } else {
         ui::Text(ctx.strings->Format("lesson.skill_change", {{"skill", c.title},
                                                              {"before", std::to_string(before)},

@@ -38,7 +38,9 @@ struct CompetencyCard {
 struct HomeData {
   std::string learner;
   std::string name;
-  std::vector<NextStep> steps;  // assignments first, then lessons to choose; each lesson once
+  // Assignments first, then lessons started and not completed, then lessons to
+  // choose from the path; each lesson once.
+  std::vector<NextStep> steps;
   std::vector<CompetencyCard> competencies;  // mastered, in progress, available, locked
   size_t mastered = 0;
 };

@@ -80,6 +80,8 @@ class LessonSession {
   // Moves to the next item; after the last one records "completed".
   Status Next();
 
+  // Items of this run of the lesson (since it was last completed) answered
+  // right on the first try, earlier sessions included.
   size_t correct_first_time() const { return correct_first_time_; }
   // The lesson's competencies, their mastery when the lesson was opened and now.
   Result<std::vector<MasteryChange>> Changes() const;

@@ -1,0 +1,20 @@
+# The desktop client (issue 5): view-models without a window, and the scripted
+# walk-through of the real client under Xvfb.
+cairn_test(gui_model_test
+  gui/model_test.cc
+  gui/script_test.cc
+  LIBS cairn_gui
+)
+target_compile_definitions(gui_model_test PRIVATE
+  CAIRN_GUI_SOURCE_DIR="${PROJECT_SOURCE_DIR}/gui")
+
+# Counts a PNG's distinct colours: a blank or one-colour screenshot fails.
+add_executable(gui_png_check gui/png_check.cc)
+pkg_check_modules(GUI_STB REQUIRED IMPORTED_TARGET stb)
+target_link_libraries(gui_png_check PRIVATE PkgConfig::GUI_STB)
+
+add_test(NAME gui_student_walkthrough
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/gui/walkthrough.sh
+    $<TARGET_FILE:cairn> $<TARGET_FILE:cairnctl> $<TARGET_FILE:gui_png_check>
+    ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/gui-walkthrough)
+set_tests_properties(gui_student_walkthrough PROPERTIES SKIP_RETURN_CODE 77 LABELS gui)
