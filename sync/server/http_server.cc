@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <future>
 #include <map>
 #include <mutex>
 #include <ostream>
@@ -196,6 +197,18 @@ class Server::Impl {
   }
 
   uint16_t port() const { return port_; }
+
+  Status WithStorage(const std::function<void(ServerStorage&)>& fn) {
+    std::promise<void> done;
+    if (!writer_.Post([&] {
+          fn(*storage_);
+          done.set_value();
+        })) {
+      return Status::FailedPrecondition("the server is stopping");
+    }
+    done.get_future().wait();
+    return Status::Ok();
+  }
   bool tls() const { return tls_; }
   bool stopping() const { return stopping_; }
   const ServerLimits& limits() const { return options_.limits; }
@@ -600,6 +613,9 @@ Result<std::unique_ptr<Server>> Server::Start(std::unique_ptr<ServerStorage> sto
 }
 
 uint16_t Server::port() const { return impl_->port(); }
+Status Server::WithStorage(const std::function<void(ServerStorage&)>& fn) {
+  return impl_->WithStorage(fn);
+}
 bool Server::tls() const { return impl_->tls(); }
 void Server::Stop() {
   if (impl_) impl_->Stop();

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <string>
@@ -56,6 +57,9 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   uint16_t port() const;
+  // Runs `fn` on the writer thread with the storage, between requests, and waits
+  // for it (tests, in-process tools). kFailedPrecondition once stopping.
+  Status WithStorage(const std::function<void(ServerStorage&)>& fn);
   bool tls() const;
   // Stops accepting, lets batches already handed to the writer commit (a batch
   // not yet handed over gets 503), answers what it can, closes every

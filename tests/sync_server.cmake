@@ -1,0 +1,7 @@
+# cairn-server: sync endpoints over real HTTP on loopback, bad input, the admin CLI.
+if(TARGET cairn::sync_server)
+  cairn_test(sync_server_test
+    sync/server/server_testing.cc
+    sync/server/server_sync_test.cc
+    LIBS cairn::sync_server)
+endif()
