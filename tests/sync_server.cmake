@@ -3,5 +3,6 @@ if(TARGET cairn::sync_server)
   cairn_test(sync_server_test
     sync/server/server_testing.cc
     sync/server/server_sync_test.cc
+    sync/server/server_bad_input_test.cc
     LIBS cairn::sync_server)
 endif()

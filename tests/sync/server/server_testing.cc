@@ -69,7 +69,8 @@ Op TestDevice::MakeOp(const std::string& kind, json body, uint64_t seq) const {
   return op;
 }
 
-ServerFixture::ServerFixture() : log_(std::make_unique<std::ostringstream>()) {
+ServerFixture::ServerFixture(double requests_per_second, double burst)
+    : log_(std::make_unique<std::ostringstream>()) {
   std::string pattern = (std::filesystem::temp_directory_path() / "cairn-server-XXXXXX").string();
   if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
   dir_ = pattern;
@@ -92,8 +93,8 @@ ServerFixture::ServerFixture() : log_(std::make_unique<std::ostringstream>()) {
   server::ServerOptions options;
   options.clock = &clock_;
   options.log = log_.get();
-  options.limits.requests_per_second = 1000;
-  options.limits.burst = 1000;
+  options.limits.requests_per_second = requests_per_second;
+  options.limits.burst = burst;
   options.limits.enrolls_per_second = 1000;
   options.limits.enroll_burst = 1000;
   auto started = server::Server::Start(std::move(storage).value(), options);

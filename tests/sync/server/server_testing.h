@@ -48,7 +48,8 @@ struct TestDevice {
 // School "s1"; classes "A" and "B"; learners a1, a2 in A and b1 in B; a teacher t1.
 class ServerFixture {
  public:
-  ServerFixture();
+  // Per-device request rate and burst: generous unless a test is about them.
+  explicit ServerFixture(double requests_per_second = 1000, double burst = 1000);
   ~ServerFixture();
 
   // Creates a token (before or while serving) and returns its secret and join code.
