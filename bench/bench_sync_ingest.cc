@@ -1,0 +1,135 @@
+// Server ingest: ops/s committed from push batches of 500 over loopback HTTP
+// (zstd bodies, one device after another, each batch its own transaction with
+// synchronous=FULL), beside Store::ApplyRemote of the same batches alone in the
+// same run (no HTTP, no decoding, no authorization).
+//
+//   build/bench/bench_sync_ingest [batches]
+#include <stdlib.h>
+
+// clang-format off
+#include <utility>  // before Boost 1.74's asio, which uses std::exchange
+// clang-format on
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "bench_common.h"
+#include "cairn/sync/server/enrollment_token.h"
+#include "cairn/sync/server/server.h"
+#include "cairn/sync/wire.h"
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using namespace cairn;
+using nlohmann::json;
+
+int main(int argc, char** argv) {
+  const int batches = argc > 1 ? std::atoi(argv[1]) : 200;
+  const int kBatch = 500;
+  const int kDevices = 10;
+  std::string pattern = (std::filesystem::temp_directory_path() / "bench-ingest-XXXXXX").string();
+  if (!mkdtemp(pattern.data())) return 1;
+  std::filesystem::path dir = pattern;
+
+  auto storage = server::OpenSqliteStorage({.dir = dir / "server"});
+  if (!storage.ok()) return 1;
+  std::vector<std::pair<std::string, json>> roster = {{"school", {{"school", "s"}, {"name", "S"}}},
+                                                      {"class", {{"class", "A"}, {"name", "A"}}}};
+  for (int l = 0; l < 30; ++l) {
+    std::string id = "learner-" + std::to_string(l);
+    roster.push_back({"learner", {{"learner", id}, {"display_name", id}}});
+    roster.push_back({"enrollment", {{"class", "A"}, {"learner", id}, {"active", true}}});
+  }
+  if (!(*storage)->AppendServerOps(roster).ok()) return 1;
+  struct Device {
+    Origin origin = Origin::Random();
+    std::string credential;
+  };
+  std::vector<Device> devices(kDevices);
+  for (Device& d : devices) {
+    std::string secret = server::RandomSecret();
+    server::TokenRecord t;
+    t.classes = {"A"};
+    auto tok = (*storage)->CreateToken(t, server::Sha256("token:" + secret),
+                                       server::Sha256("join:" + server::RandomSecret()));
+    d.credential = server::RandomSecret();
+    server::DeviceRecord rec;
+    rec.origin = d.origin;
+    rec.classes = {"A"};
+    rec.token = tok->id;
+    if (!(*storage)->EnrollDevice(rec, server::Sha256("credential:" + d.credential)).ok()) return 1;
+  }
+  // The batches: attempts of the class's learners, each device's seqs dense.
+  std::vector<std::vector<Op>> all(static_cast<size_t>(batches));
+  std::vector<std::string> bodies;
+  for (int b = 0; b < batches; ++b) {
+    const Device& d = devices[static_cast<size_t>(b % kDevices)];
+    uint64_t first = static_cast<uint64_t>(b / kDevices) * kBatch + 1;
+    for (int i = 0; i < kBatch; ++i) {
+      Op op;
+      op.origin = d.origin;
+      op.seq = first + static_cast<uint64_t>(i);
+      op.hlc = MakeHlc(1'790'000'000'000 + b * kBatch + i, 0);
+      op.kind = "attempt";
+      op.body = {{"learner", "learner-" + std::to_string(i % 30)},
+                 {"item", "item-" + std::to_string(i % 200)},
+                 {"correct", i % 3 != 0},
+                 {"duration_ms", 1000 + i}};
+      all[static_cast<size_t>(b)].push_back(std::move(op));
+    }
+    bodies.push_back(
+        *sync::Compress(sync::EncodeBatch(all[static_cast<size_t>(b)]), sync::Codec::kZstd));
+  }
+
+  server::ServerOptions options;
+  auto srv = server::Server::Start(std::move(storage).value(), options);
+  if (!srv.ok()) return 1;
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect({net::ip::make_address("127.0.0.1"), (*srv)->port()});
+  size_t wire_bytes = 0;
+  double t0 = bench::NowMicros();
+  for (int b = 0; b < batches; ++b) {
+    http::request<http::string_body> req(http::verb::post, "/v1/push", 11);
+    req.set(http::field::host, "127.0.0.1");
+    req.set(http::field::content_type, "application/json");
+    req.set(http::field::content_encoding, "zstd");
+    req.set(http::field::authorization,
+            "Bearer " + devices[static_cast<size_t>(b % kDevices)].credential);
+    req.body() = bodies[static_cast<size_t>(b)];
+    wire_bytes += req.body().size();
+    req.prepare_payload();
+    http::write(stream, req);
+    beast::flat_buffer buf;
+    http::response<http::string_body> res;
+    http::read(stream, buf, res);
+    if (res.result_int() != 200) {
+      std::fprintf(stderr, "push %d: %u %s\n", b, res.result_int(), res.body().c_str());
+      return 1;
+    }
+  }
+  double http_s = (bench::NowMicros() - t0) / 1e6;
+  (*srv)->Stop();
+
+  // Baseline: the same batches straight into a Store.
+  auto store = bench::OpenStore(dir / "baseline.db", true);
+  (void)store->Initialize(Origin::Random(), StoreMode::kServer);
+  double t1 = bench::NowMicros();
+  for (const auto& batch : all) {
+    if (!store->ApplyRemote(batch).ok()) return 1;
+  }
+  double apply_s = (bench::NowMicros() - t1) / 1e6;
+  double ops = static_cast<double>(batches) * kBatch;
+  bench::Metric("sync_ingest_http_ops_per_s", ops / http_s, "ops/s");
+  bench::Metric("sync_ingest_apply_remote_ops_per_s", ops / apply_s, "ops/s");
+  bench::Metric("sync_ingest_push_body_bytes_per_op", static_cast<double>(wire_bytes) / ops,
+                "B/op");
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  return 0;
+}
