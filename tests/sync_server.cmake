@@ -7,4 +7,6 @@ if(TARGET cairn::sync_server)
     sync/server/server_cli_test.cc
     LIBS cairn::sync_server)
   add_dependencies(sync_server_test cairn-server)
+  target_compile_definitions(sync_server_test PRIVATE
+    CAIRN_SERVER_PATH="$<TARGET_FILE:cairn-server>")
 endif()

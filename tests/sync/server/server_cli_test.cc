@@ -48,9 +48,7 @@ class ServerHome {
   fs::path data() const { return dir_ / "data"; }
 
   CliRun operator()(const std::vector<std::string>& args) const {
-    const char* build = std::getenv("CAIRN_BUILD_DIR");
-    REQUIRE(build);
-    std::string cmd = Quote((fs::path(build) / "sync/server/cairn-server").string());
+    std::string cmd = Quote(CAIRN_SERVER_PATH);
     for (const std::string& a : args) cmd += " " + Quote(a);
     cmd += " --data " + Quote(data().string());
     cmd += " >" + Quote((dir_ / "out").string()) + " 2>" + Quote((dir_ / "err").string()) +
