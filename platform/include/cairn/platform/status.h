@@ -62,9 +62,12 @@ class Result {
   const Status& status() const { return status_; }
   T& value() & { assert(ok()); return *value_; }
   const T& value() const& { assert(ok()); return *value_; }
-  T&& value() && { assert(ok()); return std::move(*value_); }
+  // By value, not T&&: `for (auto& x : Open().value())` would otherwise iterate a
+  // temporary that died at the end of the full expression.
+  T value() && { assert(ok()); return std::move(*value_); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
+  T operator*() && { return std::move(*this).value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
