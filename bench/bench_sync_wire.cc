@@ -3,7 +3,7 @@
 // encoded as Cairn's columnar batch and, on the same ops, as a plain JSON array of
 // OpToJson compressed with zstd and gzip. Also times encode and decode per op.
 //
-//   bench_sync_wire [--data FILE] [--level N]
+//   bench_sync_wire [--data FILE] [--level N] [--dump DIR]
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -124,14 +124,17 @@ int main(int argc, char** argv) {
   std::filesystem::path data = std::filesystem::path(CAIRN_SOURCE_DIR) / ".." / "shared" / "data" /
                                "school-day" / "events.jsonl";
   int level = 0;
+  std::filesystem::path dump;  // --dump DIR: each batch's body, to look at
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--data" && i + 1 < argc) {
       data = argv[++i];
+    } else if (a == "--dump" && i + 1 < argc) {
+      dump = argv[++i];
     } else if (a == "--level" && i + 1 < argc) {
       level = std::stoi(argv[++i]);
     } else {
-      std::cerr << "usage: bench_sync_wire [--data events.jsonl] [--level N]\n";
+      std::cerr << "usage: bench_sync_wire [--data events.jsonl] [--level N] [--dump DIR]\n";
       return 2;
     }
   }
@@ -157,6 +160,9 @@ int main(int argc, char** argv) {
       ++batches;
       std::string body = sync::EncodeBatch(batch);
       ours_raw += body.size();
+      if (!dump.empty()) {
+        std::ofstream(dump / (d.name + "-" + std::to_string(at) + ".json")) << body;
+      }
       std::string z = Must(sync::Compress(body, Codec::kZstd, level));
       ours_zstd += z.size();
       ours_gzip += Must(sync::Compress(body, Codec::kGzip, 9)).size();
