@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "args.h"
+#include "cairn/cli/args.h"
 
 namespace cairn::server {
 

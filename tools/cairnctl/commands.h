@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "args.h"
+#include "cairn/cli/args.h"
 
 namespace cairn::cli {
 

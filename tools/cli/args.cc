@@ -1,4 +1,4 @@
-#include "args.h"
+#include "cairn/cli/args.h"
 
 #include <cctype>
 #include <charconv>
@@ -194,8 +194,8 @@ std::string Args::Get1(std::string_view positional) const {
   return values.empty() ? std::string() : values.front();
 }
 
-std::string HelpText(const Command& command) {
-  std::string out = "Usage: cairnctl " + std::string(command.path);
+std::string HelpText(const Command& command, std::string_view program) {
+  std::string out = "Usage: " + std::string(program) + " " + std::string(command.path);
   for (const Flag& f : command.flags) {
     if (f.required) out += " " + FlagUsage(f);
   }

@@ -1,6 +1,7 @@
-// cairnctl's command-line parser. Each command declares what it accepts (a
-// Command); Args::Parse checks argv against that declaration, so every command
-// gets the same handling of --help, unknown flags, missing values and numbers.
+// The command-line parser of Cairn's programs (cairnctl, cairn-server). Each
+// command declares what it accepts (a Command); Args::Parse checks argv against
+// that declaration, so every command gets the same handling of --help, unknown
+// flags, missing values and numbers.
 #pragma once
 
 #include <cstdint>
@@ -80,7 +81,8 @@ class Args {
   std::map<std::string, std::vector<std::string>, std::less<>> positionals_;
 };
 
-// The help text of a command: usage line, summary, arguments, options, details.
-std::string HelpText(const Command& command);
+// The help text of a command of `program`: usage line, summary, arguments,
+// options, details.
+std::string HelpText(const Command& command, std::string_view program = "cairnctl");
 
 }  // namespace cairn::cli
