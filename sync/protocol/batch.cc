@@ -1,7 +1,7 @@
 // The columnar batch: encoding and the checks that decode it (PROTOCOL.md, "Batch
 // encoding").
+#include <cctype>
 #include <cmath>
-#include <unordered_map>
 
 #include "cairn/agent/kinds.h"
 #include "cairn/sync/wire.h"
@@ -12,39 +12,32 @@ namespace {
 using nlohmann::json;
 using FT = FieldType;
 
-// Strings of the batch, each written once, referred to by index in order of first use.
-class StringTable {
- public:
-  size_t Index(const std::string& s) {
-    auto [it, added] = index_.try_emplace(s, strings_.size());
-    if (added) strings_.push_back(s);
-    return it->second;
-  }
-  json Take() { return json(std::move(strings_)); }
-  bool empty() const { return strings_.empty(); }
-
- private:
-  std::unordered_map<std::string, size_t> index_;
-  std::vector<std::string> strings_;
-};
-
-bool IsStringField(FT t) {
-  return t == FT::kId || t == FT::kText || t == FT::kEnum || t == FT::kOpId;
-}
+bool IsStringField(FT t) { return t == FT::kId || t == FT::kText || t == FT::kOpId; }
 bool IsListField(FT t) { return t == FT::kIdList || t == FT::kTextList; }
 
-// True when `v` has exactly the JSON type a column of `t` restores, so the op can
+// The position of `v` among the enum's values, or -1.
+int EnumIndex(const FieldSpec& f, const json& v) {
+  if (!v.is_string()) return -1;
+  for (size_t i = 0; i < f.values.size(); ++i) {
+    if (f.values[i] == v.get_ref<const std::string&>()) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+// True when `v` has exactly the JSON type a column of `f` restores, so the op can
 // travel in columns and come back equal.
-bool FitsColumn(FT t, const json& v) {
-  if (IsStringField(t)) return v.is_string();
-  if (IsListField(t)) {
+bool FitsColumn(const FieldSpec& f, const json& v) {
+  if (IsStringField(f.type)) return v.is_string();
+  if (IsListField(f.type)) {
     if (!v.is_array()) return false;
     for (const json& e : v) {
       if (!e.is_string()) return false;
     }
     return true;
   }
-  switch (t) {
+  switch (f.type) {
+    case FT::kEnum:
+      return EnumIndex(f, v) >= 0;
     case FT::kInt:
       return v.is_number_integer();
     case FT::kBool:
@@ -64,7 +57,7 @@ bool Columnar(const KindSpec* kind, const json& body) {
   if (kind == nullptr || !body.is_object()) return false;
   for (const auto& [name, value] : body.items()) {
     int f = FieldIndex(*kind, name);
-    if (f < 0 || !FitsColumn(kind->fields[static_cast<size_t>(f)].type, value)) return false;
+    if (f < 0 || !FitsColumn(kind->fields[static_cast<size_t>(f)], value)) return false;
   }
   return true;
 }
@@ -94,96 +87,84 @@ json EncodeBatchJson(std::span<const Op> ops) {
     origin_index.push_back(i);
   }
   if (origins.size() == 1) {
-    out["origin"] = origins[0].Hex();
+    out["o"] = origins[0].Hex();
   } else if (origins.size() > 1) {
     json hex = json::array();
     for (const Origin& o : origins) hex.push_back(o.Hex());
-    out["origins"] = std::move(hex);
-    out["origin_index"] = std::move(origin_index);
+    out["os"] = std::move(hex);
+    out["oi"] = std::move(origin_index);
   }
 
   json seq = json::array(), ms = json::array(), ctr = json::array();
   bool any_ctr = false;
-  uint64_t last_seq = 0, last_ms = 0;
+  uint64_t last_seq = 0, last_ms = 0, last_ctr = 0;
   for (const Op& op : ops) {
-    seq.push_back(Delta(op.seq, last_seq));
+    // The first entries are absolute (unsigned), the others differences.
+    seq.push_back(seq.empty() ? json(op.seq) : Delta(op.seq, last_seq));
     uint64_t m = op.hlc >> 16;
-    ms.push_back(Delta(m, last_ms));
-    ctr.push_back(op.hlc & 0xffff);
-    any_ctr |= (op.hlc & 0xffff) != 0;
+    // A HybridClock's counter is 0 when the millisecond moves on and one more
+    // otherwise: only departures from that are written.
+    uint64_t c = op.hlc & 0xffff;
+    uint64_t expected = !ms.empty() && m == last_ms ? (last_ctr + 1) & 0xffff : 0;
+    ms.push_back(ms.empty() ? json(m) : Delta(m, last_ms));
+    ctr.push_back((c - expected) & 0xffff);
+    any_ctr |= c != expected;
     last_seq = op.seq;
     last_ms = m;
+    last_ctr = c;
   }
-  // The first entries are absolute: write them unsigned.
-  if (!ops.empty()) {
-    seq[0] = ops[0].seq;
-    ms[0] = ops[0].hlc >> 16;
-  }
-  out["seq"] = std::move(seq);
-  out["ms"] = std::move(ms);
-  if (any_ctr) out["ctr"] = std::move(ctr);
+  out["s"] = std::move(seq);
+  out["t"] = std::move(ms);
+  if (any_ctr) out["c"] = std::move(ctr);
 
-  std::vector<std::string> kinds;
-  std::vector<KindGroup> groups;
-  json kind_index = json::array();
+  std::vector<KindGroup> groups(64);  // by kind code (kinds.h keeps codes under 64)
+  json kind_column = json::array();
   json raw = json::array();
-  StringTable strings;
   for (size_t i = 0; i < ops.size(); ++i) {
     const Op& op = ops[i];
-    size_t k = 0;
-    while (k < kinds.size() && kinds[k] != op.kind) ++k;
-    if (k == kinds.size()) {
-      kinds.push_back(op.kind);
-      KindGroup g;
-      g.spec = FindKind(op.kind);
-      if (g.spec) {
-        g.columns.assign(g.spec->fields.size(), json::array());
-        g.used.assign(g.spec->fields.size(), false);
-      }
-      groups.push_back(std::move(g));
-    }
-    kind_index.push_back(k);
-    KindGroup& g = groups[k];
-    if (!Columnar(g.spec, op.body)) {
-      raw.push_back(json::array({i, op.body}));
+    const KindSpec* spec = FindKind(op.kind);
+    if (!Columnar(spec, op.body) || spec->code < 0 || spec->code >= 64) {
+      kind_column.push_back(nullptr);
+      raw.push_back(json::array({i, op.kind, op.body}));
       continue;
     }
-    for (size_t f = 0; f < g.spec->fields.size(); ++f) {
-      const FieldSpec& spec = g.spec->fields[f];
-      auto it = op.body.find(spec.name);
+    kind_column.push_back(spec->code);
+    KindGroup& g = groups[static_cast<size_t>(spec->code)];
+    if (!g.spec) {
+      g.spec = spec;
+      g.columns.assign(spec->fields.size(), json::array());
+      g.used.assign(spec->fields.size(), false);
+    }
+    for (size_t f = 0; f < spec->fields.size(); ++f) {
+      const FieldSpec& field = spec->fields[f];
+      auto it = op.body.find(field.name);
       if (it == op.body.end()) {
         g.columns[f].push_back(nullptr);
         continue;
       }
       g.used[f] = true;
-      if (IsStringField(spec.type)) {
-        g.columns[f].push_back(strings.Index(it->get_ref<const std::string&>()));
-      } else if (IsListField(spec.type)) {
-        json list = json::array();
-        for (const json& e : *it) list.push_back(strings.Index(e.get_ref<const std::string&>()));
-        g.columns[f].push_back(std::move(list));
-      } else if (spec.type == FT::kBool) {
+      if (field.type == FT::kEnum) {
+        g.columns[f].push_back(EnumIndex(field, *it));
+      } else if (field.type == FT::kBool) {
         g.columns[f].push_back(it->get<bool>() ? 1 : 0);
       } else {
         g.columns[f].push_back(*it);
       }
     }
   }
-  out["kinds"] = kinds;
-  out["kind"] = std::move(kind_index);
-  if (!strings.empty()) out["strings"] = strings.Take();
+  out["k"] = std::move(kind_column);
   json bodies = json::object();
-  for (size_t k = 0; k < kinds.size(); ++k) {
-    const KindGroup& g = groups[k];
+  for (KindGroup& g : groups) {
     if (!g.spec) continue;
-    json cols = json::object();
+    json cols = json::array();
     for (size_t f = 0; f < g.columns.size(); ++f) {
-      if (g.used[f]) cols[std::string(g.spec->fields[f].name)] = std::move(groups[k].columns[f]);
+      cols.push_back(g.used[f] ? std::move(g.columns[f]) : json(nullptr));
     }
-    if (!cols.empty()) bodies[kinds[k]] = std::move(cols);
+    while (!cols.empty() && cols.back().is_null()) cols.erase(cols.end() - 1);
+    bodies[std::to_string(g.spec->code)] = std::move(cols);
   }
-  if (!bodies.empty()) out["bodies"] = std::move(bodies);
-  if (!raw.empty()) out["raw"] = std::move(raw);
+  if (!bodies.empty()) out["b"] = std::move(bodies);
+  if (!raw.empty()) out["r"] = std::move(raw);
   return out;
 }
 
@@ -198,22 +179,20 @@ class BatchReader {
 
   Result<std::vector<Op>> Read() {
     if (!batch_.is_object()) return Bad("a batch must be a JSON object, got " + TypeOf(batch_));
-    static const char* const kKnown[] = {"v",       "n",      "origin", "origins", "origin_index",
-                                         "seq",     "ms",     "ctr",    "kinds",   "kind",
-                                         "strings", "bodies", "raw"};
+    static const char* const kKnown[] = {"v", "n", "o", "os", "oi", "s", "t", "c", "k", "b", "r"};
     for (const auto& [key, value] : batch_.items()) {
       bool known = false;
       for (const char* k : kKnown) known |= key == k;
       if (!known) return Bad("batch has an unknown field '" + Cut(key) + "'");
     }
     CAIRN_RETURN_IF_ERROR(ReadHeader());
-    CAIRN_RETURN_IF_ERROR(ReadIdentity());
+    CAIRN_RETURN_IF_ERROR(ReadOrigins());
+    CAIRN_RETURN_IF_ERROR(ReadClocks());
     CAIRN_RETURN_IF_ERROR(ReadKinds());
-    CAIRN_RETURN_IF_ERROR(ReadStrings());
     CAIRN_RETURN_IF_ERROR(ReadRaw());
     CAIRN_RETURN_IF_ERROR(ReadBodies());
     for (size_t i = 0; i < n_; ++i) {
-      const KindSpec* spec = specs_[kind_of_[i]];
+      const KindSpec* spec = FindKind(ops_[i].kind);
       if (spec == nullptr) {
         return OpError(
             i, "unknown kind '" + Cut(ops_[i].kind) + "' (sent by a newer Cairn? update this one)");
@@ -239,6 +218,9 @@ class BatchReader {
     while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xc0) == 0x80) --cut;
     return s.substr(0, cut) + "...";
   }
+  static std::string Show(const json& v) {
+    return Cut(v.dump(-1, ' ', false, json::error_handler_t::replace));
+  }
 
   static std::string TypeOf(const json& v) {
     if (v.is_number_integer()) return "a whole number";
@@ -250,19 +232,20 @@ class BatchReader {
     return "null";
   }
 
-  // The array under `key`, of exactly n_ entries; nullptr when absent and optional.
-  Result<const json*> Column(const char* key, bool required) const {
+  // The array under `key`, of exactly `size` entries; nullptr when absent and optional.
+  Result<const json*> Array(const char* key, const char* what, bool required) const {
     auto it = batch_.find(key);
     if (it == batch_.end()) {
-      if (required && n_ > 0) return Bad(std::string("batch has no '") + key + "' column");
+      if (required && n_ > 0) return Bad(std::string("batch has no '") + key + "' (" + what + ")");
       return static_cast<const json*>(nullptr);
     }
     if (!it->is_array()) {
-      return Bad(std::string("batch '") + key + "' must be an array, got " + TypeOf(*it));
+      return Bad(std::string("batch '") + key + "' (" + what + ") must be an array, got " +
+                 TypeOf(*it));
     }
     if (it->size() != n_) {
-      return Bad(std::string("batch '") + key + "' has " + std::to_string(it->size()) +
-                 " entries for " + std::to_string(n_) + " ops");
+      return Bad(std::string("batch '") + key + "' (" + what + ") has " +
+                 std::to_string(it->size()) + " entries for " + std::to_string(n_) + " ops");
     }
     return &*it;
   }
@@ -306,64 +289,67 @@ class BatchReader {
     return Status::Ok();
   }
 
-  Status ReadIdentity() {
-    auto one = batch_.find("origin");
-    auto many = batch_.find("origins");
-    if (one != batch_.end() && many != batch_.end()) {
-      return Bad("batch has both 'origin' and 'origins'");
-    }
+  Status ReadOrigins() {
+    auto one = batch_.find("o");
+    auto many = batch_.find("os");
+    if (one != batch_.end() && many != batch_.end()) return Bad("batch has both 'o' and 'os'");
     if (one != batch_.end()) {
       if (!one->is_string())
-        return Bad("batch 'origin' must be 32 hex digits, got " + TypeOf(*one));
+        return Bad("batch origin 'o' must be 32 hex digits, got " + TypeOf(*one));
       Result<Origin> o = Origin::FromHex(one->get_ref<const std::string&>());
-      if (!o.ok()) return Bad("batch 'origin': " + o.status().message());
+      if (!o.ok()) return Bad("batch origin 'o': " + o.status().message());
       for (Op& op : ops_) op.origin = *o;
-    } else if (many != batch_.end()) {
-      if (!many->is_array()) return Bad("batch 'origins' must be an array of origin ids");
-      std::vector<Origin> origins;
-      for (size_t i = 0; i < many->size(); ++i) {
-        const json& h = (*many)[i];
-        Result<Origin> o = h.is_string() ? Origin::FromHex(h.get_ref<const std::string&>())
-                                         : Result<Origin>(Status::InvalidArgument(
-                                               "expected 32 hex digits, got " + TypeOf(h)));
-        if (!o.ok())
-          return Bad("batch origins[" + std::to_string(i) + "]: " + o.status().message());
-        origins.push_back(*o);
-      }
-      CAIRN_ASSIGN_OR_RETURN(const json* index, Column("origin_index", true));
-      for (size_t i = 0; index && i < n_; ++i) {
-        uint64_t k;
-        if (!Whole((*index)[i], &k) || k >= origins.size()) {
-          return OpError(
-              i, "origin_index " + Cut((*index)[i].dump()) + " names no entry of 'origins'");
-        }
-        ops_[i].origin = origins[k];
-      }
-    } else if (n_ > 0) {
-      return Bad("batch has no 'origin' (or 'origins')");
+      return Status::Ok();
     }
+    if (many == batch_.end()) {
+      return n_ == 0 ? Status::Ok() : Bad("batch has no origin ('o', or 'os' with 'oi')");
+    }
+    if (!many->is_array()) return Bad("batch origins 'os' must be an array of origin ids");
+    std::vector<Origin> origins;
+    for (size_t i = 0; i < many->size(); ++i) {
+      const json& h = (*many)[i];
+      if (!h.is_string())
+        return Bad("batch os[" + std::to_string(i) + "]: expected 32 hex digits, got " + TypeOf(h));
+      Result<Origin> o = Origin::FromHex(h.get_ref<const std::string&>());
+      if (!o.ok()) return Bad("batch os[" + std::to_string(i) + "]: " + o.status().message());
+      origins.push_back(*o);
+    }
+    CAIRN_ASSIGN_OR_RETURN(const json* index, Array("oi", "origin of each op", true));
+    for (size_t i = 0; index && i < n_; ++i) {
+      uint64_t k;
+      if (!Whole((*index)[i], &k) || k >= origins.size()) {
+        return OpError(i, "origin index " + Show((*index)[i]) + " names no entry of 'os'");
+      }
+      ops_[i].origin = origins[k];
+    }
+    return Status::Ok();
+  }
 
-    CAIRN_ASSIGN_OR_RETURN(const json* seq, Column("seq", true));
-    CAIRN_ASSIGN_OR_RETURN(const json* ms, Column("ms", true));
-    CAIRN_ASSIGN_OR_RETURN(const json* ctr, Column("ctr", false));
-    uint64_t last_seq = 0, last_ms = 0;
+  Status ReadClocks() {
+    CAIRN_ASSIGN_OR_RETURN(const json* seq, Array("s", "seq", true));
+    CAIRN_ASSIGN_OR_RETURN(const json* ms, Array("t", "hlc milliseconds", true));
+    CAIRN_ASSIGN_OR_RETURN(const json* ctr, Array("c", "hlc counters", false));
+    uint64_t last_seq = 0, last_ms = 0, last_ctr = 0;
     for (size_t i = 0; i < n_; ++i) {
       uint64_t d;
       if (!Whole((*seq)[i], &d))
-        return OpError(i, "seq must be a whole number, got " + TypeOf((*seq)[i]));
+        return OpError(i, "seq: expected a whole number, got " + Show((*seq)[i]));
       if (i == 0 && !(*seq)[i].is_number_unsigned()) return OpError(i, "seq must be 1 or more");
-      last_seq += d;  // mod 2^64: the encoder's differences
+      last_seq += d;  // mod 2^64, as the encoder took the differences
       if (last_seq == 0) return OpError(i, "seq must be 1 or more");
       ops_[i].seq = last_seq;
-      if (!Whole((*ms)[i], &d))
-        return OpError(i, "hlc millis ('ms') must be a whole number, got " + TypeOf((*ms)[i]));
+      if (!Whole((*ms)[i], &d)) {
+        return OpError(i, "hlc milliseconds: expected a whole number, got " + Show((*ms)[i]));
+      }
       if (i == 0 && !(*ms)[i].is_number_unsigned()) return OpError(i, "hlc is out of range");
+      uint64_t expected = i > 0 && d == 0 ? (last_ctr + 1) & 0xffff : 0;
       last_ms += d;
       uint64_t c = 0;
       if (ctr && (!Whole((*ctr)[i], &c) || c > 0xffff)) {
-        return OpError(
-            i, "hlc counter ('ctr') must be a whole number 0–65535, got " + Cut((*ctr)[i].dump()));
+        return OpError(i, "hlc counter: expected a whole number 0–65535, got " + Show((*ctr)[i]));
       }
+      c = (c + expected) & 0xffff;
+      last_ctr = c;
       if (last_ms > (kMaxHlc >> 16)) return OpError(i, "hlc is out of range");
       ops_[i].hlc = (last_ms << 16) | c;
     }
@@ -371,151 +357,125 @@ class BatchReader {
   }
 
   Status ReadKinds() {
-    auto kinds = batch_.find("kinds");
-    if (kinds == batch_.end() || !kinds->is_array()) {
-      if (n_ == 0 && kinds == batch_.end()) return Status::Ok();
-      return Bad("batch has no 'kinds' (an array of kind names)");
-    }
-    for (size_t k = 0; k < kinds->size(); ++k) {
-      const json& name = (*kinds)[k];
-      if (!name.is_string())
-        return Bad("batch kinds[" + std::to_string(k) + "] must be a kind name, got " +
-                   TypeOf(name));
-      for (const std::string& seen : kind_names_) {
-        if (seen == name.get_ref<const std::string&>()) {
-          return Bad("batch kinds names '" + Cut(seen) + "' twice");
-        }
-      }
-      kind_names_.push_back(name.get<std::string>());
-      specs_.push_back(FindKind(kind_names_.back()));
-    }
-    CAIRN_ASSIGN_OR_RETURN(const json* kind, Column("kind", true));
-    kind_of_.resize(n_);
+    CAIRN_ASSIGN_OR_RETURN(const json* kind, Array("k", "kind codes", true));
+    is_raw_.assign(n_, false);
     for (size_t i = 0; i < n_; ++i) {
-      uint64_t k;
-      if (!Whole((*kind)[i], &k) || k >= kind_names_.size()) {
-        return OpError(i, "kind " + Cut((*kind)[i].dump()) + " names no entry of 'kinds'");
+      const json& k = (*kind)[i];
+      if (k.is_null()) {
+        is_raw_[i] = true;  // its kind and body are in 'r'
+        continue;
       }
-      kind_of_[i] = static_cast<size_t>(k);
-      ops_[i].kind = kind_names_[k];
-    }
-    return Status::Ok();
-  }
-
-  Status ReadStrings() {
-    auto s = batch_.find("strings");
-    if (s == batch_.end()) return Status::Ok();
-    if (!s->is_array())
-      return Bad("batch 'strings' must be an array of strings, got " + TypeOf(*s));
-    for (size_t i = 0; i < s->size(); ++i) {
-      if (!(*s)[i].is_string()) {
-        return Bad("batch strings[" + std::to_string(i) + "] must be a string, got " +
-                   TypeOf((*s)[i]));
+      const KindSpec* spec =
+          k.is_number_unsigned() && k.get<uint64_t>() < 64 ? FindKindByCode(k.get<int>()) : nullptr;
+      if (spec == nullptr) {
+        return OpError(i, "kind code " + Show(k) +
+                              " is not one this Cairn knows (sent by a newer "
+                              "Cairn? update this one)");
       }
+      ops_[i].kind = std::string(spec->name);
+      ops_[i].body = json::object();
     }
-    strings_ = &*s;
     return Status::Ok();
   }
 
   Status ReadRaw() {
-    is_raw_.assign(n_, false);
-    auto raw = batch_.find("raw");
-    if (raw == batch_.end()) return Status::Ok();
-    if (!raw->is_array()) return Bad("batch 'raw' must be an array of [op index, body]");
-    for (const json& entry : *raw) {
-      uint64_t i;
-      if (!entry.is_array() || entry.size() != 2 || !Whole(entry[0], &i) || i >= n_) {
-        return Bad("batch 'raw' entry " + Cut(entry.dump()) + " is not [op index, body]");
+    std::vector<bool> seen(n_, false);
+    auto raw = batch_.find("r");
+    if (raw != batch_.end()) {
+      if (!raw->is_array()) return Bad("batch 'r' must be an array of [op index, kind, body]");
+      for (const json& entry : *raw) {
+        uint64_t i;
+        if (!entry.is_array() || entry.size() != 3 || !Whole(entry[0], &i) || i >= n_ ||
+            !entry[1].is_string()) {
+          return Bad("batch 'r' entry " + Show(entry) + " is not [op index, kind, body]");
+        }
+        if (!is_raw_[i]) return OpError(i, "has a kind code and a raw body both");
+        if (seen[i]) return OpError(i, "has two raw bodies");
+        seen[i] = true;
+        ops_[i].kind = entry[1].get<std::string>();
+        ops_[i].body = entry[2];
       }
-      if (is_raw_[i]) return OpError(i, "has two raw bodies");
-      is_raw_[i] = true;
-      ops_[i].body = entry[1];
+    }
+    for (size_t i = 0; i < n_; ++i) {
+      if (is_raw_[i] && !seen[i]) return OpError(i, "has no kind code and no raw body");
     }
     return Status::Ok();
   }
 
   Status ReadBodies() {
-    // The columnar ops of each kind, in batch order.
-    std::vector<std::vector<size_t>> members(kind_names_.size());
+    // The columnar ops of each kind code, in batch order.
+    std::vector<std::vector<size_t>> members(64);
     for (size_t i = 0; i < n_; ++i) {
-      if (!is_raw_[i]) {
-        members[kind_of_[i]].push_back(i);
-        ops_[i].body = json::object();
-      }
+      if (!is_raw_[i]) members[static_cast<size_t>(FindKind(ops_[i].kind)->code)].push_back(i);
     }
-    auto bodies = batch_.find("bodies");
+    auto bodies = batch_.find("b");
     if (bodies == batch_.end()) return Status::Ok();
-    if (!bodies->is_object()) return Bad("batch 'bodies' must be an object of kinds' columns");
-    for (const auto& [kind, columns] : bodies->items()) {
-      size_t k = 0;
-      while (k < kind_names_.size() && kind_names_[k] != kind) ++k;
-      if (k == kind_names_.size())
-        return Bad("batch bodies has columns for '" + Cut(kind) + "', not in 'kinds'");
-      const KindSpec* spec = specs_[k];
-      if (spec == nullptr) {
-        return Bad("batch bodies has columns for unknown kind '" + Cut(kind) +
-                   "' (sent by a newer Cairn? update this one)");
+    if (!bodies->is_object()) return Bad("batch bodies 'b' must be an object of kinds' columns");
+    for (const auto& [code, columns] : bodies->items()) {
+      const KindSpec* spec = nullptr;
+      if (code.size() <= 2 && !code.empty() && std::isdigit(static_cast<unsigned char>(code[0])) &&
+          std::isdigit(static_cast<unsigned char>(code.back()))) {
+        spec = FindKindByCode(std::stoi(code));
       }
-      if (!columns.is_object())
-        return Bad("batch bodies." + kind + " must be an object of columns");
-      for (const auto& [field, column] : columns.items()) {
-        int f = FieldIndex(*spec, field);
-        if (f < 0)
-          return Bad("batch bodies." + kind + " has a column for unknown field '" + Cut(field) +
-                     "'");
-        const std::vector<size_t>& ops = members[k];
+      if (spec == nullptr)
+        return Bad("batch bodies 'b' has columns for unknown kind code '" + Cut(code) + "'");
+      std::string kind(spec->name);
+      const std::vector<size_t>& ops = members[static_cast<size_t>(spec->code)];
+      if (!columns.is_array() || columns.size() > spec->fields.size()) {
+        return Bad("batch bodies of " + kind + " must be an array of at most " +
+                   std::to_string(spec->fields.size()) + " columns");
+      }
+      for (size_t f = 0; f < columns.size(); ++f) {
+        const json& column = columns[f];
+        if (column.is_null()) continue;
+        const FieldSpec& fs = spec->fields[f];
+        std::string where = kind + "." + std::string(fs.name);
         if (!column.is_array() || column.size() != ops.size()) {
-          return Bad("batch bodies." + kind + "." + field + " must be an array of " +
+          return Bad("batch column " + where + " must be an array of " +
                      std::to_string(ops.size()) + " values (one per " + kind + " op)");
         }
-        const FieldSpec& fs = spec->fields[static_cast<size_t>(f)];
         for (size_t j = 0; j < ops.size(); ++j) {
           const json& cell = column[j];
           if (cell.is_null()) continue;
           Result<json> value = Cell(fs, cell);
-          if (!value.ok()) {
-            return OpError(ops[j],
-                           "column " + kind + "." + field + ": " + value.status().message());
-          }
-          ops_[ops[j]].body[field] = std::move(*value);
+          if (!value.ok())
+            return OpError(ops[j], "column " + where + ": " + value.status().message());
+          ops_[ops[j]].body[std::string(fs.name)] = std::move(*value);
         }
       }
     }
     return Status::Ok();
   }
 
-  Result<std::string> StringAt(const json& cell) const {
-    uint64_t i;
-    if (!Whole(cell, &i) || !strings_ || i >= strings_->size()) {
-      return Bad(Cut(cell.dump()) + " names no entry of 'strings'");
-    }
-    return (*strings_)[i].get<std::string>();
-  }
-
-  Result<json> Cell(const FieldSpec& f, const json& cell) const {
+  static Result<json> Cell(const FieldSpec& f, const json& cell) {
     if (IsStringField(f.type)) {
-      CAIRN_ASSIGN_OR_RETURN(std::string s, StringAt(cell));
-      return json(std::move(s));
+      if (!cell.is_string()) return Bad("expected a string, got " + Show(cell));
+      return cell;
     }
     if (IsListField(f.type)) {
-      if (!cell.is_array()) return Bad("expected a list of string indices, got " + TypeOf(cell));
-      json list = json::array();
+      if (!cell.is_array()) return Bad("expected a list of strings, got " + Show(cell));
       for (const json& e : cell) {
-        CAIRN_ASSIGN_OR_RETURN(std::string s, StringAt(e));
-        list.push_back(std::move(s));
+        if (!e.is_string()) return Bad("expected strings in the list, got " + Show(e));
       }
-      return list;
+      return cell;
     }
     switch (f.type) {
+      case FT::kEnum: {
+        uint64_t i;
+        if (!Whole(cell, &i) || i >= f.values.size()) {
+          return Bad(Show(cell) + " is not the number of one of its " +
+                     std::to_string(f.values.size()) + " values");
+        }
+        return json(std::string(f.values[i]));
+      }
       case FT::kBool:
         if (cell == 0 || cell == 1) return json(cell == 1);
-        return Bad("expected 0 or 1, got " + Cut(cell.dump()));
+        return Bad("expected 0 or 1, got " + Show(cell));
       case FT::kInt:
-        if (!cell.is_number_integer())
-          return Bad("expected a whole number, got " + Cut(cell.dump()));
+        if (!cell.is_number_integer()) return Bad("expected a whole number, got " + Show(cell));
         return cell;
       case FT::kReal:
-        if (!cell.is_number()) return Bad("expected a number, got " + Cut(cell.dump()));
+        if (!cell.is_number()) return Bad("expected a number, got " + Show(cell));
         return cell;
       case FT::kObject:
         if (!cell.is_object()) return Bad("expected an object, got " + TypeOf(cell));
@@ -529,11 +489,7 @@ class BatchReader {
   const WireLimits& limits_;
   size_t n_ = 0;
   std::vector<Op> ops_;
-  std::vector<std::string> kind_names_;
-  std::vector<const KindSpec*> specs_;
-  std::vector<size_t> kind_of_;
   std::vector<bool> is_raw_;
-  const json* strings_ = nullptr;
 };
 
 }  // namespace
