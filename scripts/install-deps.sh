@@ -13,6 +13,7 @@ packages=(
   libboost-dev
   libssl-dev
   libzstd-dev
+  zlib1g-dev
   libimgui-dev libglfw3-dev libstb-dev fonts-noto-core
   xvfb
 )

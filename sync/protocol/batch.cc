@@ -250,6 +250,15 @@ class BatchReader {
     return &*it;
   }
 
+  // A whole number from 0, whether parsed (unsigned) or built in memory (signed).
+  static bool Natural(const json& v, uint64_t* out) {
+    if (v.is_number_unsigned() || (v.is_number_integer() && v.get<int64_t>() >= 0)) {
+      *out = v.get<uint64_t>();
+      return true;
+    }
+    return false;
+  }
+
   // A whole number; negative ones as their two's complement (deltas).
   static bool Whole(const json& v, uint64_t* out) {
     if (v.is_number_unsigned()) {
@@ -269,7 +278,8 @@ class BatchReader {
       return Bad("batch has no format version 'v' (a whole number)");
     }
     if (*v != kBatchVersion) {
-      if (v->is_number_unsigned() && v->get<uint64_t>() > static_cast<uint64_t>(kBatchVersion)) {
+      uint64_t newer;
+      if (Natural(*v, &newer) && newer > static_cast<uint64_t>(kBatchVersion)) {
         return Status::NotSupported("batch format version " + v->dump() +
                                     " is newer than this Cairn reads (" +
                                     std::to_string(kBatchVersion) + "); update Cairn");
@@ -277,14 +287,15 @@ class BatchReader {
       return Bad("batch format version " + v->dump() + " is not one Cairn wrote");
     }
     auto n = batch_.find("n");
-    if (n == batch_.end() || !n->is_number_unsigned()) {
+    uint64_t count;
+    if (n == batch_.end() || !Natural(*n, &count)) {
       return Bad("batch has no op count 'n' (a whole number)");
     }
-    if (n->get<uint64_t>() > limits_.max_ops) {
+    if (count > limits_.max_ops) {
       return Bad("batch has " + n->dump() + " ops, more than the limit of " +
                  std::to_string(limits_.max_ops) + "; send smaller batches");
     }
-    n_ = n->get<size_t>();
+    n_ = static_cast<size_t>(count);
     ops_.resize(n_);
     return Status::Ok();
   }
@@ -334,14 +345,14 @@ class BatchReader {
       uint64_t d;
       if (!Whole((*seq)[i], &d))
         return OpError(i, "seq: expected a whole number, got " + Show((*seq)[i]));
-      if (i == 0 && !(*seq)[i].is_number_unsigned()) return OpError(i, "seq must be 1 or more");
+      if (i == 0 && !Natural((*seq)[i], &d)) return OpError(i, "seq must be 1 or more");
       last_seq += d;  // mod 2^64, as the encoder took the differences
       if (last_seq == 0) return OpError(i, "seq must be 1 or more");
       ops_[i].seq = last_seq;
       if (!Whole((*ms)[i], &d)) {
         return OpError(i, "hlc milliseconds: expected a whole number, got " + Show((*ms)[i]));
       }
-      if (i == 0 && !(*ms)[i].is_number_unsigned()) return OpError(i, "hlc is out of range");
+      if (i == 0 && !Natural((*ms)[i], &d)) return OpError(i, "hlc is out of range");
       uint64_t expected = i > 0 && d == 0 ? (last_ctr + 1) & 0xffff : 0;
       last_ms += d;
       uint64_t c = 0;
@@ -365,8 +376,9 @@ class BatchReader {
         is_raw_[i] = true;  // its kind and body are in 'r'
         continue;
       }
+      uint64_t code;
       const KindSpec* spec =
-          k.is_number_unsigned() && k.get<uint64_t>() < 64 ? FindKindByCode(k.get<int>()) : nullptr;
+          Natural(k, &code) && code < 64 ? FindKindByCode(static_cast<int>(code)) : nullptr;
       if (spec == nullptr) {
         return OpError(i, "kind code " + Show(k) +
                               " is not one this Cairn knows (sent by a newer "
