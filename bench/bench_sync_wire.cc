@@ -181,10 +181,13 @@ int main(int argc, char** argv) {
       json_raw += p.size();
       json_zstd += Must(sync::Compress(p, Codec::kZstd, level)).size();
       json_gzip += Must(sync::Compress(p, Codec::kGzip, 9)).size();
-      // The push response: the new acked seq and the server's clock (the server's
-      // envelope, sync/PROTOCOL.md); tiny, so sent uncompressed when that is smaller.
-      std::string ack =
-          json{{"acked", batch.back().seq}, {"clock", batch.back().hlc + 12345}}.dump();
+      // The push response as PROTOCOL.md has it (acked, applied, duplicates, clock);
+      // tiny, so sent uncompressed when that is smaller.
+      std::string ack = json{{"acked", batch.back().seq},
+                             {"applied", batch.size()},
+                             {"duplicates", 0},
+                             {"clock", batch.back().hlc + 12345}}
+                            .dump();
       response += std::min(ack.size(), Must(sync::Compress(ack, Codec::kZstd, level)).size());
     }
   }
