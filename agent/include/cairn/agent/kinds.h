@@ -43,7 +43,10 @@ struct FieldSpec {
   bool required = false;
   double min = 0;                        // kInt/kReal bounds; both 0 = unbounded
   double max = 0;                        // kText: max bytes (0 = default)
-  std::vector<std::string_view> values;  // kEnum
+  // kEnum. Stored bodies and the sync wire carry a value's index: add new values
+  // at the end only, never reorder or remove one (old stores and devices would
+  // read the wrong value).
+  std::vector<std::string_view> values;
   std::string_view doc;
 };
 
