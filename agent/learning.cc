@@ -8,9 +8,7 @@ namespace cairn {
 
 using nlohmann::json;
 
-namespace {
-
-std::vector<std::string> IdList(const json& record, const char* field) {
+std::vector<std::string> StringList(const json& record, std::string_view field) {
   std::vector<std::string> out;
   auto it = record.find(field);
   if (it == record.end() || !it->is_array()) return out;
@@ -19,8 +17,6 @@ std::vector<std::string> IdList(const json& record, const char* field) {
   }
   return out;
 }
-
-}  // namespace
 
 std::string Curriculum::TitleOf(std::string_view id) const {
   auto it = competencies.find(id);
@@ -35,7 +31,7 @@ Result<Curriculum> LoadCurriculum(const Store& store) {
     info.id = r.value("competency", "");
     info.title = r.value("title", info.id);
     info.pack = r.value("pack", "");
-    info.prerequisites = IdList(r, "prerequisites");
+    info.prerequisites = StringList(r, "prerequisites");
     info.retired = r.value("retired", false);
     c.competencies.emplace(info.id, std::move(info));
   }
@@ -45,8 +41,8 @@ Result<Curriculum> LoadCurriculum(const Store& store) {
     info.id = r.value("lesson", "");
     info.title = r.value("title", info.id);
     info.pack = r.value("pack", "");
-    info.competencies = IdList(r, "competencies");
-    info.items = IdList(r, "items");
+    info.competencies = StringList(r, "competencies");
+    info.items = StringList(r, "items");
     info.minutes = r.value("minutes", 0);
     info.modality = r.value("modality", "");
     info.retired = r.value("retired", false);
@@ -101,7 +97,7 @@ Result<std::vector<AssignmentInfo>> AssignmentsFor(const Store& store, std::stri
   for (const json& a : assignments) {
     if (!a.value("active", true) || !a.contains("lesson")) continue;
     AssignmentInfo info{a.value("assignment", ""), a.value("lesson", ""), a.value("due", ""), ""};
-    std::vector<std::string> named = IdList(a, "learners");
+    std::vector<std::string> named = StringList(a, "learners");
     bool reaches = std::find(named.begin(), named.end(), learner) != named.end();
     std::string group = a.value("group", "");
     if (!reaches && !group.empty()) {
@@ -110,7 +106,7 @@ Result<std::vector<AssignmentInfo>> AssignmentsFor(const Store& store, std::stri
         CAIRN_ASSIGN_OR_RETURN(std::optional<json> g, store.Entity("group", group));
         bool member = false;
         if (g && !g->value("archived", false)) {
-          std::vector<std::string> members = IdList(*g, "members");
+          std::vector<std::string> members = StringList(*g, "members");
           member = std::find(members.begin(), members.end(), learner) != members.end();
         }
         it = member_of.emplace(group, member).first;

@@ -11,16 +11,6 @@ using nlohmann::json;
 
 namespace {
 
-std::vector<std::string> Texts(const json& record, const char* field) {
-  std::vector<std::string> out;
-  auto it = record.find(field);
-  if (it == record.end() || !it->is_array()) return out;
-  for (const json& v : *it) {
-    if (v.is_string()) out.push_back(v.get<std::string>());
-  }
-  return out;
-}
-
 std::string Percent(double p) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%d%%", static_cast<int>(p * 100 + 1e-9));
@@ -122,10 +112,10 @@ LearnerProfile AssembleLearnerProfile(const json& learner_record, const json& pr
   std::stable_sort(p.needs.begin(), p.needs.end(),
                    [](const ProfileNeed& a, const ProfileNeed& b) { return a.stuck > b.stuck; });
 
-  p.interests = Texts(profile_record, "interests");
-  p.motivations = Texts(profile_record, "motivations");
-  p.preferences = Texts(profile_record, "learning_preferences");
-  p.languages = Texts(profile_record, "languages");
+  p.interests = StringList(profile_record, "interests");
+  p.motivations = StringList(profile_record, "motivations");
+  p.preferences = StringList(profile_record, "learning_preferences");
+  p.languages = StringList(profile_record, "languages");
   p.about = profile_record.value("about", "");
 
   // Goals with their check-ins, and the latest feedback.
@@ -138,7 +128,7 @@ LearnerProfile AssembleLearnerProfile(const json& learner_record, const json& pr
     goal.text = g.value("text", "");
     goal.status = g.value("status", "active");
     goal.target_date = g.value("target_date", "");
-    goal.competencies = Texts(g, "competencies");
+    goal.competencies = StringList(g, "competencies");
     for (const std::string& c : goal.competencies) goal.competencies_mastered += mastered.count(c);
     p.goals.push_back(std::move(goal));
   }

@@ -14,6 +14,21 @@
 namespace cairn {
 namespace {
 
+// Evidence rows as both evidence reads want them: identity, stamp, kind, subject,
+// body, and whether the op is withdrawn.
+#define CAIRN_EVIDENCE_COLUMNS                     \
+  "SELECT origin, seq, hlc, kind, subject, body, " \
+  "EXISTS(SELECT 1 FROM retraction r WHERE r.origin = op.origin AND r.seq = op.seq) FROM op "
+constexpr char kEvidenceColumns[] = CAIRN_EVIDENCE_COLUMNS;
+// One learner's evidence (?1 the learner's number, ?2 the first evidence kind):
+// the learner index, then the few newest ops it does not cover yet.
+constexpr char kLearnerEvidenceSql[] = CAIRN_EVIDENCE_COLUMNS
+    "WHERE lsn IN (SELECT lsn FROM op_learner WHERE learner = ?1) "
+    "UNION ALL " CAIRN_EVIDENCE_COLUMNS
+    "WHERE lsn > coalesce((SELECT value FROM meta WHERE key = 'learner_index_lsn'), 0) "
+    "AND subject = ?1 AND kind >= ?2";
+#undef CAIRN_EVIDENCE_COLUMNS
+
 const KindSpec* FindEntityKind(std::string_view name) {
   const KindSpec* kind = FindKind(name);
   if (!kind || kind->merge != MergeRule::kLastWriterWins) return nullptr;
@@ -160,20 +175,8 @@ Result<std::vector<Evidence>> Store::EvidenceFor(std::string_view learner) const
   std::vector<Evidence> out;
   std::optional<int64_t> ref = ids_->Find(learner);
   if (!ref) return out;
-  CAIRN_ASSIGN_OR_RETURN(
-      sql::Statement * st,
-      // The index part, then the few newest ops it does not cover yet.
-      db_->Prepare("SELECT origin, seq, hlc, kind, subject, body, "
-                   "EXISTS(SELECT 1 FROM retraction r WHERE r.origin = op.origin "
-                   "AND r.seq = op.seq) FROM op "
-                   "WHERE lsn IN (SELECT lsn FROM op_learner WHERE learner = ?1) "
-                   "UNION ALL "
-                   "SELECT origin, seq, hlc, kind, subject, body, "
-                   "EXISTS(SELECT 1 FROM retraction r WHERE r.origin = op.origin "
-                   "AND r.seq = op.seq) FROM op "
-                   "WHERE lsn > coalesce((SELECT value FROM meta "
-                   "WHERE key = 'learner_index_lsn'), 0) AND subject = ?1 AND kind >= 40"));
-  st->Bind(1, *ref);
+  CAIRN_ASSIGN_OR_RETURN(sql::Statement * st, db_->Prepare(kLearnerEvidenceSql));
+  st->Bind(1, *ref).Bind(2, kFirstEvidenceCode);
   while (true) {
     CAIRN_ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) break;
@@ -362,9 +365,6 @@ Status Store::ScanEvidence(const std::vector<std::string>& learners,
     st->Reset();
     return bad;
   };
-  static constexpr char kColumns[] =
-      "SELECT origin, seq, hlc, kind, subject, body, "
-      "EXISTS(SELECT 1 FROM retraction r WHERE r.origin = op.origin AND r.seq = op.seq) FROM op ";
   if (whole_log) {
     // Room for every op of the log at once: growing by doubling would copy the
     // rows read so far several times over and touch twice the memory.
@@ -373,19 +373,12 @@ Status Store::ScanEvidence(const std::vector<std::string>& learners,
     CAIRN_ASSIGN_OR_RETURN(bool row, size->Step());
     if (row) rows.reserve(static_cast<size_t>(size->ColumnInt(0)));
     size->Reset();
-    CAIRN_ASSIGN_OR_RETURN(sql::Statement * st,
-                           db_->Prepare(std::string(kColumns) + "WHERE kind >= ?1 AND kind != ?2"));
+    CAIRN_ASSIGN_OR_RETURN(sql::Statement * st, db_->Prepare(std::string(kEvidenceColumns) +
+                                                             "WHERE kind >= ?1 AND kind != ?2"));
     st->Bind(1, kFirstEvidenceCode).Bind(2, FindKind("retract")->code);
     CAIRN_RETURN_IF_ERROR(run(st, std::nullopt));
   } else {
-    // As EvidenceFor: the index, then the few newest ops it does not cover yet.
-    CAIRN_ASSIGN_OR_RETURN(
-        sql::Statement * st,
-        db_->Prepare(std::string(kColumns) +
-                     "WHERE lsn IN (SELECT lsn FROM op_learner WHERE learner = ?1) UNION ALL " +
-                     kColumns +
-                     "WHERE lsn > coalesce((SELECT value FROM meta "
-                     "WHERE key = 'learner_index_lsn'), 0) AND subject = ?1 AND kind >= ?2"));
+    CAIRN_ASSIGN_OR_RETURN(sql::Statement * st, db_->Prepare(kLearnerEvidenceSql));
     for (int64_t learner : wanted_refs) {
       st->Bind(1, learner).Bind(2, kFirstEvidenceCode);
       CAIRN_RETURN_IF_ERROR(run(st, learner));

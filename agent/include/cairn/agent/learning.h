@@ -64,6 +64,10 @@ Result<LearnerData> LoadLearnerData(const Store& store, const MasteryOptions& op
                                     const std::vector<std::string>& learners,
                                     bool with_ops = false);
 
+// The strings of a record's list field (ids, interests...); other values and a
+// missing or non-list field give none.
+std::vector<std::string> StringList(const nlohmann::json& record, std::string_view field);
+
 // The name a teacher knows a learner by: display name, else given and family
 // name, else the id.
 std::string LearnerName(const nlohmann::json& learner);
