@@ -29,11 +29,6 @@ std::string_view LevelName(int level) {
   return level >= 1 && level <= 4 ? kNames[level - 1] : "unrated";
 }
 
-// Whole percent, rounded down, so that a shown "95%" is never below the threshold.
-std::string Percent(double p) {
-  return std::to_string(static_cast<int>(std::floor(p * 100 + 1e-9))) + "%";
-}
-
 }  // namespace
 
 std::string FormatDayMonth(int64_t unix_millis) {
@@ -86,9 +81,14 @@ std::string Explain(const ExplainFacts& f) {
     part("too little evidence to judge yet (" + std::to_string(evidence) + " of the " +
          std::to_string(f.min_evidence) + " pieces needed)");
   } else {
-    part(Percent(f.p_mastered) + " likely mastered (mastered from " + Percent(f.threshold) + ")");
+    part(MasteryPercent(f.p_mastered) + " likely mastered (mastered from " +
+         MasteryPercent(f.threshold) + ")");
   }
   return out;
+}
+
+std::string MasteryPercent(double p) {
+  return std::to_string(static_cast<int>(std::floor(p * 100 + 1e-9))) + "%";
 }
 
 }  // namespace cairn

@@ -11,15 +11,9 @@ using nlohmann::json;
 
 namespace {
 
-std::string Percent(double p) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%d%%", static_cast<int>(p * 100 + 1e-9));
-  return buf;
-}
-
 std::string StuckReason(const MasteryEstimate& e) {
   return "stuck: " + std::to_string(e.attempts) + " attempts, " + std::to_string(e.correct) +
-         " correct, " + Percent(e.p_mastered) + " likely mastered";
+         " correct, " + MasteryPercent(e.p_mastered) + " likely mastered";
 }
 
 json EstimateJson(const MasteryEstimate& e, const std::map<std::string, std::string>& titles) {

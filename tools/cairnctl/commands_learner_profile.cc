@@ -14,12 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string Percent(double p) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%d%%", static_cast<int>(p * 100 + 1e-9));
-  return buf;
-}
-
 std::string Join(const std::vector<std::string>& list) {
   std::string out;
   for (const std::string& s : list) out += (out.empty() ? "" : ", ") + s;
@@ -63,7 +57,7 @@ void PrintProfile(const Store& store, const LearnerProfile& p) {
   std::cout << p.name << "  [" << p.learner << "]\n";
   std::vector<std::string> lines;
   for (const MasteryEstimate& e : p.strengths) {
-    lines.push_back(title(e.competency) + ", " + Percent(e.p_mastered));
+    lines.push_back(title(e.competency) + ", " + MasteryPercent(e.p_mastered));
   }
   Lines("strengths", lines);
   lines.clear();
@@ -73,7 +67,7 @@ void PrintProfile(const Store& store, const LearnerProfile& p) {
   lines.clear();
   for (const MasteryEstimate& e : p.in_progress) {
     lines.push_back(title(e.competency) + ", " + std::string(MasteryStateName(e.state)) + ", " +
-                    Percent(e.p_mastered));
+                    MasteryPercent(e.p_mastered));
   }
   if (!lines.empty()) Lines("working on", lines);
   Line("interests", p.interests.empty() ? "(none)" : Join(p.interests));

@@ -18,12 +18,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string Percent(double p) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%d%%", static_cast<int>(p * 100 + 1e-9));
-  return buf;
-}
-
 Result<MasteryOptions> OptionsFrom(const Args& args) {
   MasteryOptions options;
   if (args.Has("threshold")) {
@@ -84,7 +78,7 @@ Status ShowMastery(const Args& args) {
     return Status::Ok();
   }
   std::cout << DisplayName("learner", learner) << "  [" << id << "]: mastery from "
-            << Percent(options.threshold) << " with at least "
+            << MasteryPercent(options.threshold) << " with at least "
             << Count(static_cast<uint64_t>(options.min_evidence), "piece") << " of evidence\n";
   if (estimates.empty()) {
     std::cout << "  no evidence yet";
@@ -100,7 +94,7 @@ Status ShowMastery(const Args& args) {
     std::string name = title == titles.end() || title->second == e.competency
                            ? e.competency
                            : title->second + " (" + e.competency + ")";
-    table.Add({name, std::string(MasteryStateName(e.state)), Percent(e.p_mastered)});
+    table.Add({name, std::string(MasteryStateName(e.state)), MasteryPercent(e.p_mastered)});
   }
   std::string rows = table.Render("  ");
   size_t start = 0;

@@ -15,16 +15,10 @@ namespace {
 
 using nlohmann::json;
 
-std::string Percent(double p) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%d%%", static_cast<int>(p * 100 + 1e-9));
-  return buf;
-}
-
 std::string LessonLine(const PathLesson& l) {
   std::string text = "[" + std::to_string(l.option) + "] " + l.title + " (" + l.lesson + ")";
   if (l.minutes > 0) text += ", " + std::to_string(l.minutes) + " min";
-  if (l.predicted >= 0) text += ", likely " + Percent(l.predicted) + " right";
+  if (l.predicted >= 0) text += ", likely " + MasteryPercent(l.predicted) + " right";
   if (l.fit != "assigned") text += ", " + l.fit;
   if (l.started) text += ", started";
   return text;
@@ -55,7 +49,7 @@ void PrintPath(const std::string& name, const LearningPath& path) {
     std::cout << "    " << s.title << " (" << s.estimate.competency << "), "
               << MasteryStateName(s.estimate.state);
     if (s.estimate.state != MasteryState::kNotStarted) {
-      std::cout << " " << Percent(s.estimate.p_mastered);
+      std::cout << " " << MasteryPercent(s.estimate.p_mastered);
     }
     std::cout << "; " << s.why << "\n";
     if (s.lessons.empty()) std::cout << "      (no lesson for it yet)\n";

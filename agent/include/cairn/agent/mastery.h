@@ -113,6 +113,10 @@ struct Response {
   std::array<double, kResponseFeatures> features{};
 };
 
+// A probability as a whole percent rounded down ("97%"), so that a shown 95% is
+// never below the mastery threshold. Every view shows P(mastered) this way.
+std::string MasteryPercent(double p);
+
 // BKT's pure steps, exposed for tests and fitting.
 // P(mastered | answer), given P(mastered) before it.
 double BktPosteriorAfterAnswer(const BktParams& p, double p_mastered, bool correct);
