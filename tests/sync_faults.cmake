@@ -1,0 +1,10 @@
+# Sync under network faults: a proxy that refuses, delays, cuts and duplicates
+# connections between real clients and a real server.
+if(TARGET cairn::sync_server)
+  add_library(cairn_fault_proxy STATIC sync/faults/fault_proxy.cc)
+  target_link_libraries(cairn_fault_proxy PUBLIC Threads::Threads)
+  cairn_test(sync_fault_proxy_test
+    sync/server/server_testing.cc
+    sync/faults/fault_proxy_test.cc
+    LIBS cairn::sync_server cairn_fault_proxy)
+endif()
