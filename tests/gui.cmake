@@ -3,6 +3,7 @@
 cairn_test(gui_model_test
   gui/model_test.cc
   gui/script_test.cc
+  gui/teacher_pin_test.cc
   LIBS cairn_gui
 )
 target_compile_definitions(gui_model_test PRIVATE

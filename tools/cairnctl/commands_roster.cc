@@ -2,6 +2,7 @@
 #include <iostream>
 #include <map>
 
+#include "cairn/agent/teacher_pin.h"
 #include "commands.h"
 #include "human.h"
 #include "ids.h"
@@ -93,6 +94,22 @@ Status AddTeacher(const Args& args) {
   CAIRN_RETURN_IF_ERROR(store.AppendAll(ops).status());
   Added("teacher", name, id);
   for (const std::string& c : classes) std::cout << "  teaches " << c << "\n";
+  return Status::Ok();
+}
+
+// The PIN comes on stdin, so it shows in no process list or shell history.
+Status SetTeacherPin(const Args& args) {
+  CAIRN_ASSIGN_OR_RETURN(Session session, OpenSession());
+  CAIRN_ASSIGN_OR_RETURN(json teacher, Resolve(*session.store, "teacher", args.Get1("teacher")));
+  std::string pin;
+  std::getline(std::cin, pin);
+  while (!pin.empty() && (pin.back() == '\r' || pin.back() == ' ')) pin.pop_back();
+  if (Status s = TeacherPins::CheckForm(pin); !s.ok()) {
+    return UsageError(s.message() + " (give it on standard input: echo 2468 | cairnctl teacher pin ...)");
+  }
+  CAIRN_ASSIGN_OR_RETURN(TeacherPins pins, TeacherPins::Load(TeacherPins::FileIn(session.paths.data)));
+  CAIRN_RETURN_IF_ERROR(pins.Set(teacher.at("teacher").get<std::string>(), pin));
+  std::cout << "PIN set for " << DisplayName("teacher", teacher) << " on this device\n";
   return Status::Ok();
 }
 
@@ -251,6 +268,13 @@ void AddRosterCommands(std::vector<Command>& out) {
                  "Example:\n  cairnctl teacher add \"Ms Rivera\"",
                  AddTeacher});
   out.push_back({"teacher list", "list teachers", {}, {}, "", ListTeachers});
+  out.push_back({"teacher pin",
+                 "set the PIN a teacher signs in to the desktop client with (read from stdin)",
+                 {{"teacher", "teacher id or name"}},
+                 {},
+                 "The PIN is 4 to 8 digits, kept on this device only as a salted hash.\n"
+                 "Example:\n  echo 2468 | cairnctl teacher pin \"Ms Rivera\"",
+                 SetTeacherPin});
   out.push_back({"enroll",
                  "enroll learners in a class (or take them out with --remove)",
                  {{"learner", "learner ids or names", true, true}},
