@@ -21,6 +21,7 @@ const std::vector<Command>& AllCommands() {
     AddLogCommands(all);
     AddStatusCommands(all);
     AddDoctorCommand(all);
+    AddConfigCommand(all);
     // Keep each group together ("learner add", "learner list", "learner show"), in the
     // order groups first appear.
     std::vector<std::string_view> groups;
