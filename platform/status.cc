@@ -13,6 +13,7 @@ const char* CodeName(Status::Code code) {
     case Status::Code::kIoError: return "I/O error";
     case Status::Code::kFailedPrecondition: return "failed precondition";
     case Status::Code::kNotSupported: return "not supported";
+    case Status::Code::kUnavailable: return "unavailable";
   }
   return "unknown";
 }

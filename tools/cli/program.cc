@@ -104,6 +104,7 @@ int RunProgram(const Program& p, const std::vector<std::string>& argv) {
   Status s = best->run(*args);
   if (s.ok()) return kExitDone;
   std::cerr << p.name << " " << best->path << ": " << s.message() << "\n";
+  if (s.code() == Status::Code::kUnavailable) return kExitUnavailable;
   bool input = IsUsageError(s) || (p.is_input_error && p.is_input_error(s));
   return input ? kExitUsage : kExitFailed;
 }

@@ -21,6 +21,8 @@ class Status {
     kIoError,           // the OS refused (disk full, permissions, missing dir)
     kFailedPrecondition,  // the request is fine but not in this state/mode
     kNotSupported,      // e.g. a store written by a newer Cairn
+    kUnavailable,       // a service (the school server) is unreachable or busy:
+                        // nothing was lost, try again later
   };
 
   Status() = default;
@@ -34,6 +36,7 @@ class Status {
     return {Code::kFailedPrecondition, std::move(m)};
   }
   static Status NotSupported(std::string m) { return {Code::kNotSupported, std::move(m)}; }
+  static Status Unavailable(std::string m) { return {Code::kUnavailable, std::move(m)}; }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

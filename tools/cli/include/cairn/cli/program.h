@@ -16,6 +16,9 @@ namespace cairn::cli {
 constexpr int kExitDone = 0;
 constexpr int kExitFailed = 1;  // the store or the system refused
 constexpr int kExitUsage = 2;   // the command line or its input was wrong
+// A service (the school server) could not be reached or asked to wait: nothing
+// was lost, the work goes next time (Status::Code::kUnavailable).
+constexpr int kExitUnavailable = 3;
 
 struct Program {
   std::string_view name;    // "cairnctl"
