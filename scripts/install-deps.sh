@@ -10,6 +10,7 @@ packages=(
   nlohmann-json3-dev
   catch2
   libcurl4-openssl-dev
+  libsystemd-dev
   libboost-dev
   libssl-dev
   libzstd-dev
