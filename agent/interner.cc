@@ -1,5 +1,7 @@
 #include "interner.h"
 
+#include <algorithm>
+
 namespace cairn {
 
 Interner::Interner(sql::Database& db, std::string table, std::string column, bool blob)
@@ -65,13 +67,14 @@ const std::string* Interner::Name(int64_t ref) const {
   return &by_ref_[static_cast<size_t>(ref)];
 }
 
-void Interner::Rollback() {
-  for (int64_t ref : pending_) {
+void Interner::RollbackTo(size_t mark) {
+  for (size_t i = mark; i < pending_.size(); ++i) {
+    int64_t ref = pending_[i];
     by_key_.erase(by_ref_[static_cast<size_t>(ref)]);
     by_ref_[static_cast<size_t>(ref)].clear();
     known_[static_cast<size_t>(ref)] = false;
   }
-  pending_.clear();
+  pending_.resize(std::min(mark, pending_.size()));
 }
 
 }  // namespace cairn

@@ -31,7 +31,11 @@ class Interner {
 
   // Transaction boundaries: after a rollback, forget what was added since the last commit.
   void Commit() { pending_.clear(); }
-  void Rollback();
+  void Rollback() { RollbackTo(0); }
+  // Savepoints: Mark() where one begins; RollbackTo(mark) forgets only what was
+  // added after it (what a committed savepoint added stays pending until Commit).
+  size_t Mark() const { return pending_.size(); }
+  void RollbackTo(size_t mark);
 
  private:
   struct Hash {

@@ -154,14 +154,21 @@ Result<Transaction> Transaction::Begin(Database& db, Kind kind) {
   CAIRN_ASSIGN_OR_RETURN(Statement * begin,
                          db.Prepare(kind == Kind::kImmediate ? "BEGIN IMMEDIATE" : "BEGIN"));
   CAIRN_RETURN_IF_ERROR(begin->Run());
-  return Transaction(&db);
+  return Transaction(&db, false);
+}
+
+Result<Transaction> Transaction::BeginOrNest(Database& db) {
+  if (!db.InTransaction()) return Begin(db);
+  CAIRN_ASSIGN_OR_RETURN(Statement * savepoint, db.Prepare("SAVEPOINT cairn_nested"));
+  CAIRN_RETURN_IF_ERROR(savepoint->Run());
+  return Transaction(&db, true);
 }
 
 Transaction::~Transaction() { Rollback(); }
 
 Status Transaction::Commit() {
   if (!open_) return Status::FailedPrecondition("transaction is not open");
-  Result<Statement*> commit = db_->Prepare("COMMIT");
+  Result<Statement*> commit = db_->Prepare(nested_ ? "RELEASE cairn_nested" : "COMMIT");
   Status s = commit.ok() ? (*commit)->Run() : commit.status();
   if (!s.ok()) {
     Rollback();
@@ -174,7 +181,10 @@ Status Transaction::Commit() {
 void Transaction::Rollback() {
   if (!open_) return;
   open_ = false;
-  if (db_->InTransaction()) sqlite3_exec(db_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  if (!db_->InTransaction()) return;
+  sqlite3_exec(db_->handle(),
+               nested_ ? "ROLLBACK TO cairn_nested; RELEASE cairn_nested" : "ROLLBACK", nullptr,
+               nullptr, nullptr);
 }
 
 }  // namespace cairn::sql

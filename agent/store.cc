@@ -140,6 +140,10 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
                                                    : "PRAGMA journal_mode=WAL"));
   CAIRN_RETURN_IF_ERROR(db->Exec(options.synchronous_full ? "PRAGMA synchronous=FULL"
                                                           : "PRAGMA synchronous=NORMAL"));
+  if (options.cache_mib > 0) {
+    CAIRN_RETURN_IF_ERROR(
+        db->Exec("PRAGMA cache_size = -" + std::to_string(options.cache_mib * 1024)));
+  }
 
   auto store = std::unique_ptr<Store>(new Store(options, std::move(db), std::move(lock)));
   sql::Database& d = *store->db_;
@@ -271,16 +275,74 @@ void Store::AfterRollback() {
   origins_->Rollback();
 }
 
+Result<sql::Transaction> Store::BeginWrite() {
+  ids_mark_ = ids_->Mark();
+  origins_mark_ = origins_->Mark();
+  return group_ ? sql::Transaction::BeginOrNest(*db_) : sql::Transaction::Begin(*db_);
+}
+
 Status Store::Finish(sql::Transaction& txn, Status s) {
   if (s.ok()) s = txn.Commit();
   if (!s.ok()) {
     txn.Rollback();
-    AfterRollback();
+    if (txn.nested()) {
+      // Only this write is undone; what earlier writes of the group interned stays.
+      ids_->RollbackTo(ids_mark_);
+      origins_->RollbackTo(origins_mark_);
+    } else {
+      AfterRollback();
+    }
+    return s;
+  }
+  if (!txn.nested()) {
+    ids_->Commit();
+    origins_->Commit();
+  }
+  return s;
+}
+
+Status Store::BeginGroup() {
+  if (group_) return Status::FailedPrecondition("a write group is already open");
+  CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(*db_));
+  group_ = std::make_unique<sql::Transaction>(std::move(txn));
+  return Status::Ok();
+}
+
+Status Store::CommitGroup() {
+  if (!group_) return Status::FailedPrecondition("no write group is open");
+  int64_t indexed = indexed_lsn_;
+  Status s = CatchUpLearnerIndex(indexed);
+  if (!s.ok()) {
+    group_->Rollback();
+    group_.reset();
+    ReloadAfterGroupRollback();
+    return s;
+  }
+  s = group_->Commit();
+  group_.reset();
+  if (!s.ok()) {
+    ReloadAfterGroupRollback();
     return s;
   }
   ids_->Commit();
   origins_->Commit();
+  indexed_lsn_ = indexed;
   return s;
+}
+
+void Store::AbortGroup() {
+  if (!group_) return;
+  group_->Rollback();
+  group_.reset();
+  ReloadAfterGroupRollback();
+}
+
+void Store::ReloadAfterGroupRollback() {
+  AfterRollback();
+  // Stamps already handed out (in replies) stay behind us: the clock never goes back.
+  Hlc issued = hlc_.last();
+  (void)Load();
+  hlc_ = HybridClock(*options_.clock, std::max(hlc_.last(), issued));
 }
 
 Result<const KindSpec*> Store::CheckOwn(std::string_view kind_name,
@@ -326,7 +388,7 @@ Result<std::vector<OpId>> Store::WriteOwn(std::span<const KindSpec* const> kinds
   ids.reserve(kinds.size());
   HybridClock clock = hlc_;
   int64_t indexed = indexed_lsn_;
-  CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(*db_));
+  CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, BeginWrite());
   Status s;
   for (size_t i = 0; i < kinds.size() && s.ok(); ++i) {
     uint64_t seq = next_seq_ + i;
@@ -495,7 +557,7 @@ Result<ApplyStats> Store::ApplyRemote(const std::vector<Op>& ops) {
   ApplyStats stats;
   Hlc max_seen = 0;
   bool touched_self = false;
-  CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(*db_));
+  CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, BeginWrite());
   for (size_t i = 0; i < ops.size(); ++i) {
     Result<bool> inserted = Insert(*kinds[i], ops[i].origin, ops[i].seq, ops[i].hlc, ops[i].body);
     if (!inserted.ok()) return Finish(txn, inserted.status());
@@ -511,7 +573,9 @@ Result<ApplyStats> Store::ApplyRemote(const std::vector<Op>& ops) {
   next.Observe(max_seen);
   int64_t indexed = indexed_lsn_;
   Status s = SetMetaInt(*db_, "hlc", static_cast<int64_t>(next.last()));
-  if (s.ok() && stats.applied > 0) s = CatchUpLearnerIndex(indexed);
+  // In a group the index catches up once, at CommitGroup: readers scan the ops
+  // past it meanwhile, and one bulk insert for the group costs less than one a batch.
+  if (s.ok() && stats.applied > 0 && !group_) s = CatchUpLearnerIndex(indexed);
   CAIRN_RETURN_IF_ERROR(Finish(txn, s));
   hlc_ = next;
   indexed_lsn_ = indexed;

@@ -22,6 +22,7 @@
 #include <ostream>
 #include <set>
 #include <thread>
+#include <variant>
 
 #include "cairn/sync/server/server.h"
 #include "cairn/sync/wire.h"
@@ -71,6 +72,9 @@ bool IsTooLarge(const Status& s) {
   return m.find("expands past") != std::string::npos || m.starts_with("JSON body of ") ||
          m.find("more than the limit of") != std::string::npos;
 }
+
+// 413 for a size limit, else 400.
+int StatusFor(const Status& s) { return IsTooLarge(s) ? 413 : 400; }
 
 std::string_view SV(beast::string_view s) { return {s.data(), s.size()}; }
 
@@ -170,7 +174,9 @@ class Server::Impl {
         acceptor_.close(ec);
         CloseIdle();
       });
-      // 2. Batches already handed to the writer commit; nothing new is taken.
+      // 2. Requests being decoded reach the writer (or get 503); batches already
+      // handed to the writer commit; nothing new is taken.
+      pool_.join();
       writer_.StopAndJoin();
       // 3. Replies of those batches go out; then every connection is closed.
       net::post(ioc_, [this] { CloseIdle(); });
@@ -200,9 +206,9 @@ class Server::Impl {
 
   Status WithStorage(const std::function<void(ServerStorage&)>& fn) {
     std::promise<void> done;
-    if (!writer_.Post([&] {
+    if (!writer_.Post([&]() -> Writer::After {
           fn(*storage_);
-          done.set_value();
+          return [&done](bool) { done.set_value(); };
         })) {
       return Status::FailedPrecondition("the server is stopping");
     }
@@ -230,20 +236,24 @@ class Server::Impl {
     *options_.log << line << std::flush;
   }
 
-  // Handles one request; `done` gets the outcome, on the network thread.
+  // Handles one request; `done` gets the outcome, on the network thread. The
+  // body is decoded on the worker pool, the storage work runs on the writer, the
+  // reply is encoded and sent on the network thread.
   void Handle(std::shared_ptr<Request> req, std::string peer, std::function<void(Outcome)> done) {
-    auto reply_on_network = [this, done](Outcome o) {
-      net::post(ioc_, [done, o = std::move(o)]() mutable { done(std::move(o)); });
-    };
-    bool posted =
-        writer_.Post([this, req, peer, reply_on_network] { reply_on_network(Work(*req, peer)); });
-    if (!posted) {
-      Outcome o;
-      Fill(o.response, *req,
-           ErrorReply(503, "shutting_down", "the server is shutting down; try again shortly"));
-      o.response.set(http::field::retry_after, "5");
-      done(std::move(o));
-    }
+    net::post(pool_, [this, req, peer = std::move(peer), done = std::move(done)] {
+      auto prepared = std::make_shared<Prepared>(Prepare(*req));
+      bool posted = writer_.Post(
+          [this, req, peer, prepared, done] { return Work(req, peer, prepared, done); });
+      if (!posted) {
+        net::post(ioc_, [req, done] {
+          Outcome o;
+          Fill(o.response, *req,
+               ErrorReply(503, "shutting_down", "the server is shutting down; try again shortly"));
+          o.response.set(http::field::retry_after, "5");
+          done(std::move(o));
+        });
+      }
+    });
   }
 
  private:
@@ -314,8 +324,26 @@ class Server::Impl {
     return text;
   }
 
-  Reply Route(const Request& req, const std::string& peer, std::string& device_label,
-              Response& res) {
+  // What the worker pool made of a request before the writer sees it: the
+  // route, the credential, and the decoded body (or why it did not decode).
+  struct Prepared {
+    enum class Route { kEnroll, kPush, kPull, kClock };
+    Route route = Route::kClock;
+    std::optional<Reply> early;  // refused before any storage is read (404, 405)
+    std::string credential;
+    std::optional<uint64_t> device_clock;
+    // A body or query that did not decode: answered after authentication and the
+    // rate limit, as if the writer had decoded it.
+    std::optional<Reply> bad_input;
+    json enroll;
+    std::vector<Op> ops;
+    uint64_t after = 0;
+    uint64_t limit = 1000;
+  };
+
+  // Worker pool: routing, decompression, JSON and batch decoding. No storage.
+  Prepared Prepare(const Request& req) {
+    Prepared p;
     std::string_view target = SV(req.target());
     std::string_view path = target.substr(0, target.find('?'));
     std::string_view query =
@@ -323,41 +351,96 @@ class Server::Impl {
     const bool is_post = req.method() == http::verb::post;
     const bool is_get = req.method() == http::verb::get;
     if (path == "/v1/enroll") {
-      if (!is_post) return ErrorReply(405, "method_not_allowed", "use POST for /v1/enroll");
+      p.route = Prepared::Route::kEnroll;
+      if (!is_post) {
+        p.early = ErrorReply(405, "method_not_allowed", "use POST for /v1/enroll");
+        return p;
+      }
+      int status = 400;
+      Result<std::string> text = BodyText(req, status);
+      if (!text.ok()) {
+        p.bad_input = ErrorReply(status, "bad_request", text.status().message());
+        return p;
+      }
+      Result<json> body = sync::ParseJson(*text, options_.limits.wire);
+      if (!body.ok()) {
+        p.bad_input = ErrorReply(StatusFor(body.status()), "bad_request", body.status().message());
+        return p;
+      }
+      p.enroll = std::move(body).value();
+      return p;
+    }
+    if (path != "/v1/push" && path != "/v1/pull" && path != "/v1/clock") {
+      p.early = ErrorReply(404, "not_found", "no such endpoint: " + std::string(path));
+      return p;
+    }
+    if ((path == "/v1/push" && !is_post) || (path != "/v1/push" && !is_get)) {
+      p.early = ErrorReply(405, "method_not_allowed",
+                           std::string("use ") + (path == "/v1/push" ? "POST" : "GET") + " for " +
+                               std::string(path));
+      return p;
+    }
+    std::string_view auth;
+    if (auto it = req.find(http::field::authorization); it != req.end()) auth = SV(it->value());
+    if (auth.starts_with("Bearer ")) p.credential = auth.substr(7);
+    p.device_clock = DeviceClock(req);
+    if (path == "/v1/clock") {
+      p.route = Prepared::Route::kClock;
+      return p;
+    }
+    if (path == "/v1/push") {
+      p.route = Prepared::Route::kPush;
+      // Without a credential the answer is 401 whatever the body: do not decode it.
+      if (p.credential.empty()) return p;
+      int status = 400;
+      Result<std::string> text = BodyText(req, status);
+      if (!text.ok()) {
+        p.bad_input = ErrorReply(status, "bad_request", text.status().message());
+        return p;
+      }
+      Result<std::vector<Op>> ops = sync::DecodeBatch(*text, options_.limits.wire);
+      if (!ops.ok()) {
+        p.bad_input = ErrorReply(StatusFor(ops.status()), "bad_request", ops.status().message());
+        return p;
+      }
+      p.ops = std::move(ops).value();
+      return p;
+    }
+    p.route = Prepared::Route::kPull;
+    auto q = ParseQuery(query);
+    std::optional<uint64_t> after = q.count("after") ? ParseU64(q["after"]) : uint64_t{0};
+    std::optional<uint64_t> limit = q.count("limit") ? ParseU64(q["limit"]) : uint64_t{1000};
+    if (!after) {
+      p.bad_input = ErrorReply(400, "bad_request", "after= must be a cursor (a whole number)");
+    } else if (!limit || *limit == 0 || *limit > options_.limits.max_pull_ops) {
+      p.bad_input = ErrorReply(400, "bad_request",
+                               "limit= must be a whole number from 1 to " +
+                                   std::to_string(options_.limits.max_pull_ops));
+    } else {
+      p.after = *after;
+      p.limit = *limit;
+    }
+    return p;
+  }
+
+  // Writer thread: authentication, rate limits, the service (storage).
+  std::variant<Reply, SyncService::PullResult> Route(const Prepared& p, const std::string& peer,
+                                                     std::string& device_label) {
+    if (p.early) return *p.early;
+    if (p.route == Prepared::Route::kEnroll) {
       if (int wait =
               limiter_.Take("enroll " + peer, NowSeconds(), options_.limits.enrolls_per_second,
                             options_.limits.enroll_burst)) {
         Reply r = ErrorReply(429, "rate_limited",
-                             "too many enrollment attempts from this "
-                             "address; wait " +
+                             "too many enrollment attempts from this address; wait " +
                                  std::to_string(wait) + " s");
         r.retry_after_s = wait;
         return r;
       }
-      int status = 400;
-      Result<std::string> text = BodyText(req, status);
-      if (!text.ok()) return ErrorReply(status, "bad_request", text.status().message());
-      Result<json> body = sync::ParseJson(*text, options_.limits.wire);
-      if (!body.ok())
-        return ErrorReply(IsTooLarge(body.status()) ? 413 : 400, "bad_request",
-                          body.status().message());
-      return service_.Enroll(*body);
+      if (p.bad_input) return *p.bad_input;
+      return service_.Enroll(p.enroll);
     }
-    if (path != "/v1/push" && path != "/v1/pull" && path != "/v1/clock") {
-      return ErrorReply(404, "not_found", "no such endpoint: " + std::string(path));
-    }
-    if ((path == "/v1/push" && !is_post) || (path != "/v1/push" && !is_get)) {
-      return ErrorReply(405, "method_not_allowed",
-                        std::string("use ") + (path == "/v1/push" ? "POST" : "GET") + " for " +
-                            std::string(path));
-    }
-    std::string_view auth;
-    if (auto it = req.find(http::field::authorization); it != req.end()) auth = SV(it->value());
-    if (!auth.starts_with("Bearer "))
-      auth = {};
-    else
-      auth.remove_prefix(7);
-    auto who = service_.Authenticate(auth);
+    auto who = service_.Authenticate(p.credential);
     if (auto* r = std::get_if<Reply>(&who)) return *r;
     const DeviceRecord& device = std::get<DeviceRecord>(who);
     device_label = device.Label();
@@ -369,32 +452,57 @@ class Server::Impl {
       r.retry_after_s = wait;
       return r;
     }
-    std::optional<uint64_t> clock = DeviceClock(req);
-    if (path == "/v1/clock") return service_.ClockReply(device, clock);
-    if (path == "/v1/push") {
-      int status = 400;
-      Result<std::string> text = BodyText(req, status);
-      if (!text.ok()) return ErrorReply(status, "bad_request", text.status().message());
-      Result<std::vector<Op>> ops = sync::DecodeBatch(*text, options_.limits.wire);
-      if (!ops.ok()) {
-        return ErrorReply(IsTooLarge(ops.status()) ? 413 : 400, "bad_request",
-                          ops.status().message());
+    if (p.bad_input) return *p.bad_input;
+    switch (p.route) {
+      case Prepared::Route::kClock:
+        return service_.ClockReply(device, p.device_clock);
+      case Prepared::Route::kPush:
+        return service_.Push(device, p.ops, p.device_clock);
+      default: {
+        auto pulled = service_.Pull(device, p.after, p.limit, p.device_clock);
+        if (auto* r = std::get_if<Reply>(&pulled)) return *r;
+        return std::move(std::get<SyncService::PullResult>(pulled));
       }
-      return service_.Push(device, *ops, clock);
     }
-    // /v1/pull
-    auto q = ParseQuery(query);
-    std::optional<uint64_t> after = q.count("after") ? ParseU64(q["after"]) : uint64_t{0};
-    std::optional<uint64_t> limit = q.count("limit") ? ParseU64(q["limit"]) : uint64_t{1000};
-    if (!after) return ErrorReply(400, "bad_request", "after= must be a cursor (a whole number)");
-    if (!limit || *limit == 0 || *limit > options_.limits.max_pull_ops) {
-      return ErrorReply(400, "bad_request",
-                        "limit= must be a whole number from 1 to " +
-                            std::to_string(options_.limits.max_pull_ops));
+  }
+
+  // Writer thread. The reply leaves only after the group's commit: a push is
+  // acknowledged once it is durable; when the commit fails nothing is stored and
+  // the request gets 500 (the device sends it again).
+  Writer::After Work(std::shared_ptr<Request> req, std::string peer,
+                     std::shared_ptr<Prepared> prepared, std::function<void(Outcome)> done) {
+    auto device = std::make_shared<std::string>("-");
+    using Answer = std::variant<Reply, SyncService::PullResult>;
+    auto answer = std::make_shared<Answer>();
+    try {
+      *answer = Route(*prepared, peer, *device);
+    } catch (const std::exception& e) {
+      *answer = ErrorReply(500, "internal", std::string("the server failed: ") + e.what());
     }
-    auto pulled = service_.Pull(device, *after, *limit, clock);
-    if (auto* r = std::get_if<Reply>(&pulled)) return *r;
-    auto& p = std::get<SyncService::PullResult>(pulled);
+    return [this, req, device, answer, done](bool committed) {
+      if (!committed) {
+        auto* r = std::get_if<Reply>(answer.get());
+        if (!r || r->status < 400) {
+          *answer = ErrorReply(500, "internal",
+                               "the server could not store this request's changes; nothing of "
+                               "it was kept; try again");
+        }
+      }
+      net::post(ioc_, [this, req, device, answer, done] {
+        Outcome o;
+        o.device = *device;
+        if (auto* pulled = std::get_if<SyncService::PullResult>(answer.get())) {
+          FillPull(o.response, *req, *pulled);
+        } else {
+          Fill(o.response, *req, std::get<Reply>(*answer));
+        }
+        done(std::move(o));
+      });
+    };
+  }
+
+  // Network thread: a pull's ops as a batch, compressed as the device accepts.
+  void FillPull(Response& res, const Request& req, const SyncService::PullResult& p) {
     json body = {{"ops", sync::EncodeBatchJson(p.ops)},
                  {"next_cursor", p.next_cursor},
                  {"more", p.more},
@@ -418,19 +526,6 @@ class Server::Impl {
     res.body() = std::move(text);
     res.keep_alive(req.keep_alive());
     res.prepare_payload();
-    return Reply{0, {}};  // status 0: `res` is already filled
-  }
-
-  Outcome Work(const Request& req, const std::string& peer) {
-    Outcome o;
-    Reply reply;
-    try {
-      reply = Route(req, peer, o.device, o.response);
-    } catch (const std::exception& e) {
-      reply = ErrorReply(500, "internal", std::string("the server failed: ") + e.what());
-    }
-    if (reply.status != 0) Fill(o.response, req, reply);
-    return o;
   }
 
   std::unique_ptr<ServerStorage> storage_;
@@ -450,8 +545,22 @@ class Server::Impl {
   std::mutex done_mu_;
   std::condition_variable done_cv_;
   bool done_ = false;  // guarded by done_mu_
+  // Decoding and encoding of bodies, off the network and writer threads.
+  net::thread_pool pool_{std::max(1u, std::thread::hardware_concurrency() - 1)};
   // Last: its thread starts in its constructor and may run jobs using the above.
-  Writer writer_;
+  Writer writer_{Writer::Group{
+      .begin = [this] { return storage_->BeginGroup().ok(); },
+      .commit =
+          [this] {
+            Status s = storage_->CommitGroup();
+            if (!s.ok() && options_.log) {  // the log is written on the network thread
+              net::post(ioc_, [this, m = s.message()] {
+                *options_.log << Now() << " commit failed: " << m << std::endl;
+              });
+            }
+            return s.ok();
+          },
+  }};
 };
 
 namespace {

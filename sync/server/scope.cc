@@ -71,9 +71,7 @@ bool IsPublicServerKind(std::string_view kind) {
 class Authorizer {
  public:
   Authorizer(ServerStorage& storage, const Scope& scope, const std::vector<Op>& batch)
-      : storage_(storage), scope_(scope) {
-    for (const Op& op : batch) in_batch_.emplace(op.id().ToString(), &op);
-  }
+      : storage_(storage), scope_(scope), batch_(batch) {}
 
   // Empty when allowed, else why not.
   Result<std::string> Check(const Op& op) {
@@ -113,9 +111,9 @@ class Authorizer {
     }
     for (const std::string& g : refs.groups) {
       std::string klass;
-      for (const auto& [id, op] : in_batch_) {
-        if (op->kind == "group" && op->body.value("group", "") == g) {
-          klass = op->body.value("class", "");
+      for (const Op& op : batch_) {
+        if (op.kind == "group" && op.body.value("group", "") == g) {
+          klass = op.body.value("class", "");
         }
       }
       if (klass.empty()) {
@@ -134,6 +132,10 @@ class Authorizer {
     Result<OpId> id = OpId::Parse(target);
     if (!id.ok()) return "it names a malformed op id " + target;
     std::optional<Op> found;
+    // Most batches name no other op: index the batch's ids only when one does.
+    if (in_batch_.empty()) {
+      for (const Op& op : batch_) in_batch_.emplace(op.id().ToString(), &op);
+    }
     if (auto it = in_batch_.find(target); it != in_batch_.end()) {
       found = *it->second;
     } else {
@@ -157,7 +159,8 @@ class Authorizer {
 
   ServerStorage& storage_;
   const Scope& scope_;
-  std::map<std::string, const Op*> in_batch_;
+  const std::vector<Op>& batch_;
+  std::map<std::string, const Op*> in_batch_;  // by id, built on first use
 };
 
 bool AnyIn(const std::set<std::string>& names, const std::set<std::string>& scope) {

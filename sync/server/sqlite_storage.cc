@@ -222,7 +222,8 @@ class SqliteStorage final : public ServerStorage {
 
   Result<DeviceRecord> EnrollDevice(const DeviceRecord& device,
                                     const SecretHash& credential_hash) override {
-    CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(*db_));
+    // Inside a write group (BeginGroup) this is a savepoint of the group's transaction.
+    CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::BeginOrNest(*db_));
     CAIRN_ASSIGN_OR_RETURN(sql::Statement * find,
                            db_->Prepare("SELECT id, last_sync_ms FROM device WHERE origin = ?1"));
     find->BindBlob(1, RawOrigin(device.origin));
@@ -304,6 +305,39 @@ class SqliteStorage final : public ServerStorage {
     return st->Bind(1, id).Bind(2, now_ms).Bind(3, acked).Bind(4, skew_ms).Run();
   }
 
+  Status BeginGroup() override {
+    CAIRN_RETURN_IF_ERROR(store_->BeginGroup());
+    Result<sql::Transaction> txn = sql::Transaction::Begin(*db_);
+    if (!txn.ok()) {
+      store_->AbortGroup();
+      return txn.status();
+    }
+    server_txn_.emplace(std::move(txn).value());
+    return Status::Ok();
+  }
+
+  // ops.db first: it is the authority (Acked reads it). server.db holds what
+  // devices did (enrollments, last sync): a failure there after ops.db committed
+  // is reported, the ops stay.
+  Status CommitGroup() override {
+    Status s = store_->CommitGroup();
+    if (!s.ok()) {
+      AbortServerTables();
+      return s;
+    }
+    if (server_txn_) {
+      Status t = server_txn_->Commit();
+      server_txn_.reset();
+      if (!t.ok()) return t.WithContext("the ops were stored; recording device state failed");
+    }
+    return Status::Ok();
+  }
+
+  void AbortGroup() override {
+    store_->AbortGroup();
+    AbortServerTables();
+  }
+
   Result<std::optional<std::string>> Setting(std::string_view key) override {
     CAIRN_ASSIGN_OR_RETURN(sql::Statement * st,
                            db_->Prepare("SELECT value FROM meta WHERE key = ?1"));
@@ -337,9 +371,15 @@ class SqliteStorage final : public ServerStorage {
     return std::optional<DeviceRecord>(*d);
   }
 
+  void AbortServerTables() {
+    if (server_txn_) server_txn_->Rollback();
+    server_txn_.reset();
+  }
+
   SqliteStorageOptions options_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<sql::Database> db_;
+  std::optional<sql::Transaction> server_txn_;  // server.db's side of an open group
 };
 
 Result<std::unique_ptr<sql::Database>> OpenServerTables(const std::filesystem::path& file,
@@ -377,6 +417,7 @@ Result<std::unique_ptr<ServerStorage>> OpenSqliteStorage(const SqliteStorageOpti
   so.path = options.dir / "ops.db";
   so.clock = options.clock;
   so.synchronous_full = options.synchronous_full;
+  so.cache_mib = 64;  // room for a write group (writer.h) without spilling
   Result<std::unique_ptr<Store>> store = Store::Open(so);
   if (!store.ok()) return store.status().WithContext(so.path.string());
   if (!(*store)->initialized()) {

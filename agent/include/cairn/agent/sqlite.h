@@ -111,9 +111,16 @@ class Database {
 class Transaction {
  public:
   enum class Kind { kImmediate, kDeferred };
+  // An error when the connection is already in a transaction.
   static Result<Transaction> Begin(Database& db, Kind kind = Kind::kImmediate);
+  // Begin, or, when the connection is already in a transaction (a write inside a
+  // group commit), a SAVEPOINT of it (nested()): Commit releases the savepoint,
+  // Rollback undoes only what was done since it began, and nothing is durable
+  // before the outer transaction commits.
+  static Result<Transaction> BeginOrNest(Database& db);
 
-  Transaction(Transaction&& other) noexcept : db_(other.db_), open_(other.open_) {
+  Transaction(Transaction&& other) noexcept
+      : db_(other.db_), open_(other.open_), nested_(other.nested_) {
     other.open_ = false;
   }
   Transaction& operator=(Transaction&&) = delete;
@@ -125,11 +132,13 @@ class Transaction {
   Status Commit();
   void Rollback();
   bool open() const { return open_; }
+  bool nested() const { return nested_; }
 
  private:
-  explicit Transaction(Database* db) : db_(db), open_(true) {}
+  Transaction(Database* db, bool nested) : db_(db), open_(true), nested_(nested) {}
   Database* db_;
   bool open_;
+  bool nested_;
 };
 
 }  // namespace cairn::sql

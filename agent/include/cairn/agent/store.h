@@ -62,6 +62,10 @@ struct StoreOptions {
   // FULL: every committed write survives power loss (what users get). NORMAL is
   // for benchmarks that want to see bookkeeping rather than fsync.
   bool synchronous_full = true;
+  // SQLite's page cache for this connection, in MiB; 0 keeps SQLite's default
+  // (2 MiB). A server's write groups are larger than that: without room they
+  // spill pages to the WAL before their commit.
+  int cache_mib = 0;
   // Migrate only up to this version (tests that build old-schema files).
   int target_schema_version = kSchemaVersion;
 };
@@ -138,6 +142,18 @@ class Store {
   // Takes the school server's clock into account (persisted).
   Status ObserveServerClock(Hlc server);
 
+  // --- Group commit (the school server's single writer) ----------------------
+  // Between BeginGroup and CommitGroup every write (Append, AppendAll,
+  // ApplyRemote) runs as a savepoint of one outer transaction: a write that fails
+  // is undone alone and the others of the group stay, but none is durable, nor
+  // visible to other connections, until CommitGroup returns ok (one fsync for the
+  // whole group). A failed CommitGroup, or AbortGroup, leaves nothing of the group
+  // stored and the store as it was before BeginGroup. Groups do not nest.
+  Status BeginGroup();
+  Status CommitGroup();
+  void AbortGroup();
+  bool in_group() const { return group_ != nullptr; }
+
   // --- Reads for sync -------------------------------------------------------
   // Ops committed here after `cursor` (0 = from the start), oldest first, at most `limit`.
   Result<OpsPage> OpsSince(uint64_t cursor, size_t limit) const;
@@ -208,6 +224,11 @@ class Store {
   Status Materialize(const KindSpec& kind, const nlohmann::json& body, Hlc hlc,
                      const Origin& origin, int64_t lsn);
   void AfterRollback();
+  // Begins a write's transaction (a savepoint inside a group) and remembers where
+  // the interners stood, for Finish.
+  Result<sql::Transaction> BeginWrite();
+  // After the group's transaction is gone: in-memory state back to what is stored.
+  void ReloadAfterGroupRollback();
   // Commits `txn` if `s` is ok; otherwise (or if the commit fails) rolls it back
   // and forgets ids interned inside it. Returns the outcome.
   Status Finish(sql::Transaction& txn, Status s);
@@ -231,6 +252,9 @@ class Store {
   uint64_t next_seq_ = 1;
   int schema_version_ = 0;
   int64_t indexed_lsn_ = 0;  // op_learner covers subject evidence up to here
+  std::unique_ptr<sql::Transaction> group_;  // open between BeginGroup and CommitGroup
+  size_t ids_mark_ = 0;                      // interners' pending entries at BeginWrite
+  size_t origins_mark_ = 0;
 };
 
 }  // namespace cairn

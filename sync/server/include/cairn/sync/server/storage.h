@@ -138,6 +138,16 @@ class ServerStorage {
   // After a request of the device: when, its acked seq, its clock skew.
   virtual Status RecordSync(int64_t id, int64_t now_ms, uint64_t acked, int64_t skew_ms) = 0;
 
+  // --- Group commit (the writer, sync/server/writer.h) -------------------------
+  // Between BeginGroup and CommitGroup every write above runs as its own
+  // savepoint of one transaction per file: an ApplyPush (or an enrollment) that
+  // fails is undone alone and the others of the group stay, but nothing is
+  // durable until CommitGroup returns ok. A failed CommitGroup, or AbortGroup,
+  // leaves nothing of the group's op log writes stored.
+  virtual Status BeginGroup() = 0;
+  virtual Status CommitGroup() = 0;
+  virtual void AbortGroup() = 0;
+
   // --- Settings (key/value, for the CLI: the public URL, ...) ----------------
   virtual Result<std::optional<std::string>> Setting(std::string_view key) = 0;
   virtual Status SetSetting(std::string_view key, std::string_view value) = 0;
