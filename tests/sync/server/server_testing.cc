@@ -70,7 +70,9 @@ Op TestDevice::MakeOp(const std::string& kind, json body, uint64_t seq) const {
 }
 
 ServerFixture::ServerFixture(double requests_per_second, double burst)
-    : log_(std::make_unique<std::ostringstream>()) {
+    : requests_per_second_(requests_per_second),
+      burst_(burst),
+      log_(std::make_unique<std::ostringstream>()) {
   std::string pattern = (std::filesystem::temp_directory_path() / "cairn-server-XXXXXX").string();
   if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
   dir_ = pattern;
@@ -90,14 +92,26 @@ ServerFixture::ServerFixture(double requests_per_second, double burst)
       {"enrollment", {{"class", "B"}, {"learner", "b1"}, {"active", true}}},
   });
   if (!roster.ok()) throw std::runtime_error(roster.status().ToString());
+  Serve(std::move(storage).value());
+}
+
+void ServerFixture::Restart() {
+  server_.reset();  // stops: batches with the writer commit, the rest are refused
+  auto storage =
+      server::OpenSqliteStorage({.dir = dir_, .clock = &clock_, .synchronous_full = false});
+  if (!storage.ok()) throw std::runtime_error(storage.status().ToString());
+  Serve(std::move(storage).value());
+}
+
+void ServerFixture::Serve(std::unique_ptr<server::ServerStorage> storage) {
   server::ServerOptions options;
   options.clock = &clock_;
   options.log = log_.get();
-  options.limits.requests_per_second = requests_per_second;
-  options.limits.burst = burst;
+  options.limits.requests_per_second = requests_per_second_;
+  options.limits.burst = burst_;
   options.limits.enrolls_per_second = 1000;
   options.limits.enroll_burst = 1000;
-  auto started = server::Server::Start(std::move(storage).value(), options);
+  auto started = server::Server::Start(std::move(storage), options);
   if (!started.ok()) throw std::runtime_error(started.status().ToString());
   server_ = std::move(started).value();
 }

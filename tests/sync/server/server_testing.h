@@ -70,6 +70,9 @@ class ServerFixture {
   // All ops a device pulls, page by page.
   std::vector<Op> PullAll(const TestDevice& device, size_t page = 1000);
 
+  // Stops the server and starts it again on the same data (on a new port).
+  void Restart();
+
   uint64_t OpCount();
   std::string Digest();
   uint16_t port() const { return server_->port(); }
@@ -78,6 +81,9 @@ class ServerFixture {
   std::ostringstream& log() { return *log_; }
 
  private:
+  void Serve(std::unique_ptr<server::ServerStorage> storage);
+
+  double requests_per_second_, burst_;
   std::filesystem::path dir_;
   FakeClock clock_;
   std::unique_ptr<std::ostringstream> log_;
