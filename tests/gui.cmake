@@ -4,6 +4,8 @@ cairn_test(gui_model_test
   gui/model_test.cc
   gui/script_test.cc
   gui/teacher_pin_test.cc
+  gui/teacher_test.cc
+  gui/student_test.cc
   LIBS cairn_gui
 )
 target_compile_definitions(gui_model_test PRIVATE
@@ -19,3 +21,9 @@ add_test(NAME gui_student_walkthrough
     $<TARGET_FILE:cairn> $<TARGET_FILE:cairnctl> $<TARGET_FILE:gui_png_check>
     ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/gui-walkthrough)
 set_tests_properties(gui_student_walkthrough PROPERTIES SKIP_RETURN_CODE 77 LABELS gui)
+
+add_test(NAME gui_teacher_walkthrough
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/gui/teacher_walkthrough.sh
+    $<TARGET_FILE:cairn> $<TARGET_FILE:cairnctl> $<TARGET_FILE:gui_png_check>
+    ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/gui-teacher-walkthrough)
+set_tests_properties(gui_teacher_walkthrough PROPERTIES SKIP_RETURN_CODE 77 LABELS gui)

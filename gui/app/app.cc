@@ -15,10 +15,17 @@
 #include "app/script.h"
 #include "app/ui.h"
 #include "app/window.h"
+#include "views/goals_view.h"
+#include "views/groups_view.h"
 #include "views/home_view.h"
 #include "views/lesson_view.h"
 #include "views/setup_view.h"
+#include "views/class_grid_view.h"
+#include "views/observe_view.h"
 #include "views/sign_in_view.h"
+#include "views/student_profile_view.h"
+#include "views/teacher_nav.h"
+#include "views/teacher_sign_in_view.h"
 #include "views/top_bar.h"
 
 namespace cairn::gui {
@@ -93,6 +100,13 @@ class App {
     ctx_.device = &device_;
     ctx_.store = device_.store.get();
     ctx_.sync = &sync_;
+    if (Result<TeacherPins> pins = TeacherPins::Load(TeacherPins::FileIn(device_.paths.data));
+        pins.ok()) {
+      pins_ = std::move(*pins);
+      ctx_.pins = &*pins_;
+    } else {
+      std::cerr << "cairn: " << pins.status().message() << "\n";
+    }
     ctx_.language = options_.language;
     ctx_.screen = device_.needs_setup ? Screen::kSetup : Screen::kSignIn;
     ctx_.data_changed = true;
@@ -114,6 +128,7 @@ class App {
       ImGui_ImplOpenGL3_NewFrame();
       ImGui_ImplGlfw_NewFrame();
       if (script) script->BeforeFrame(io);
+      Probe().set_detailed(script.has_value());
       ImGui::NewFrame();
       Probe().BeginFrame();
       DrawScreen();
@@ -182,6 +197,14 @@ class App {
       Screen shown = ctx_.screen;
       if (shown == Screen::kSignIn) sign_in_.Reload(ctx_);
       if (shown == Screen::kHome) home_.Reload(ctx_);
+      if (shown == Screen::kTeacherSignIn) teacher_sign_in_.Reload(ctx_);
+      if (!ctx_.teacher.empty()) teacher_nav_.Reload(ctx_);
+      if (shown == Screen::kClassGrid) grid_.Reload(ctx_);
+      if (shown == Screen::kObserve) observe_.Reload(ctx_);
+      if (shown == Screen::kGroups) groups_.Reload(ctx_);
+      if (shown == Screen::kStudentProfile) student_profile_.Reload(ctx_);
+      if (shown == Screen::kGoals) goals_.Reload(ctx_);
+      if (shown == Screen::kProfile) me_.Reload(ctx_);
       if (shown == Screen::kLesson && opened_lesson_ != ctx_.lesson + "/" + ctx_.learner) {
         opened_lesson_ = ctx_.lesson + "/" + ctx_.learner;
         lesson_.Open(ctx_);
@@ -215,6 +238,30 @@ class App {
       case Screen::kLesson:
         lesson_.Draw(ctx_);
         break;
+      case Screen::kTeacherSignIn:
+        teacher_sign_in_.Draw(ctx_);
+        break;
+      case Screen::kClassGrid:
+        teacher_nav_.Draw(ctx_);
+        grid_.Draw(ctx_);
+        break;
+      case Screen::kObserve:
+        teacher_nav_.Draw(ctx_);
+        observe_.Draw(ctx_);
+        break;
+      case Screen::kGroups:
+        teacher_nav_.Draw(ctx_);
+        groups_.Draw(ctx_);
+        break;
+      case Screen::kStudentProfile:
+        student_profile_.Draw(ctx_);
+        break;
+      case Screen::kGoals:
+        goals_.Draw(ctx_);
+        break;
+      case Screen::kProfile:
+        me_.Draw(ctx_);
+        break;
     }
     ImGui::End();
   }
@@ -229,6 +276,15 @@ class App {
   SignInView sign_in_;
   HomeView home_;
   LessonView lesson_;
+  TeacherSignInView teacher_sign_in_;
+  TeacherNav teacher_nav_;
+  ClassGridView grid_;
+  ObserveView observe_;
+  GroupsView groups_;
+  StudentProfileView student_profile_;
+  GoalsView goals_;
+  ProfileView me_;
+  std::optional<TeacherPins> pins_;
   std::string opened_lesson_;
 };
 

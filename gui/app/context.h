@@ -4,16 +4,31 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "app/fonts.h"
 #include "cairn/agent/store.h"
+#include "cairn/agent/teacher_pin.h"
 #include "cairn/gui/catalog.h"
 #include "cairn/gui/device.h"
 #include "cairn/gui/sync_status.h"
 
 namespace cairn::gui {
 
-enum class Screen { kProblem, kSetup, kSignIn, kHome, kLesson };
+enum class Screen {
+  kProblem,
+  kSetup,
+  kSignIn,
+  kHome,
+  kLesson,
+  kTeacherSignIn,
+  kClassGrid,
+  kObserve,
+  kGroups,
+  kStudentProfile,  // a teacher looking at one student
+  kGoals,           // a student's goals
+  kProfile,         // a student's own profile
+};
 
 struct AppContext {
   Device* device = nullptr;
@@ -21,11 +36,18 @@ struct AppContext {
   const Catalog* strings = nullptr;
   Fonts fonts;
   const SyncStatusSource* sync = nullptr;
+  TeacherPins* pins = nullptr;  // null when the PIN file could not be read
 
   Screen screen = Screen::kSignIn;
   std::string learner;       // signed in, or ""
   std::string learner_name;  //
   std::string lesson;        // the lesson to open when going to kLesson
+  std::string teacher;       // signed in as a teacher, or ""
+  std::string teacher_name;  //
+  std::string class_id;      // the teacher's class shown
+  std::string student;       // the student a teacher's kStudentProfile shows
+  std::vector<std::string> observe_learners;  // preselected for kObserve
+  std::string observe_competency;             //
   std::string problem;       // what kProblem explains
 
   // Requests the App handles between frames.
@@ -36,6 +58,14 @@ struct AppContext {
   bool language_changed = false;
 
   const std::string& T(std::string_view key) const { return strings->Get(key); }
+  // Signs whoever is signed in out, back to the name tiles.
+  void SignOut() {
+    learner.clear();
+    learner_name.clear();
+    teacher.clear();
+    teacher_name.clear();
+    Go(Screen::kSignIn);
+  }
   void Go(Screen s) {
     screen = s;
     data_changed = true;

@@ -3,6 +3,9 @@
 #include <imgui_internal.h>
 #include <imgui_stdlib.h>
 
+#include <cmath>
+#include <ctime>
+
 #include "cairn/gui/sign_in.h"
 
 namespace cairn::gui {
@@ -25,6 +28,10 @@ void FrameProbe::AddItem(std::string_view label, bool input) {
 }
 
 void FrameProbe::AddText(std::string_view text) { building_texts_.emplace_back(text); }
+
+void FrameProbe::AddArea(std::string_view label, ImVec2 min, ImVec2 max) {
+  building_items_.push_back({std::string(label), min, max, false});
+}
 
 const ProbeItem* FrameProbe::Find(std::string_view label) const {
   for (const ProbeItem& item : items_) {
@@ -111,6 +118,53 @@ void ProgressBar(float fraction, ImVec2 size, std::string_view overlay) {
   std::string text(overlay);
   ImGui::ProgressBar(fraction, size, text.c_str());
   Probe().AddText(overlay);
+}
+
+bool Chip(const char* label, bool on, ImVec2 size) {
+  std::string shown = (on ? "✓ " : "") + std::string(label);
+  ImGui::PushStyleColor(ImGuiCol_Button, on ? ImVec4(0.15f, 0.39f, 0.73f, 1) : ImVec4(1, 1, 1, 1));
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered,
+                        on ? ImVec4(0.12f, 0.33f, 0.62f, 1) : ImVec4(0.9f, 0.93f, 0.98f, 1));
+  ImGui::PushStyleColor(ImGuiCol_ButtonActive,
+                        on ? ImVec4(0.12f, 0.33f, 0.62f, 1) : ImVec4(0.85f, 0.9f, 0.97f, 1));
+  ImGui::PushStyleColor(ImGuiCol_Text, on ? ImVec4(1, 1, 1, 1) : ImGui::GetStyleColorVec4(ImGuiCol_Text));
+  ImGui::PushStyleVar(ImGuiStyleVar_FrameRounding, 20.0f);
+  bool pressed = ImGui::Button(shown.c_str(), size);
+  ImGui::PopStyleVar();
+  ImGui::PopStyleColor(4);
+  Probe().AddItem(label);
+  return pressed;
+}
+
+void SameLineIfFits(const std::string& label, bool first) {
+  if (first) return;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  float next = ImGui::GetItemRectMax().x + style.ItemSpacing.x +
+               ImGui::CalcTextSize(Visible(label).data(), Visible(label).data() + Visible(label).size()).x +
+               style.FramePadding.x * 2 + ImGui::GetFontSize() * 1.2f;
+  if (next < right) ImGui::SameLine();
+}
+
+void TextRotated(ImDrawList* draw, ImFont* font, float size, ImVec2 pos, ImU32 colour,
+                 std::string_view text, float radians) {
+  int first = draw->VtxBuffer.Size;
+  draw->AddText(font, size, pos, colour, text.data(), text.data() + text.size());
+  float c = std::cos(radians), s = std::sin(radians);
+  for (int i = first; i < draw->VtxBuffer.Size; ++i) {
+    ImVec2& v = draw->VtxBuffer[i].pos;
+    float x = v.x - pos.x, y = v.y - pos.y;
+    v = ImVec2(pos.x + x * c - y * s, pos.y + x * s + y * c);
+  }
+}
+
+std::string Day(int64_t unix_millis) {
+  std::time_t t = static_cast<std::time_t>(unix_millis / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
 }
 
 ImU32 TileColour(int index) {

@@ -22,6 +22,12 @@ class FrameProbe {
  public:
   void BeginFrame();  // the frame being built becomes the last one
   void AddItem(std::string_view label, bool input = false);  // ImGui's last item
+  // A clickable area drawn without a widget of its own (a cell of the grid).
+  // Views note such areas only when the probe is detailed (scripted mode): a
+  // class grid has a thousand of them, a user's frame needs none.
+  void AddArea(std::string_view label, ImVec2 min, ImVec2 max);
+  bool detailed() const { return detailed_; }
+  void set_detailed(bool on) { detailed_ = on; }
   void AddText(std::string_view text);
 
   // The last frame's first item labelled exactly `label`, else nullptr.
@@ -32,6 +38,7 @@ class FrameProbe {
  private:
   std::vector<ProbeItem> items_, building_items_;
   std::vector<std::string> texts_, building_texts_;
+  bool detailed_ = false;
 };
 FrameProbe& Probe();
 
@@ -49,6 +56,18 @@ void TextColoured(ImU32 colour, std::string_view text);
 bool InputText(const char* label, std::string* value, float width, ImGuiInputTextFlags flags = 0);
 bool InputMultiline(const char* label, std::string* value, ImVec2 size);
 void ProgressBar(float fraction, ImVec2 size, std::string_view overlay);
+// A small toggle (a student or competency to include): filled when on, with a
+// check mark, so its state does not rest on colour alone.
+bool Chip(const char* label, bool on, ImVec2 size = {});
+// Before a chip or button labelled `label` in a row that wraps: stays on the
+// line when it fits (not for the first of a row, `first`).
+void SameLineIfFits(const std::string& label, bool first);
+// `text` at `pos` in `font` of `size` pixels, turned by `radians` about `pos`
+// (column headings of the class grid).
+void TextRotated(ImDrawList* draw, ImFont* font, float size, ImVec2 pos, ImU32 colour,
+                 std::string_view text, float radians);
+// A day as YYYY-MM-DD (UTC), from Unix milliseconds.
+std::string Day(int64_t unix_millis);
 
 // The tile palette (sign-in colours), kTileColours long.
 ImU32 TileColour(int index);

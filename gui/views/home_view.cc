@@ -24,6 +24,12 @@ void HomeView::Draw(AppContext& ctx) {
   ImGui::PushFont(ctx.fonts.large);
   ui::Text(ctx.strings->Format("home.hello", {{"name", ctx.learner_name}}));
   ImGui::PopFont();
+  ImGui::SameLine(0, ImGui::GetFontSize() * 2);
+  std::string goals = ctx.T("home.my_goals") + "##goals";
+  if (ui::Button(goals.c_str())) ctx.Go(Screen::kGoals);
+  ImGui::SameLine();
+  std::string me = ctx.T("home.about_me") + "##me";
+  if (ui::Button(me.c_str())) ctx.Go(Screen::kProfile);
   ImGui::Spacing();
 
   float avail = ImGui::GetContentRegionAvail().x;

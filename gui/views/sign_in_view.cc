@@ -48,12 +48,24 @@ Grid Layout(size_t n, float min_width, float height) {
 
 }  // namespace
 
+// Teachers sign in from the same screen, out of the way of the students' tiles.
+void SignInView::DrawTeacherButton(AppContext& ctx) {
+  std::string label = ctx.T("signin.teacher") + "##teacher";
+  ImVec2 keep = ImGui::GetCursorPos();
+  float width = ImGui::CalcTextSize(ctx.T("signin.teacher").c_str()).x +
+                ImGui::GetStyle().FramePadding.x * 2;
+  ImGui::SetCursorPos(ImVec2(ImGui::GetWindowContentRegionMax().x - width, keep.y));
+  if (ui::Button(label.c_str())) ctx.Go(Screen::kTeacherSignIn);
+  ImGui::SetCursorPos(keep);
+}
+
 void SignInView::Draw(AppContext& ctx) {
   if (!error_.empty()) {
     ui::TextColoured(ui::kOrange, error_);
     return;
   }
   const float unit = ImGui::GetFontSize();
+  DrawTeacherButton(ctx);
   if (class_id_.empty()) {
     ImGui::PushFont(ctx.fonts.large);
     ui::Text(ctx.T("signin.choose_class"));

@@ -16,6 +16,7 @@ class SignInView {
   void Draw(AppContext& ctx);
 
  private:
+  void DrawTeacherButton(AppContext& ctx);
   std::vector<ClassTile> classes_;
   std::vector<LearnerTile> learners_;
   std::string class_id_, class_name_, error_;

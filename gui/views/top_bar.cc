@@ -27,7 +27,8 @@ void TopBar::Draw(AppContext& ctx) {
   std::string sign_out = ctx.T("top.sign_out") + "##sign-out";
   float total = width(ctx.T("top.text_smaller")) + width(ctx.T("top.text_bigger")) +
                 width(ctx.T("top.other_language")) + style.ItemSpacing.x * 3;
-  if (!ctx.learner.empty()) total += width(ctx.T("top.sign_out")) + style.ItemSpacing.x;
+  bool signed_in = !ctx.learner.empty() || !ctx.teacher.empty();
+  if (signed_in) total += width(ctx.T("top.sign_out")) + style.ItemSpacing.x;
   ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - total);
   if (ui::Button(smaller.c_str()) && ctx.text_size > 16) {
     ctx.text_size -= 4;
@@ -43,13 +44,9 @@ void TopBar::Draw(AppContext& ctx) {
     ctx.language = ctx.language == "es" ? "en" : "es";
     ctx.language_changed = true;
   }
-  if (!ctx.learner.empty()) {
+  if (signed_in) {
     ImGui::SameLine();
-    if (ui::Button(sign_out.c_str())) {
-      ctx.learner.clear();
-      ctx.learner_name.clear();
-      ctx.Go(Screen::kSignIn);
-    }
+    if (ui::Button(sign_out.c_str())) ctx.SignOut();
   }
   ImGui::Separator();
   ImGui::Spacing();

@@ -8,55 +8,16 @@
 #include <set>
 #include <sstream>
 
-#include "cairn/agent/pack.h"
 #include "cairn/gui/catalog.h"
 #include "cairn/gui/home.h"
 #include "cairn/gui/lesson.h"
 #include "cairn/gui/sign_in.h"
+#include "gui/classroom.h"
 
 namespace cairn::gui {
 namespace {
 
 using nlohmann::json;
-
-// A standalone classroom in memory with the sample math pack and two learners.
-struct Classroom {
-  std::unique_ptr<Store> store;
-  Classroom() {
-    StoreOptions options;
-    options.in_memory = true;
-    store = std::move(Store::Open(options).value());
-    REQUIRE(store->Initialize(Origin::Random(), StoreMode::kStandalone).ok());
-    REQUIRE(store
-                ->AppendAll(
-                    {{"school", {{"school", "riverside"}, {"name", "Riverside"}}},
-                     {"class", {{"class", "room12"}, {"name", "Room 12"}}},
-                     {"class", {{"class", "old"}, {"name", "Last year"}, {"archived", true}}},
-                     {"learner", {{"learner", "ben"}, {"display_name", "Ben"}}},
-                     {"learner", {{"learner", "ada"}, {"display_name", "Ada"}}},
-                     {"learner", {{"learner", "zed"}, {"display_name", "Zed"}}},
-                     {"enrollment", {{"class", "room12"}, {"learner", "ben"}, {"active", true}}},
-                     {"enrollment", {{"class", "room12"}, {"learner", "ada"}, {"active", true}}},
-                     {"enrollment", {{"class", "room12"}, {"learner", "zed"}, {"active", false}}}})
-                .ok());
-    const char* src = std::getenv("CAIRN_SOURCE_DIR");
-    REQUIRE(src != nullptr);
-    Result<Pack> pack =
-        ReadPack(std::filesystem::path(src) / "content/math-fractions-place-value.en.json");
-    REQUIRE(pack.ok());
-    REQUIRE(ImportPack(*store, *pack).ok());
-  }
-
-  std::vector<json> Attempts(const std::string& learner) {
-    std::vector<json> out;
-    std::vector<Evidence> evidence = store->EvidenceFor(learner).value();
-    for (const Evidence& e : evidence) {
-      if (e.op.kind == "attempt") out.push_back(e.op.body);
-    }
-    return out;
-  }
-};
-
 constexpr const char* kUnitLesson = "math.frac.unit.practice";
 
 }  // namespace

@@ -1,0 +1,219 @@
+// The teacher's view-models without a window: sign-in, the class grid, a cell's
+// evidence timeline.
+#include <catch2/catch.hpp>
+
+#include "cairn/gui/class_grid.h"
+#include "cairn/gui/groups.h"
+#include "cairn/gui/home.h"
+#include "cairn/gui/observation.h"
+#include "gui/classroom.h"
+
+namespace cairn::gui {
+namespace {
+
+size_t Column(const ClassGrid& g, std::string_view competency) {
+  auto it = std::find(g.competencies.begin(), g.competencies.end(), competency);
+  REQUIRE(it != g.competencies.end());
+  return static_cast<size_t>(it - g.competencies.begin());
+}
+
+size_t Row(const ClassGrid& g, std::string_view learner) {
+  auto it = std::find(g.learners.begin(), g.learners.end(), learner);
+  REQUIRE(it != g.learners.end());
+  return static_cast<size_t>(it - g.learners.begin());
+}
+
+void Answer(Classroom& c, const char* learner, const char* item, bool correct) {
+  REQUIRE(c.store
+              ->Append("attempt", {{"learner", learner},
+                                   {"item", item},
+                                   {"lesson", "math.frac.unit.practice"},
+                                   {"response", correct ? "right" : "wrong"},
+                                   {"correct", correct}})
+              .ok());
+}
+
+}  // namespace
+
+TEST_CASE("teachers are listed with whether they can sign in here", "[gui][teacher]") {
+  Classroom c;
+  TeacherPins none;
+  auto teachers = ListTeachers(*c.store, none).value();
+  REQUIRE(teachers.size() == 1);
+  CHECK(teachers[0].name == "Ms Rivera");
+  CHECK(!teachers[0].has_pin);
+  auto classes = ClassesOf(*c.store, "rivera").value();
+  REQUIRE(classes.size() == 1);
+  CHECK(classes[0].id == "room12");
+}
+
+TEST_CASE("the grid shows one attempt as not enough evidence", "[gui][teacher]") {
+  Classroom c;
+  Answer(c, "ada", "math.frac.unit.01", true);
+  ClassGrid g = LoadClassGrid(*c.store, "room12").value();
+  CHECK(g.class_name == "Room 12");
+  CHECK(g.names == std::vector<std::string>{"Ada", "Ben"});  // Zed left the class
+  CHECK(g.competencies.size() == 18);                        // every competency of the pack
+  size_t unit = Column(g, kUnitFractions);
+  CHECK(g.titles[unit] == "Unit fractions");
+  const GridCell& ada = g.At(Row(g, "ada"), unit);
+  CHECK(ada.mark == CellMark::kNotEnoughEvidence);
+  CHECK(ada.evidence == 1);
+  CHECK(g.At(Row(g, "ben"), unit).mark == CellMark::kNotStarted);
+  CHECK(g.At(Row(g, "ada"), Column(g, "math.pv.hundreds")).mark == CellMark::kNotStarted);
+}
+
+TEST_CASE("the grid changes state as evidence comes in: in progress, stuck, mastered",
+          "[gui][teacher]") {
+  Classroom c;
+  for (int i = 0; i < 8; ++i) Answer(c, "ben", "math.frac.unit.02", false);
+  for (int i = 0; i < 12; ++i) Answer(c, "ada", "math.frac.unit.01", true);
+  Answer(c, "ada", "math.frac.parts.01", false);
+  Answer(c, "ada", "math.frac.parts.02", true);
+  Answer(c, "ada", "math.frac.parts.03", true);
+  ClassGrid g = LoadClassGrid(*c.store, "room12").value();
+  CHECK(g.At(Row(g, "ben"), Column(g, kUnitFractions)).mark == CellMark::kStuck);
+  CHECK(g.At(Row(g, "ada"), Column(g, kUnitFractions)).mark == CellMark::kMastered);
+  const GridCell& parts = g.At(Row(g, "ada"), Column(g, "math.frac.parts"));
+  CHECK(parts.mark == CellMark::kInProgress);
+  CHECK(parts.p_mastered > 0);
+  CHECK(parts.p_mastered < 0.95f);
+}
+
+TEST_CASE("a cell's timeline lists the evidence on that competency, newest first, with the "
+          "explanation",
+          "[gui][teacher]") {
+  Classroom c;
+  Answer(c, "ada", "math.frac.unit.01", false);
+  Answer(c, "ada", "math.pv.hundreds.01", true);  // another competency: not in this cell
+  REQUIRE(c.store
+              ->Append("observation", {{"teacher", "rivera"},
+                                       {"learners", {"ada", "ben"}},
+                                       {"competency", kUnitFractions},
+                                       {"level", 3},
+                                       {"modality", "small_group"},
+                                       {"note", "Folded a strip into fifths"}})
+              .ok());
+  CellDetail d = LoadCellDetail(*c.store, "ada", kUnitFractions).value();
+  CHECK(d.name == "Ada");
+  CHECK(d.title == "Unit fractions");
+  REQUIRE(d.timeline.size() == 2);
+  CHECK(d.timeline[0].observation);
+  CHECK(d.timeline[0].level == 3);
+  CHECK(d.timeline[0].teacher == "Ms Rivera");
+  CHECK(d.timeline[0].what == "Folded a strip into fifths");
+  CHECK(!d.timeline[1].observation);
+  CHECK(!d.timeline[1].correct);
+  CHECK(d.timeline[1].what.find("5 equal pieces") != std::string::npos);  // the prompt
+  CHECK(d.estimate.attempts == 1);
+  CHECK(d.estimate.observations == 1);
+  CHECK(d.estimate.state == MasteryState::kNotEnoughEvidence);
+  CHECK(!d.estimate.explanation.empty());
+  CHECK(!LoadCellDetail(*c.store, "nobody", kUnitFractions).ok());
+}
+
+}  // namespace cairn::gui
+
+namespace cairn::gui {
+
+TEST_CASE("an observation of two students is saved as one op; an incomplete one is refused",
+          "[gui][teacher]") {
+  Classroom c;
+  ObservationDraft d;
+  d.teacher = "rivera";
+  CHECK(MissingFromDraft(d) == "observe.need_students");
+  d.learners = {"ada", "ben"};
+  CHECK(MissingFromDraft(d) == "observe.need_competency");
+  d.competency = "math.frac.equivalent";
+  CHECK(MissingFromDraft(d) == "observe.need_level");
+  CHECK(!SaveObservation(*c.store, d).ok());
+  d.level = 3;
+  d.attachment = "/no/such/photo.jpg";
+  Result<OpId> missing_file = SaveObservation(*c.store, d);
+  REQUIRE(!missing_file.ok());
+  CHECK(missing_file.status().message().find("nothing was saved") != std::string::npos);
+  CHECK(c.store->EvidenceFor("ada").value().empty());
+
+  d.attachment.clear();
+  d.note = "Folded strips";
+  REQUIRE(SaveObservation(*c.store, d).ok());
+  for (const char* who : {"ada", "ben"}) {
+    auto evidence = c.store->EvidenceFor(who).value();
+    REQUIRE(evidence.size() == 1);
+    CHECK(evidence[0].op.kind == "observation");
+    CHECK(evidence[0].op.body["level"] == 3);
+    CHECK(evidence[0].op.body["note"] == "Folded strips");
+  }
+  ClassGrid g = LoadClassGrid(*c.store, "room12").value();
+  size_t column = Column(g, "math.frac.equivalent");
+  CHECK(g.At(Row(g, "ada"), column).mark == CellMark::kNotEnoughEvidence);
+  CHECK(g.At(Row(g, "ben"), column).mark == CellMark::kNotEnoughEvidence);
+}
+
+TEST_CASE("an attached file is recorded by its path in the note", "[gui][teacher]") {
+  Classroom c;
+  const char* src = std::getenv("CAIRN_SOURCE_DIR");
+  ObservationDraft d{"rivera", {"ada"}, kUnitFractions, 2, "project", "", ""};
+  d.attachment = std::string(src) + "/README.md";
+  REQUIRE(SaveObservation(*c.store, d).ok());
+  auto evidence = c.store->EvidenceFor("ada").value();
+  REQUIRE(evidence.size() == 1);
+  CHECK(evidence[0].op.body["note"] == "[file: " + d.attachment + "]");
+}
+
+TEST_CASE("suggested groups can be edited and a group's lesson reaches its members' home",
+          "[gui][teacher]") {
+  Classroom c;
+  for (int i = 0; i < 6; ++i) Answer(c, "ben", "math.frac.unit.02", false);
+  for (int i = 0; i < 6; ++i) Answer(c, "ada", "math.frac.unit.02", false);
+  GroupPlan plan = SuggestClassGroups(*c.store, "room12", {kUnitFractions}).value();
+  CHECK(plan.names.at("ada") == "Ada");
+  size_t placed = plan.ready.size() + plan.unplaced.size();
+  for (const GroupCard& g : plan.groups) placed += g.learners.size();
+  CHECK(placed == 2);
+  CHECK(!SuggestClassGroups(*c.store, "room12", {}).ok());
+
+  // The teacher puts both in one group of their own.
+  MoveStudent(plan, "ada", plan.groups.size());
+  MoveStudent(plan, "ben", plan.groups.size() - 1);
+  REQUIRE(plan.groups.size() == 1);
+  CHECK(plan.groups[0].learners == std::vector<std::string>{"ada", "ben"});
+  CHECK(plan.ready.empty());
+
+  Curriculum curriculum = LoadCurriculum(*c.store).value();
+  std::vector<LessonInfo> lessons = LessonsFor(curriculum, {kUnitFractions});
+  REQUIRE(lessons.size() == 1);
+  REQUIRE(AssignToGroup(*c.store, "rivera", plan, plan.groups[0], "Unit fractions group",
+                        lessons[0].id, "2026-12-01")
+              .ok());
+  for (const char* who : {"ada", "ben"}) {
+    HomeData home = LoadHome(*c.store, who).value();
+    REQUIRE(!home.steps.empty());
+    CHECK(home.steps[0].assigned);
+    CHECK(home.steps[0].lesson == lessons[0].id);
+  }
+  REQUIRE(AssignToLearner(*c.store, "rivera", "ada", "math.pv.hundreds.practice").ok());
+  HomeData ada = LoadHome(*c.store, "ada").value();
+  CHECK(ada.steps[1].assigned);
+}
+
+}  // namespace cairn::gui
+
+namespace cairn::gui {
+
+TEST_CASE("competencies come in teaching order: each after its prerequisites", "[gui][teacher]") {
+  Classroom c;
+  Curriculum curriculum = LoadCurriculum(*c.store).value();
+  std::vector<std::string> order = TeachingOrder(curriculum);
+  CHECK(order.size() == 18);
+  auto at = [&](std::string_view id) { return std::find(order.begin(), order.end(), id); };
+  for (const auto& [id, info] : curriculum.competencies) {
+    for (const std::string& pre : info.prerequisites) {
+      INFO(id << " needs " << pre);
+      CHECK(at(pre) < at(id));
+    }
+  }
+  CHECK(order.front() == "math.frac.unit");
+}
+
+}  // namespace cairn::gui
