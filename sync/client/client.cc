@@ -1,0 +1,389 @@
+#include "cairn/sync/client/client.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "cairn/sync/server/enrollment_token.h"
+#include "cairn/sync/wire.h"
+#include "http_connection.h"
+
+namespace cairn::sync {
+namespace {
+
+using nlohmann::json;
+
+ConnectionOptions ConnectionFor(const std::string& url, const std::string& pin,
+                                const ClientOptions& o) {
+  ConnectionOptions c;
+  c.base_url = url;
+  while (!c.base_url.empty() && c.base_url.back() == '/') c.base_url.pop_back();
+  c.pin = url.starts_with("https://") ? pin : "";
+  c.max_send_bytes_per_s = o.max_send_bytes_per_s;
+  c.max_recv_bytes_per_s = o.max_recv_bytes_per_s;
+  c.low_speed_bytes_per_s = o.low_speed_bytes_per_s;
+  c.low_speed_time_s = o.low_speed_time_s;
+  c.connect_timeout_ms = o.connect_timeout_ms;
+  c.max_response_bytes = WireLimits{}.max_body_bytes;
+  c.cancel = o.cancel;
+  return c;
+}
+
+// The JSON body of a response (decompressed as its Content-Encoding says),
+// bounded as any network input; an error when it is not JSON.
+Result<json> BodyJson(const HttpResponse& r) {
+  auto ce = r.headers.find("content-encoding");
+  std::optional<Codec> codec =
+      CodecFromContentEncoding(ce == r.headers.end() ? "" : std::string_view(ce->second));
+  if (!codec) return Status::InvalidArgument("the server answered in an unknown encoding");
+  WireLimits limits;
+  CAIRN_ASSIGN_OR_RETURN(std::string text, DecodeContent(r.body, *codec, limits));
+  return ParseJson(text, limits);
+}
+
+// What an error response says: its "error" code and "message".
+struct ServerError {
+  std::string code;
+  std::string message;
+  json body;
+};
+
+ServerError ErrorOf(const HttpResponse& r) {
+  ServerError e;
+  Result<json> j = BodyJson(r);
+  if (j.ok() && j->is_object()) {
+    e.body = *j;
+    if (auto it = j->find("error"); it != j->end() && it->is_string()) e.code = *it;
+    if (auto it = j->find("message"); it != j->end() && it->is_string()) e.message = *it;
+  }
+  if (e.message.empty()) e.message = "HTTP status " + std::to_string(r.status);
+  return e;
+}
+
+int64_t RetryAfterMs(const HttpResponse& r) {
+  auto it = r.headers.find("retry-after");
+  if (it == r.headers.end()) return 0;
+  int64_t s = 0;
+  for (char c : it->second) {
+    if (c < '0' || c > '9' || s > 86'400) return 0;  // HTTP dates: treat as unknown
+    s = s * 10 + (c - '0');
+  }
+  return s * 1000;
+}
+
+std::string PinMismatchMessage(const std::string& url, const std::string& pin) {
+  return "the server at " + url +
+         " did not show the certificate this device trusts (" + PinFingerprint(pin) +
+         "): it may not be your school's server, so nothing was sent. If the school "
+         "replaced its certificate, enroll again with a new token from IT.";
+}
+
+// A sync in progress: one connection, the report, the record and its saving.
+class SyncRun {
+ public:
+  SyncRun(Store& store, SyncRecord& record, const std::function<Status(const SyncRecord&)>& save,
+          const ClientOptions& options)
+      : store_(store),
+        record_(record),
+        save_(save),
+        options_(options),
+        connection_(ConnectionFor(record.server_url, record.pin, options)) {}
+
+  SyncReport Run() {
+    Status s = Push();
+    if (s.ok()) s = Pull();
+    report_.requests = requests_;
+    report_.bytes_sent = connection_.bytes_sent();
+    report_.bytes_received = connection_.bytes_received();
+    report_.pending_ops = PendingOps(store_, record_);
+    if (!s.ok() && report_.outcome == SyncOutcome::kDone) {
+      // A local failure (the store, the record file): nothing the server did.
+      report_.outcome = SyncOutcome::kRefused;
+      report_.message = "sync stopped on this device: " + s.message();
+    }
+    return report_;
+  }
+
+ private:
+  // Fails the run with `outcome` and `message`; returns a non-ok status to unwind.
+  Status Fail(SyncOutcome outcome, std::string message, int64_t retry_after_ms = 0) {
+    report_.outcome = outcome;
+    report_.message = std::move(message);
+    report_.retry_after_ms = retry_after_ms;
+    return Status::FailedPrecondition(report_.message);
+  }
+
+  // One request; a non-ok status when it got no usable answer (the report says why).
+  Result<HttpResponse> Request(std::string_view method, const std::string& path,
+                               std::string_view body, std::vector<std::string> headers) {
+    headers.push_back("Authorization: Bearer " + record_.credential);
+    Hlc now = std::max(store_.clock(), MakeHlc(options_.clock->NowMillis(), 0));
+    headers.push_back("Cairn-Clock: " + std::to_string(now));
+    HttpResponse response;
+    TransportError error;
+    ++requests_;
+    if (!connection_.Send(method, path, body, headers, response, error)) {
+      switch (error.failure) {
+        case TransportFailure::kUnreachable:
+          return Fail(SyncOutcome::kUnreachable,
+                      std::string(kOfflineMessage) + " (" + record_.server_url + ": " +
+                          error.message + ")");
+        case TransportFailure::kPinMismatch:
+          return Fail(SyncOutcome::kRefused, PinMismatchMessage(record_.server_url, record_.pin));
+        case TransportFailure::kCancelled:
+          return Fail(SyncOutcome::kCancelled, "sync stopped before it finished; " +
+                                                   std::string(kOfflineMessage));
+        case TransportFailure::kOther:
+          return Fail(SyncOutcome::kRetryLater, "sync failed: " + error.message);
+      }
+    }
+    if (response.status == 200) return response;
+    ServerError e = ErrorOf(response);
+    if (response.status == 409 && (e.code == "gap" || e.code == "conflict")) return response;
+    if (response.status == 429 || response.status >= 500) {
+      return Fail(SyncOutcome::kRetryLater,
+                  "the server is busy (" + e.message + "); " + std::string(kOfflineMessage),
+                  RetryAfterMs(response));
+    }
+    if (e.code == "revoked_device") {
+      return Fail(SyncOutcome::kRefused,
+                  "this device was revoked by the school (" + e.message +
+                      "); its work stays on this device. Enroll again with a new token.");
+    }
+    if (e.code == "unknown_device") {
+      return Fail(SyncOutcome::kRefused,
+                  "the server does not know this device (" + e.message +
+                      "); enroll again with a token from IT.");
+    }
+    return Fail(SyncOutcome::kRefused, "the server refused the sync: " + e.message);
+  }
+
+  Status ObserveClock(const json& body) {
+    auto it = body.find("clock");
+    if (it == body.end() || !it->is_number_unsigned()) return Status::Ok();
+    return store_.ObserveServerClock(it->get<uint64_t>());
+  }
+
+  Status Save() {
+    Status s = save_(record_);
+    if (!s.ok()) return Fail(SyncOutcome::kRefused, "cannot save sync progress: " + s.message());
+    return s;
+  }
+
+  Status Push() {
+    int stalls = 0;  // answers that moved nothing forward, in a row
+    while (true) {
+      if (options_.cancel && options_.cancel->load()) {
+        return Fail(SyncOutcome::kCancelled, "sync stopped before it finished");
+      }
+      CAIRN_ASSIGN_OR_RETURN(std::vector<Op> ops,
+                             store_.OwnOpsAfter(record_.acked, options_.push_batch_ops));
+      if (ops.empty()) return Status::Ok();
+      // Fewer ops until the compressed body fits the byte bound.
+      std::string body;
+      while (true) {
+        CAIRN_ASSIGN_OR_RETURN(body, Compress(EncodeBatch(ops), Codec::kZstd));
+        if (body.size() <= options_.push_batch_bytes || ops.size() == 1) break;
+        ops.resize(ops.size() / 2);
+      }
+      CAIRN_ASSIGN_OR_RETURN(
+          HttpResponse r,
+          Request("POST", "/v1/push", body,
+                  {"Content-Type: application/json", "Content-Encoding: zstd"}));
+      Result<json> j = BodyJson(r);
+      if (!j.ok() || !j->is_object() || !j->contains("acked") ||
+          !(*j)["acked"].is_number_unsigned()) {
+        return Fail(SyncOutcome::kRetryLater, "the server's answer to a push was not understood");
+      }
+      uint64_t acked = (*j)["acked"].get<uint64_t>();
+      if (r.status == 409 && (*j)["error"] == "conflict") {
+        return Fail(SyncOutcome::kRefused,
+                    "the server already holds different ops under this device's id (" +
+                        (*j).value("message", std::string()) +
+                        "); this store may be a copy of another device's. Ask IT.");
+      }
+      CAIRN_RETURN_IF_ERROR(ObserveClock(*j));
+      // A gap: the server has fewer (or more) of our ops than we thought; go on
+      // from what it has.
+      if (r.status == 200 && acked > record_.acked) {
+        report_.pushed += acked - record_.acked;
+        stalls = 0;
+      } else if (++stalls > 3) {
+        return Fail(SyncOutcome::kRefused,
+                    "the server keeps refusing this device's ops from seq " +
+                        std::to_string(record_.acked + 1) + " (" +
+                        (*j).value("message", std::string("no progress")) + ")");
+      }
+      record_.acked = acked;
+      CAIRN_RETURN_IF_ERROR(Save());
+    }
+  }
+
+  Status Pull() {
+    while (true) {
+      if (options_.cancel && options_.cancel->load()) {
+        return Fail(SyncOutcome::kCancelled, "sync stopped before it finished");
+      }
+      std::string path = "/v1/pull?after=" + std::to_string(record_.cursor) +
+                         "&limit=" + std::to_string(options_.pull_page_ops);
+      CAIRN_ASSIGN_OR_RETURN(HttpResponse r,
+                             Request("GET", path, "", {"Accept-Encoding: zstd, gzip"}));
+      Result<json> j = BodyJson(r);
+      Result<std::vector<Op>> ops = Status::InvalidArgument("no ops in the answer");
+      if (j.ok() && j->is_object() && j->contains("ops")) ops = DecodeBatchJson((*j)["ops"], {});
+      if (!ops.ok() || !(*j)["next_cursor"].is_number_unsigned() || !(*j)["more"].is_boolean()) {
+        return Fail(SyncOutcome::kRetryLater,
+                    "the server's answer to a pull was not understood" +
+                        (ops.ok() ? std::string() : ": " + ops.status().message()));
+      }
+      Result<ApplyStats> stats = store_.ApplyRemote(*ops);
+      if (!stats.ok()) {
+        return Fail(SyncOutcome::kRefused,
+                    "ops from the server could not be stored (" + stats.status().message() +
+                        "); nothing of that page was kept");
+      }
+      CAIRN_RETURN_IF_ERROR(ObserveClock(*j));
+      report_.pulled += ops->size();
+      report_.applied += stats->applied;
+      // Only now that the page is committed does the cursor move past it.
+      record_.cursor = (*j)["next_cursor"].get<uint64_t>();
+      CAIRN_RETURN_IF_ERROR(Save());
+      if (!(*j)["more"].get<bool>()) return Status::Ok();
+    }
+  }
+
+  Store& store_;
+  SyncRecord& record_;
+  const std::function<Status(const SyncRecord&)>& save_;
+  const ClientOptions& options_;
+  HttpConnection connection_;
+  SyncReport report_;
+  size_t requests_ = 0;
+};
+
+SyncPhase PhaseOf(SyncOutcome outcome) {
+  switch (outcome) {
+    case SyncOutcome::kDone:
+      return SyncPhase::kUpToDate;
+    case SyncOutcome::kRefused:
+      return SyncPhase::kError;
+    case SyncOutcome::kUnreachable:
+    case SyncOutcome::kRetryLater:
+    case SyncOutcome::kCancelled:
+      break;
+  }
+  return SyncPhase::kOffline;
+}
+
+}  // namespace
+
+uint64_t PendingOps(const Store& store, const SyncRecord& record) {
+  Result<uint64_t> last = store.LastSeq(store.self());
+  if (!last.ok()) return 0;
+  return *last > record.acked ? *last - record.acked : 0;
+}
+
+Result<SyncRecord> Enroll(const EnrollRequest& request, const Origin& origin,
+                          const ClientOptions& options) {
+  SyncRecord record;
+  json body = {{"origin", origin.Hex()}, {"name", request.name}};
+  std::string text = request.token_or_code;
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  if (text.starts_with("cairn1.")) {
+    CAIRN_ASSIGN_OR_RETURN(server::EnrollmentToken token, server::ParseToken(text));
+    record.server_url = token.url;
+    record.pin = token.pin;
+    body["token"] = token.secret;
+  } else if (server::LooksLikeJoinCode(text)) {
+    if (request.server_url.empty()) {
+      return Status::InvalidArgument(
+          "a join code needs the server's address too: add --server https://HOST:PORT");
+    }
+    record.server_url = request.server_url;
+    body["join_code"] = text;
+  } else {
+    return Status::InvalidArgument(
+        "\"" + text.substr(0, 40) + (text.size() > 40 ? "…" : "") +
+        "\" is neither an enrollment token (it starts with cairn1.) nor a join code "
+        "(8 letters and digits, like K7QM-2XPD); check what IT gave you");
+  }
+  if (!record.server_url.starts_with("https://") && !record.server_url.starts_with("http://")) {
+    return Status::InvalidArgument("the server address must start with https://, got \"" +
+                                   record.server_url + "\"");
+  }
+  if (record.server_url.starts_with("http://")) record.pin.clear();
+  HttpConnection connection(ConnectionFor(record.server_url, record.pin, options));
+  HttpResponse r;
+  TransportError error;
+  if (!connection.Send("POST", "/v1/enroll", body.dump(), {"Content-Type: application/json"}, r,
+                       error)) {
+    switch (error.failure) {
+      case TransportFailure::kPinMismatch:
+        return Status::FailedPrecondition(PinMismatchMessage(record.server_url, record.pin));
+      case TransportFailure::kUnreachable:
+        return Status::IoError("cannot reach the server at " + record.server_url + " (" +
+                               error.message +
+                               "); check the address and the network, then enroll again");
+      default:
+        return Status::IoError("enrollment failed: " + error.message);
+    }
+  }
+  if (r.status != 200) {
+    ServerError e = ErrorOf(r);
+    if (r.status == 429 || r.status >= 500) {
+      return Status::IoError("the server is busy (" + e.message + "); try again in a minute");
+    }
+    return Status::FailedPrecondition("the server refused to enroll this device: " + e.message);
+  }
+  if (record.server_url.starts_with("https://") && record.pin.empty()) {
+    // Trust on first use: the key this server showed is the one trusted from now on.
+    record.pin = connection.seen_pin();
+    if (record.pin.size() != 32) {
+      return Status::FailedPrecondition("the server's certificate could not be read");
+    }
+  }
+  Result<json> j = BodyJson(r);
+  try {
+    if (!j.ok()) return j.status();
+    record.device = j->at("device").get<std::string>();
+    record.credential = j->at("credential").get<std::string>();
+    record.role = j->at("role").get<std::string>();
+    record.classes = j->at("classes").get<std::vector<std::string>>();
+    CAIRN_ASSIGN_OR_RETURN(record.server_origin,
+                           Origin::FromHex(j->at("server_origin").get<std::string>()));
+  } catch (const json::exception& e) {
+    return Status::InvalidArgument(std::string("the server's enrollment answer was not understood: ") +
+                                   e.what());
+  }
+  record.enrolled_ms = options.clock->NowMillis();
+  return record;
+}
+
+SyncReport Sync(Store& store, SyncRecord& record,
+                const std::function<Status(const SyncRecord&)>& save,
+                const ClientOptions& options) {
+  auto publish = [&](SyncPhase phase, const std::string& message) {
+    if (!options.state) return;
+    options.state->Update([&](SyncState& s) {
+      s.phase = phase;
+      s.message = message;
+      s.last_sync_ms = record.last_sync_ms;
+      s.pending_ops = PendingOps(store, record);
+      s.pending_blobs = 0;
+    });
+  };
+  record.last_attempt_ms = options.clock->NowMillis();
+  publish(SyncPhase::kSyncing, "");
+  SyncReport report = SyncRun(store, record, save, options).Run();
+  if (report.ok()) record.last_sync_ms = options.clock->NowMillis();
+  record.last_error = report.ok() ? "" : report.message;
+  Status saved = save(record);
+  if (!saved.ok() && report.ok()) {
+    report.outcome = SyncOutcome::kRefused;
+    report.message = "cannot save sync progress: " + saved.message();
+  }
+  publish(PhaseOf(report.outcome), report.message);
+  return report;
+}
+
+}  // namespace cairn::sync

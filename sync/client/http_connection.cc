@@ -1,0 +1,240 @@
+#include "http_connection.h"
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <array>
+#include <cctype>
+#include <mutex>
+
+namespace cairn::sync {
+namespace {
+
+struct Transfer {
+  HttpResponse* response = nullptr;
+  size_t max_bytes = 0;
+  bool too_large = false;
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+size_t OnBody(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  if (t->response->body.size() + size * n > t->max_bytes) {
+    t->too_large = true;
+    return 0;  // libcurl stops with CURLE_WRITE_ERROR
+  }
+  t->response->body.append(data, size * n);
+  return size * n;
+}
+
+size_t OnHeader(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  std::string_view line(data, size * n);
+  if (line.starts_with("HTTP/")) {
+    t->response->headers.clear();  // a new response (after 100 Continue, say)
+    return size * n;
+  }
+  size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return size * n;
+  std::string name;
+  for (char c : line.substr(0, colon)) {
+    name.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+    value.remove_suffix(1);
+  }
+  t->response->headers[name] = std::string(value);
+  return size * n;
+}
+
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* t = static_cast<Transfer*>(user);
+  return t->cancel && t->cancel->load() ? 1 : 0;
+}
+
+void GlobalInit() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+}  // namespace
+
+std::string Base64(std::string_view bytes) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    uint32_t v = (uint32_t{static_cast<unsigned char>(bytes[i])} << 16) |
+                 (uint32_t{static_cast<unsigned char>(bytes[i + 1])} << 8) |
+                 static_cast<unsigned char>(bytes[i + 2]);
+    for (int s = 18; s >= 0; s -= 6) out.push_back(kAlphabet[(v >> s) & 63]);
+  }
+  if (size_t rest = bytes.size() - i; rest > 0) {
+    uint32_t v = uint32_t{static_cast<unsigned char>(bytes[i])} << 16;
+    if (rest == 2) v |= uint32_t{static_cast<unsigned char>(bytes[i + 1])} << 8;
+    out.push_back(kAlphabet[(v >> 18) & 63]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+    out.push_back(rest == 2 ? kAlphabet[(v >> 6) & 63] : '=');
+    out.push_back('=');
+  }
+  return out;
+}
+
+std::string SpkiPinOfPem(std::string_view pem) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  if (!bio) return "";
+  X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  if (!cert) return "";
+  unsigned char* der = nullptr;
+  int len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &der);
+  X509_free(cert);
+  if (len <= 0) return "";
+  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+  unsigned int md_len = 0;
+  EVP_Digest(der, static_cast<size_t>(len), md.data(), &md_len, EVP_sha256(), nullptr);
+  OPENSSL_free(der);
+  return std::string(reinterpret_cast<const char*>(md.data()), md_len);
+}
+
+HttpConnection::HttpConnection(ConnectionOptions options) : options_(std::move(options)) {
+  GlobalInit();
+  curl_ = curl_easy_init();
+}
+
+HttpConnection::~HttpConnection() {
+  if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
+
+bool HttpConnection::Send(std::string_view method, std::string_view path, std::string_view body,
+                          const std::vector<std::string>& headers, HttpResponse& response,
+                          TransportError& error) {
+  CURL* curl = static_cast<CURL*>(curl_);
+  response = HttpResponse{};
+  if (!curl) {
+    error = {TransportFailure::kOther, "libcurl could not start"};
+    return false;
+  }
+  const bool https = options_.base_url.starts_with("https://");
+  if (!https && !options_.base_url.starts_with("http://")) {
+    error = {TransportFailure::kOther,
+             "the server address must start with https:// (or http:// for a test server "
+             "on this machine): " +
+                 options_.base_url};
+    return false;
+  }
+  std::string url = options_.base_url + std::string(path);
+  Transfer transfer{&response, options_.max_response_bytes, false, options_.cancel};
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  // Only the scheme the URL names, and no redirects: an address in a token is
+  // never silently swapped for another.
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, https ? "https" : "http");
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &transfer);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout_ms));
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, static_cast<long>(options_.low_speed_bytes_per_s));
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options_.low_speed_time_s));
+  curl_easy_setopt(curl, CURLOPT_MAX_SEND_SPEED_LARGE,
+                   static_cast<curl_off_t>(options_.max_send_bytes_per_s));
+  curl_easy_setopt(curl, CURLOPT_MAX_RECV_SPEED_LARGE,
+                   static_cast<curl_off_t>(options_.max_recv_bytes_per_s));
+  std::string pin_option;
+  if (https) {
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+    if (!options_.pin.empty()) {
+      pin_option = "sha256//" + Base64(options_.pin);
+      curl_easy_setopt(curl, CURLOPT_PINNEDPUBLICKEY, pin_option.c_str());
+    } else {
+      curl_easy_setopt(curl, CURLOPT_CERTINFO, 1L);
+    }
+  }
+  if (method == "POST") {
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  } else {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  }
+  curl_slist* list = nullptr;
+  // No "Expect: 100-continue" round trip before large bodies.
+  list = curl_slist_append(list, "Expect:");
+  for (const std::string& h : headers) list = curl_slist_append(list, h.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+
+  CURLcode rc = curl_easy_perform(curl);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(nullptr));
+  curl_slist_free_all(list);
+  curl_easy_setopt(curl, CURLOPT_PINNEDPUBLICKEY, static_cast<char*>(nullptr));
+
+  curl_off_t up = 0, down = 0;
+  long request_size = 0, header_size = 0;
+  curl_easy_getinfo(curl, CURLINFO_SIZE_UPLOAD_T, &up);
+  curl_easy_getinfo(curl, CURLINFO_SIZE_DOWNLOAD_T, &down);
+  curl_easy_getinfo(curl, CURLINFO_REQUEST_SIZE, &request_size);
+  curl_easy_getinfo(curl, CURLINFO_HEADER_SIZE, &header_size);
+  bytes_sent_ += static_cast<uint64_t>(up) + static_cast<uint64_t>(request_size);
+  bytes_received_ += static_cast<uint64_t>(down) + static_cast<uint64_t>(header_size);
+
+  if (https && options_.pin.empty() && seen_pin_.empty()) {
+    curl_certinfo* info = nullptr;
+    if (curl_easy_getinfo(curl, CURLINFO_CERTINFO, &info) == CURLE_OK && info &&
+        info->num_of_certs > 0) {
+      for (curl_slist* s = info->certinfo[0]; s; s = s->next) {
+        std::string_view field(s->data);
+        if (field.starts_with("Cert:")) seen_pin_ = SpkiPinOfPem(field.substr(5));
+      }
+    }
+  }
+  if (rc == CURLE_OK) {
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+    return true;
+  }
+  error.message = curl_easy_strerror(rc);
+  switch (rc) {
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+      error.failure = TransportFailure::kPinMismatch;
+      break;
+    case CURLE_ABORTED_BY_CALLBACK:
+      error.failure = TransportFailure::kCancelled;
+      break;
+    case CURLE_WRITE_ERROR:
+      error.failure = transfer.too_large ? TransportFailure::kOther : TransportFailure::kUnreachable;
+      if (transfer.too_large) {
+        error.message = "the server's response is larger than " +
+                        std::to_string(options_.max_response_bytes) + " bytes";
+      }
+      break;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_HTTP2:
+    case CURLE_READ_ERROR:
+    case CURLE_WEIRD_SERVER_REPLY:
+      error.failure = TransportFailure::kUnreachable;
+      break;
+    default:
+      error.failure = TransportFailure::kOther;
+  }
+  return false;
+}
+
+}  // namespace cairn::sync

@@ -1,0 +1,96 @@
+// The device's sync client (sync/PROTOCOL.md, "Client behaviour"): enrolls the
+// device with a token or a join code, then syncs its store with the school
+// server — push its own ops, then pull what its scope holds — over one reused
+// libcurl connection.
+//
+// Thread safety: a SyncClient call uses the Store it is given on the calling
+// thread only (a Store belongs to one thread); `state` and `cancel` in the
+// options may be shared with other threads.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "cairn/agent/store.h"
+#include "cairn/platform/clock.h"
+#include "cairn/platform/origin.h"
+#include "cairn/platform/status.h"
+#include "cairn/sync/client/sync_record.h"
+#include "cairn/sync/client/sync_state.h"
+
+namespace cairn::sync {
+
+struct ClientOptions {
+  size_t push_batch_ops = 500;          // ops in one push request, at most
+  size_t push_batch_bytes = 1 << 20;    // its compressed body, at most
+  size_t pull_page_ops = 1000;          // ops asked for in one pull request
+  int64_t max_send_bytes_per_s = 0;     // rate caps; 0 = none
+  int64_t max_recv_bytes_per_s = 0;
+  int64_t low_speed_bytes_per_s = 10;   // a transfer slower than this ...
+  int64_t low_speed_time_s = 30;        // ... for this long is abandoned
+  int64_t connect_timeout_ms = 10'000;
+  const Clock* clock = &SystemClock();
+  SyncStateBox* state = nullptr;             // updated as the sync goes, when set
+  const std::atomic<bool>* cancel = nullptr;  // set: stop at once (transfer aborted)
+};
+
+// How a sync or enrollment ended, as a caller acts on it.
+enum class SyncOutcome {
+  kDone,         // everything sent and pulled (or enrolled)
+  kUnreachable,  // no answer from the server: nothing lost, try later
+  kRetryLater,   // the server asked to wait (429/503) or failed (5xx)
+  kRefused,      // the server or the pin refused: retrying will not help
+  kCancelled,    // stopped through `cancel`
+};
+
+struct SyncReport {
+  SyncOutcome outcome = SyncOutcome::kDone;
+  std::string message;  // for people: what happened, and what to do
+  int64_t retry_after_ms = 0;  // the server's Retry-After, when it gave one
+  size_t pushed = 0;    // own ops the server newly acknowledged in this sync
+  size_t pulled = 0;    // ops received
+  size_t applied = 0;   // of those, new to this store
+  size_t requests = 0;
+  uint64_t bytes_sent = 0;
+  uint64_t bytes_received = 0;
+  uint64_t pending_ops = 0;  // own ops still not acknowledged afterwards
+  bool ok() const { return outcome == SyncOutcome::kDone; }
+};
+
+// What the person typed to enroll.
+struct EnrollRequest {
+  std::string token_or_code;  // "cairn1.…" or a join code "K7QM-2XPD"
+  std::string server_url;     // needed with a join code; ignored with a token
+  std::string name;           // the device's name for people (hostname)
+};
+
+// The message shown when the server cannot be reached.
+inline constexpr std::string_view kOfflineMessage =
+    "saved on this device; will sync when the school network is back";
+
+// Enrolls `origin` (the device's store origin) with the server. On success the
+// returned record holds everything needed to sync; the caller saves it with
+// SaveSyncRecord. With a join code the server's pin is trusted on first use and
+// returned in the record. A malformed token or code is kInvalidArgument; a
+// refusal (unknown, expired or revoked token, wrong pin) kFailedPrecondition;
+// an unreachable server kIoError with kOfflineMessage's explanation.
+Result<SyncRecord> Enroll(const EnrollRequest& request, const Origin& origin,
+                          const ClientOptions& options = {});
+
+// One sync of `store` (an enrolled device store) with the server in `record`:
+// push own ops after record.acked in bounded batches, then pull pages after
+// record.cursor, applying each in one transaction. After every acknowledged batch
+// and every committed page, `record` is updated and `save` called with it, so an
+// interrupted sync resumes exactly where it stopped (a page applied but not yet
+// saved is pulled again, and applying it again changes nothing).
+// The server's clock is applied to the store's HLC on every answer.
+SyncReport Sync(Store& store, SyncRecord& record,
+                const std::function<Status(const SyncRecord&)>& save,
+                const ClientOptions& options = {});
+
+// Own ops not yet acknowledged by the server.
+uint64_t PendingOps(const Store& store, const SyncRecord& record);
+
+}  // namespace cairn::sync

@@ -1,0 +1,53 @@
+// What a device keeps about its school server, all in ONE file
+// ($CAIRN_HOME/data/sync.json, mode 0600): who the server is (URL, public-key
+// pin, its origin), who the device is to it (device label, credential, role,
+// classes), and how far sync got (push acked seq, pull cursor, last sync and
+// last error). One place, so that preparing an image removes identity,
+// credential and cursors together, and nothing else holds the credential.
+// The credential is never logged or printed.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cairn/platform/origin.h"
+#include "cairn/platform/status.h"
+
+namespace cairn::sync {
+
+struct SyncRecord {
+  // --- The server and the device's enrollment --------------------------------
+  std::string server_url;  // "https://school.example:8443"
+  std::string pin;         // 32 raw bytes: SHA-256 of the server's SPKI ("" for http)
+  Origin server_origin;
+  std::string device;      // the server's label for this device, "d7"
+  std::string credential;  // the bearer secret: never log it
+  std::string role;        // "student-device" | "teacher-device"
+  std::vector<std::string> classes;
+  int64_t enrolled_ms = 0;
+
+  // --- Progress ----------------------------------------------------------------
+  uint64_t acked = 0;   // the highest own seq the server has confirmed
+  uint64_t cursor = 0;  // pull cursor: opaque, the server's commit order
+  int64_t last_sync_ms = 0;     // the last sync that sent and pulled everything
+  int64_t last_attempt_ms = 0;  // the last sync started
+  std::string last_error;       // the last attempt's problem, for people; "" when it went well
+};
+
+// "$data/sync.json".
+std::filesystem::path SyncRecordFile(const std::filesystem::path& data_dir);
+
+// The record in `file`; nullopt when the file does not exist (not enrolled).
+// kCorruption (naming the file) when it exists but is not a sync record.
+Result<std::optional<SyncRecord>> LoadSyncRecord(const std::filesystem::path& file);
+
+// Writes the record atomically (temp file, fsync, rename), mode 0600.
+Status SaveSyncRecord(const std::filesystem::path& file, const SyncRecord& record);
+
+// The pin as people compare it: "SHA256:" and colon-separated hex pairs.
+std::string PinFingerprint(const std::string& pin);
+
+}  // namespace cairn::sync

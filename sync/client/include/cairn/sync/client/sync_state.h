@@ -1,0 +1,55 @@
+// The sync state a person sees: "offline", "syncing", "up to date as of T",
+// or "error" with a sentence saying why, plus what is still waiting to go.
+// The sync thread writes it; the UI thread reads snapshots.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+namespace cairn::sync {
+
+enum class SyncPhase {
+  kNotEnrolled,  // no school server yet
+  kOffline,      // the server could not be reached; work is saved here
+  kSyncing,
+  kUpToDate,     // everything sent and pulled at `last_sync_ms`
+  kError,        // the server refused (revoked device, wrong pin, ...): `message`
+};
+// "not enrolled", "offline", "syncing", "up to date", "error".
+std::string_view SyncPhaseName(SyncPhase phase);
+
+struct SyncState {
+  SyncPhase phase = SyncPhase::kNotEnrolled;
+  int64_t last_sync_ms = 0;  // the last complete sync; 0 = never
+  std::string message;       // a sentence for people; empty when there is nothing to say
+  uint64_t pending_ops = 0;  // own ops the server has not acknowledged
+  uint64_t pending_blobs = 0;  // artifacts not yet uploaded (0 until blobs sync)
+  int64_t next_attempt_ms = 0;  // when the background loop tries again; 0 = not scheduled
+};
+
+// A SyncState shared between threads. Thread-safe.
+class SyncStateBox {
+ public:
+  SyncState Snapshot() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return state_;
+  }
+  void Set(const SyncState& state) {
+    std::lock_guard<std::mutex> lock(mu_);
+    state_ = state;
+  }
+  // Changes some fields under the lock.
+  template <typename F>
+  void Update(F&& change) {
+    std::lock_guard<std::mutex> lock(mu_);
+    change(state_);
+  }
+
+ private:
+  mutable std::mutex mu_;
+  SyncState state_;  // guarded by mu_
+};
+
+}  // namespace cairn::sync
