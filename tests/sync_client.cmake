@@ -5,6 +5,16 @@ if(TARGET cairn::sync_client)
     sync/server/server_testing.cc
     sync/client/client_test.cc
     LIBS cairn::sync_client cairn::sync_server)
+  cairn_test(sync_e2e_test
+    cli/cairnctl_runner.cc
+    sync/client/school_testing.cc
+    sync/client/end_to_end_test.cc
+    LIBS cairn::sync_client cairn::sync_server)
+  add_dependencies(sync_e2e_test cairn-server cairnctl)
+  target_compile_definitions(sync_e2e_test PRIVATE
+    CAIRN_SERVER_PATH="$<TARGET_FILE:cairn-server>"
+    CAIRNCTL_PATH="$<TARGET_FILE:cairnctl>"
+    CAIRN_SOURCE_DIR_DEFAULT="${PROJECT_SOURCE_DIR}")
 endif()
 
 # The network policy in platform/ (reachability, metered state over sd-bus).

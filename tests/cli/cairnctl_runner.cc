@@ -15,16 +15,12 @@ extern char** environ;
 namespace cairn::testing {
 namespace fs = std::filesystem;
 
-namespace {
-
 std::string ReadAll(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
 }
-
-}  // namespace
 
 CairnctlHome::CairnctlHome() {
   std::string pattern = (fs::temp_directory_path() / "cairnctl-test-XXXXXX").string();
@@ -37,39 +33,46 @@ CairnctlHome::~CairnctlHome() {
   fs::remove_all(dir_, ec);
 }
 
-Run CairnctlHome::operator()(const std::vector<std::string>& args) const {
-  fs::path out_file = dir_ / "stdout.txt", err_file = dir_ / "stderr.txt";
+pid_t SpawnProcess(const std::vector<std::string>& args, const fs::path& out,
+                   const fs::path& err, const fs::path& home) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0600);
+  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   std::vector<std::string> env_strings;
   for (char** e = environ; *e; ++e) {
-    if (std::string_view(*e).starts_with("CAIRN_HOME=")) continue;
+    if (!home.empty() && std::string_view(*e).starts_with("CAIRN_HOME=")) continue;
     env_strings.emplace_back(*e);
   }
-  env_strings.push_back("CAIRN_HOME=" + dir_.string());
+  if (!home.empty()) env_strings.push_back("CAIRN_HOME=" + home.string());
   std::vector<char*> env;
   for (std::string& s : env_strings) env.push_back(s.data());
   env.push_back(nullptr);
-  std::vector<std::string> argv_strings = {CAIRNCTL_PATH};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<std::string> argv_strings = args;
   std::vector<char*> argv;
   for (std::string& s : argv_strings) argv.push_back(s.data());
   argv.push_back(nullptr);
-
-  Run run;
   pid_t pid = 0;
-  int rc = posix_spawn(&pid, CAIRNCTL_PATH, &actions, nullptr, argv.data(), env.data());
+  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), env.data());
   posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start " CAIRNCTL_PATH);
+  if (rc != 0) throw std::runtime_error("cannot start " + args[0]);
+  return pid;
+}
+
+int WaitForExit(pid_t pid) {
   int wstatus = 0;
   while (::waitpid(pid, &wstatus, 0) < 0) {
   }
-  run.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
+  return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
+}
+
+Run CairnctlHome::operator()(const std::vector<std::string>& args) const {
+  fs::path out_file = dir_ / "stdout.txt", err_file = dir_ / "stderr.txt";
+  std::vector<std::string> argv = {CAIRNCTL_PATH};
+  argv.insert(argv.end(), args.begin(), args.end());
+  Run run;
+  run.status = WaitForExit(SpawnProcess(argv, out_file, err_file, dir_));
   run.out = ReadAll(out_file);
   run.err = ReadAll(err_file);
   return run;

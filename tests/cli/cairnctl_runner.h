@@ -1,6 +1,8 @@
 // Runs the real cairnctl binary the way a user would, in a private CAIRN_HOME.
 #pragma once
 
+#include <sys/types.h>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -33,6 +35,17 @@ class CairnctlHome {
  private:
   std::filesystem::path dir_;
 };
+
+// Starts `args` (args[0] is the program's path) with stdin from /dev/null, stdout
+// and stderr into the files `out` and `err`, and CAIRN_HOME set to `home` unless it
+// is empty; returns its pid without waiting (for servers and interrupted runs).
+pid_t SpawnProcess(const std::vector<std::string>& args, const std::filesystem::path& out,
+                   const std::filesystem::path& err, const std::filesystem::path& home = {});
+// The whole content of a file ("" when it cannot be read).
+std::string ReadAll(const std::filesystem::path& file);
+
+// Waits for a process from SpawnProcess: its exit status, or -1 when a signal ended it.
+int WaitForExit(pid_t pid);
 
 // The first line of `text` that contains `needle`, or "" when none does.
 std::string LineWith(const std::string& text, const std::string& needle);

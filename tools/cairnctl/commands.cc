@@ -9,6 +9,7 @@ const std::vector<Command>& AllCommands() {
   static const std::vector<Command> commands = [] {
     std::vector<Command> all;
     AddSetupCommands(all);
+    AddSyncCommands(all);
     AddRosterCommands(all);
     AddRecordCommands(all);
     AddProfileCommands(all);

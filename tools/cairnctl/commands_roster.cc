@@ -113,14 +113,17 @@ Status SetTeacherPin(const Args& args) {
   return Status::Ok();
 }
 
-Status Enroll(const Args& args) {
+}  // namespace
+
+Status EnrollLearners(const std::vector<std::string>& learners, const std::string& class_ref,
+                      bool remove) {
   CAIRN_ASSIGN_OR_RETURN(Session session, OpenSession());
   Store& store = *session.store;
-  CAIRN_ASSIGN_OR_RETURN(json klass, Resolve(store, "class", args.Get("class")));
-  bool active = !args.Has("remove");
+  CAIRN_ASSIGN_OR_RETURN(json klass, Resolve(store, "class", class_ref));
+  bool active = !remove;
   std::vector<std::pair<std::string, json>> ops;
   std::vector<std::string> names;
-  for (const std::string& ref : args.All("learner")) {
+  for (const std::string& ref : learners) {
     CAIRN_ASSIGN_OR_RETURN(json learner, Resolve(store, "learner", ref));
     names.push_back(DisplayName("learner", learner));
     ops.push_back(
@@ -134,6 +137,8 @@ Status Enroll(const Args& args) {
   }
   return Status::Ok();
 }
+
+namespace {
 
 // Active members of every class: class id -> names.
 Result<std::map<std::string, std::vector<std::string>>> Members(const Store& store,
@@ -275,13 +280,6 @@ void AddRosterCommands(std::vector<Command>& out) {
                  "The PIN is 4 to 8 digits, kept on this device only as a salted hash.\n"
                  "Example:\n  echo 2468 | cairnctl teacher pin \"Ms Rivera\"",
                  SetTeacherPin});
-  out.push_back({"enroll",
-                 "enroll learners in a class (or take them out with --remove)",
-                 {{"learner", "learner ids or names", true, true}},
-                 {{"class", "CLASS", "class id or name", true},
-                  {"remove", "", "take the learners out of the class instead"}},
-                 "Example:\n  cairnctl enroll Ada Ben --class \"Room 12\"",
-                 Enroll});
 }
 
 }  // namespace cairn::cli

@@ -9,6 +9,7 @@
 #include "ids.h"
 #include "resolve.h"
 #include "session.h"
+#include "sync_status.h"
 
 namespace cairn::cli {
 namespace {
@@ -106,6 +107,7 @@ Status ShowStatus(const Args&) {
   t.Add({"ops", std::to_string(stats.total_ops) + " in the log, " + std::to_string(stats.own_ops) +
                     " written on this device"});
   t.Add({"clock", FormatHlc(stats.hlc)});
+  AddSyncStatusRows(session.paths.data, store, t);
   std::cout << t.Render();
   return Status::Ok();
 }

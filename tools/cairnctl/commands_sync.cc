@@ -1,0 +1,285 @@
+// enroll, sync, and the sync lines of `status`: this device and its school server.
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <chrono>
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include "cairn/platform/network.h"
+#include "cairn/sync/client/backoff.h"
+#include "cairn/sync/client/client.h"
+#include "cairn/sync/client/sync_record.h"
+#include "commands.h"
+#include "human.h"
+#include "session.h"
+#include "sync_status.h"
+
+namespace cairn::cli {
+namespace {
+
+std::atomic<bool> interrupted{false};
+
+void OnSignal(int) { interrupted = true; }
+
+std::string HostName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "device";
+  return name;
+}
+
+std::string Classes(const std::vector<std::string>& classes) {
+  std::string out;
+  for (const std::string& c : classes) out += (out.empty() ? "" : ", ") + c;
+  return out;
+}
+
+// This device with the school server.
+Status EnrollDevice(const Args& args) {
+  if (args.All("what").size() != 1) {
+    return UsageError(
+        "give one enrollment token or join code (or learners with --class CLASS to enroll "
+        "them in a class)");
+  }
+  CAIRN_ASSIGN_OR_RETURN(Paths paths, ResolvePaths());
+  std::filesystem::path record_file = sync::SyncRecordFile(paths.data);
+  CAIRN_ASSIGN_OR_RETURN(std::optional<sync::SyncRecord> existing,
+                         sync::LoadSyncRecord(record_file));
+  if (existing) {
+    return Status::FailedPrecondition("this device is already enrolled (" + existing->device +
+                                      " with " + existing->server_url +
+                                      "); `cairnctl status` shows it");
+  }
+  // The device's origin: the store's when it has one, else a new one that the
+  // store takes once the server has said yes (nothing is created before that).
+  Origin origin = Origin::Random();
+  bool have_store = std::filesystem::exists(StoreFile(paths));
+  if (have_store) {
+    CAIRN_ASSIGN_OR_RETURN(Session session, CreateSession());
+    if (session.store->initialized()) {
+      if (session.store->mode() == StoreMode::kStandalone) {
+        return Status::FailedPrecondition(
+            "this store (" + session.store_file.string() +
+            ") is a standalone classroom with its own roster; a school server cannot take it "
+            "over. Enroll with a new CAIRN_HOME, or move that file aside first.");
+      }
+      origin = session.store->self();
+    }
+  }
+  sync::EnrollRequest request{args.Get1("what"), args.Get("server"),
+                              args.Get("name", HostName())};
+  Result<sync::SyncRecord> enrolled = sync::Enroll(request, origin);
+  if (!enrolled.ok()) {
+    if (enrolled.status().code() == Status::Code::kIoError) {
+      return Status::Unavailable(enrolled.status().message());
+    }
+    return enrolled.status();
+  }
+  sync::SyncRecord& record = *enrolled;
+  CAIRN_ASSIGN_OR_RETURN(Session session, CreateSession());
+  Store& store = *session.store;
+  if (!store.initialized()) {
+    CAIRN_RETURN_IF_ERROR(WriteFileAtomic(OriginFile(session.paths), origin.Hex() + "\n", 0600));
+    CAIRN_RETURN_IF_ERROR(store.Initialize(origin, StoreMode::kDevice, record.server_origin));
+  } else {
+    CAIRN_RETURN_IF_ERROR(store.SetAuthority(record.server_origin));
+  }
+  CAIRN_RETURN_IF_ERROR(sync::SaveSyncRecord(record_file, record));
+  const bool from_token = request.token_or_code.starts_with("cairn1.");
+  std::cout << "Enrolled this device with " << record.server_url << " as " << record.device
+            << " (" << record.role << ", classes " << Classes(record.classes) << ").\n";
+  if (!record.pin.empty()) {
+    std::cout << "  server certificate  " << sync::PinFingerprint(record.pin) << "\n"
+              << (from_token ? "  (the pin came with the token)\n"
+                             : "  (trusted on first use: compare it with the one IT shows)\n");
+  }
+  std::cout << "  device              " << origin.Hex() << "\n"
+            << "Next: `cairnctl sync` fetches the roster and content.\n";
+  return Status::Ok();
+}
+
+// `enroll`: learners in a class (a standalone classroom's roster) with --class,
+// else this device with the school server.
+Status Enroll(const Args& args) {
+  if (args.Has("class")) {
+    if (args.Has("server") || args.Has("name")) {
+      return UsageError("--class enrolls learners in a class; --server and --name go with a token");
+    }
+    return EnrollLearners(args.All("what"), args.Get("class"), args.Has("remove"));
+  }
+  if (args.Has("remove")) return UsageError("--remove goes with --class CLASS");
+  return EnrollDevice(args);
+}
+
+// One sync of the store; the record is saved as the sync goes. A server that a
+// plain TCP probe cannot reach is reported offline without trying TLS.
+Result<sync::SyncReport> SyncOnce(const sync::ClientOptions& options,
+                                  const NetworkPolicy& policy) {
+  CAIRN_ASSIGN_OR_RETURN(Session session, OpenSession());
+  std::filesystem::path file = sync::SyncRecordFile(session.paths.data);
+  CAIRN_ASSIGN_OR_RETURN(std::optional<sync::SyncRecord> record, sync::LoadSyncRecord(file));
+  if (!record) {
+    return Status::FailedPrecondition(
+        "this device is not enrolled with a school server; run `cairnctl enroll TOKEN` "
+        "(or a join code with --server URL) first");
+  }
+  SyncAllowance allowed = DecideSync(ProbeReachable(record->server_url), NetworkManagerMetered(),
+                                     policy);
+  if (!allowed.ops) {
+    sync::SyncReport offline;
+    offline.outcome = sync::SyncOutcome::kUnreachable;
+    offline.message = std::string(sync::kOfflineMessage) + " (" + record->server_url + ": " +
+                      allowed.reason + ")";
+    offline.pending_ops = sync::PendingOps(*session.store, *record);
+    record->last_attempt_ms = SystemClock().NowMillis();
+    record->last_error = offline.message;
+    CAIRN_RETURN_IF_ERROR(sync::SaveSyncRecord(file, *record));
+    return offline;
+  }
+  // Blobs and packs do not travel yet; when they do, allowed.blobs gates them.
+  return sync::Sync(*session.store, *record,
+                    [&](const sync::SyncRecord& r) { return sync::SaveSyncRecord(file, r); },
+                    options);
+}
+
+std::string Summary(const sync::SyncReport& r) {
+  return "sent " + Count(r.pushed, "op") + ", received " + Count(r.pulled, "op") + " (" +
+         std::to_string(r.applied) + " new); " + Count(r.requests, "request") + ", " +
+         FormatBytes(r.bytes_sent) + " up, " + FormatBytes(r.bytes_received) + " down";
+}
+
+Status Sync(const Args& args) {
+  sync::ClientOptions options;
+  if (args.Has("batch")) {
+    CAIRN_ASSIGN_OR_RETURN(int64_t n, args.Int("batch", 1, 5000));
+    options.push_batch_ops = static_cast<size_t>(n);
+  }
+  if (args.Has("max-send")) {
+    CAIRN_ASSIGN_OR_RETURN(int64_t kib, args.Int("max-send", 1, 1'000'000));
+    options.max_send_bytes_per_s = kib * 1024;
+  }
+  if (args.Has("max-recv")) {
+    CAIRN_ASSIGN_OR_RETURN(int64_t kib, args.Int("max-recv", 1, 1'000'000));
+    options.max_recv_bytes_per_s = kib * 1024;
+  }
+  int64_t timeout_ms = 0;
+  if (args.Has("timeout")) {
+    CAIRN_ASSIGN_OR_RETURN(int64_t s, args.Int("timeout", 1, 86'400 * 7));
+    timeout_ms = s * 1000;
+    options.connect_timeout_ms = std::min<int64_t>(options.connect_timeout_ms, timeout_ms);
+  }
+  NetworkPolicy policy;
+  if (args.Has("unknown-network")) {
+    CAIRN_ASSIGN_OR_RETURN(std::string v, args.OneOf("unknown-network", {"metered", "unmetered"}));
+    policy.unknown_is = MeteredFromName(v);
+  }
+  const bool once = args.Has("once");
+  struct sigaction action {};
+  action.sa_handler = OnSignal;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  options.cancel = &interrupted;
+
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  sync::Backoff backoff({.base_ms = 1'000, .cap_ms = 60'000});
+  while (true) {
+    CAIRN_ASSIGN_OR_RETURN(sync::SyncReport report, SyncOnce(options, policy));
+    if (report.ok()) {
+      std::cout << "Synced: " << Summary(report) << ". Nothing is waiting to be sent.\n";
+      return Status::Ok();
+    }
+    if (report.pushed || report.pulled) std::cout << "Partly synced: " << Summary(report) << ".\n";
+    std::string waiting = report.pending_ops ? " (" + Count(report.pending_ops, "op") +
+                                                   " of this device not yet sent)"
+                                             : "";
+    if (report.outcome == sync::SyncOutcome::kRefused) {
+      return Status::FailedPrecondition(report.message + waiting);
+    }
+    bool out_of_time = timeout_ms > 0 && Clock::now() >= deadline;
+    if (once || interrupted || out_of_time ||
+        report.outcome == sync::SyncOutcome::kCancelled) {
+      return Status::Unavailable(report.message + waiting);
+    }
+    int64_t delay = backoff.NextDelayMs(report.retry_after_ms);
+    char in[32];
+    std::snprintf(in, sizeof in, "%.1f s", static_cast<double>(delay) / 1000);
+    std::cout << report.message << waiting << "; trying again in " << in << std::endl;
+    auto wake = Clock::now() + std::chrono::milliseconds(delay);
+    while (!interrupted && Clock::now() < wake && (timeout_ms == 0 || Clock::now() < deadline)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+}
+
+}  // namespace
+
+void AddSyncStatusRows(const std::filesystem::path& data_dir, const Store& store, Table& table) {
+  Result<std::optional<sync::SyncRecord>> loaded =
+      sync::LoadSyncRecord(sync::SyncRecordFile(data_dir));
+  if (!loaded.ok()) {
+    table.Add({"sync", loaded.status().message()});
+    return;
+  }
+  if (!*loaded) {
+    if (store.mode() == StoreMode::kDevice) {
+      table.Add({"sync", "not enrolled: run `cairnctl enroll TOKEN`"});
+    }
+    return;
+  }
+  const sync::SyncRecord& r = **loaded;
+  table.Add({"server", r.server_url + " (" + r.device + ", " + r.role + ", classes " +
+                           Classes(r.classes) + ")"});
+  if (!r.pin.empty()) table.Add({"certificate", sync::PinFingerprint(r.pin)});
+  table.Add({"last sync", r.last_sync_ms ? FormatTime(r.last_sync_ms) : "never"});
+  table.Add({"waiting", Count(sync::PendingOps(store, r), "op") + " and 0 files to send"});
+  if (!r.last_error.empty()) {
+    table.Add({"sync problem", r.last_error + " (at " + FormatTime(r.last_attempt_ms) + ")"});
+  }
+}
+
+void AddSyncCommands(std::vector<Command>& out) {
+  out.push_back(
+      {"enroll",
+       "enroll this device with the school server, or learners in a class",
+       {{"what",
+         "the enrollment token (cairn1.…) or join code (XXXX-XXXX); with --class, learner "
+         "ids or names",
+         true, true}},
+       {{"server", "URL", "the server's address, with a join code (https://HOST:PORT)"},
+        {"name", "NAME", "this device's name as the school sees it (default: the host name)"},
+        {"class", "CLASS", "enroll the learners named in this class (standalone classroom)"},
+        {"remove", "", "with --class: take the learners out of the class instead"}},
+       "A token carries the server's address and its certificate pin. A join code\n"
+       "carries neither: give --server, and the certificate the server shows now is\n"
+       "trusted from then on (its fingerprint is printed: compare it with IT's).\n"
+       "The credential is kept in $CAIRN_HOME/data/sync.json (mode 0600) with the\n"
+       "server's address, the pin and the sync progress, and nowhere else.\n\n"
+       "Examples:\n  cairnctl enroll K7QM-2XPD --server https://cairn.school.example:8443\n"
+       "  cairnctl enroll Ada Ben --class \"Room 12\"",
+       Enroll});
+  out.push_back(
+      {"sync",
+       "send this device's work to the school server and fetch what is new",
+       {},
+       {{"once", "", "try once; do not wait and retry"},
+        {"timeout", "SECONDS", "give up retrying after this long"},
+        {"max-send", "KIB", "send at most this many KiB per second"},
+        {"max-recv", "KIB", "receive at most this many KiB per second"},
+        {"batch", "N", "ops per push request (default 500)"},
+        {"unknown-network", "KIND",
+         "treat a link whose metered state is unknown as metered or unmetered (default)"}},
+       "Pushes this device's ops, then pulls the roster, content and the work of its\n"
+       "classes. Without --once, an unreachable or busy server is retried with growing,\n"
+       "randomized waits until the sync is done, --timeout passes, or Ctrl-C.\n"
+       "Exit status: 0 everything sent and received; 3 the server could not be reached\n"
+       "or asked to wait (the work is saved here and goes next time); 1 the server\n"
+       "refused (revoked device, wrong certificate).\n"
+       "On a metered link (NetworkManager says so) only ops sync; files and packs wait.",
+       Sync});
+}
+
+}  // namespace cairn::cli
