@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The standalone classroom demo (`make demo`): one teacher, one class of four
-# learners, the sample math pack (fractions and place value), a morning's work, then
-# each learner's profile.
+# The demo (`make demo`). Part 1, a standalone classroom: one teacher, one class of
+# four learners, the sample math pack (fractions and place value), a morning's
+# work, then each learner's profile. Part 2, a school server: cairn-server on
+# loopback with the pack and a class, a student laptop and a teacher tablet
+# enrolled with tokens, work recorded offline on each, synced, and seen arriving.
 # Every step is a cairnctl command, printed before its output, so a teacher can
 # follow along and type the same commands.
 # Usage: scripts/demo.sh BUILD_DIR
@@ -117,6 +119,90 @@ cairnctl next Dev
 cairnctl next Dev --choose 1
 cairnctl class-report "Room 12" --group math.frac.parts,math.frac.equivalent --min 2 --max 3
 
+
+# ---- Part 2: a school server --------------------------------------------------
+server_bin=$build/sync/server/cairn-server
+[ -x "$server_bin" ] || { echo "no $server_bin; build first (make build)" >&2; exit 1; }
+server_data=$build/demo-server
+student_home=$build/demo-student
+teacher_home=$build/demo-teacher
+rm -rf "$server_data" "$student_home" "$teacher_home"
+# A free loopback port (bash's /dev/tcp connects only when something listens).
+port=18443
+while (: </dev/tcp/127.0.0.1/$port) 2>/dev/null; do port=$((port + 1)); done
+url=https://127.0.0.1:$port
+
+cairn_server() {
+  local shown=cairn-server arg
+  for arg in "$@"; do
+    if [[ $arg =~ ^[A-Za-z0-9._/:,=-]+$ ]]; then shown+=" $arg"; else shown+=" \"$arg\""; fi
+  done
+  printf '\n$ %s\n' "$shown"
+  last=$("$server_bin" "$@" --data "$server_data")
+  printf '%s\n' "$last" | sed 's/^/  /'
+}
+# `on HOME LABEL cairnctl ARGS`: a device's command, shown with its name.
+on() {
+  local home=$1 label=$2
+  shift 2
+  printf '\n[%s]' "$label"
+  CAIRN_HOME=$home "$@"
+}
+
+printf '\n%sPart 2: a school server%s\n' "$bold" "$plain"
+echo "Server data in $server_data; devices in $student_home and $teacher_home."
+
+step "IT sets up the server: a school, a class, a teacher, two learners, the math pack"
+cairn_server school create "Riverside Elementary"
+cairn_server class create "Room 12" --grade 3
+cairn_server teacher add "Ms Rivera" --classes room-12
+cairn_server learner add "Ada" --classes room-12
+cairn_server learner add "Ben" --classes room-12
+cairn_server pack publish "$root/content/math-fractions-place-value.en.json"
+
+step "Enrollment tokens: one for student laptops, one for teacher devices"
+cairn_server token create --role student-device --classes room-12 --url "$url"
+student_token=$(grep '^cairn1\.' <<<"$last")
+cairn_server token create --role teacher-device --classes room-12 --url "$url"
+teacher_token=$(grep '^cairn1\.' <<<"$last")
+
+step "The server starts (HTTPS, a certificate it made itself; the tokens carry its pin)"
+"$server_bin" serve --data "$server_data" --listen "127.0.0.1:$port" >"$server_data.log" 2>&1 &
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do (: </dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.05; done
+echo "cairn-server serving on $url (pid $server_pid, log $server_data.log)"
+
+step "Each device enrolls with its token and fetches the roster and the pack"
+on "$student_home" "student laptop" cairnctl enroll "$student_token" --name "room12-laptop-01"
+on "$student_home" "student laptop" cairnctl sync
+on "$teacher_home" "teacher tablet" cairnctl enroll "$teacher_token" --name "rivera-tablet"
+on "$teacher_home" "teacher tablet" cairnctl sync
+
+step "Offline: Ada works on the laptop, Ms Rivera observes on her tablet"
+on "$student_home" "student laptop" cairnctl record attempt Ada math.frac.unit.01 --response 1/5
+on "$student_home" "student laptop" cairnctl record attempt Ada math.frac.unit.03 --response 1/4
+on "$student_home" "student laptop" cairnctl record attempt Ada math.frac.equivalent.01 --response 4
+on "$student_home" "student laptop" cairnctl goal set Ada "Compare fractions by myself"
+on "$teacher_home" "teacher tablet" cairnctl record observation Ada --teacher "Ms Rivera" \
+  --competency "Equivalent fractions" --level 3 --modality small_group --note "Explained 1/2 = 2/4"
+on "$student_home" "student laptop" cairnctl status
+
+step "Back on the school network: both sync (the laptop twice, to fetch the observation)"
+on "$student_home" "student laptop" cairnctl sync
+on "$teacher_home" "teacher tablet" cairnctl sync
+on "$student_home" "student laptop" cairnctl sync
+
+step "Ada's profile on the teacher's tablet: her answers from the laptop are there"
+on "$teacher_home" "teacher tablet" cairnctl profile Ada
+
+step "The server stops; its devices, and how many ops each has sent"
+kill "$server_pid"
+wait "$server_pid" 2>/dev/null || true
+trap - EXIT
+cairn_server devices
+
 printf '\nDone. Explore further with, for example:\n'
 printf '  CAIRN_HOME=%s %s ops --limit 10\n' "$CAIRN_HOME" "$bin"
-printf '  CAIRN_HOME=%s %s --help\n' "$CAIRN_HOME" "$bin"
+printf '  CAIRN_HOME=%s %s status\n' "$teacher_home" "$bin"
+printf '  %s --help\n' "$server_bin"
