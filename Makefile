@@ -1,10 +1,11 @@
 # Thin wrapper: the two commands a new user runs on a fresh Debian 12 machine.
 #   make demo   install what is missing, build, run the standalone classroom demo
 #   make test   install what is missing, build, run every test through CTest
+#   make package  the Debian packages cairn and cairn-server, in $(BUILD)/packages
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build demo test bench clean format
+.PHONY: all deps build demo test bench package clean format
 
 all: build
 
@@ -20,6 +21,9 @@ demo: build
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+package: build
+	@cd $(BUILD) && cpack -G DEB
 
 bench: build
 	@scripts/bench.sh $(BUILD)

@@ -17,6 +17,8 @@ packages=(
   zlib1g-dev
   libimgui-dev libglfw3-dev libstb-dev fonts-noto-core
   xvfb
+  # Debian packages (make package) and their test: cpack's shlibdeps, lintian.
+  dpkg-dev fakeroot lintian debconf-utils file curl
 )
 
 missing=()

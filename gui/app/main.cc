@@ -1,6 +1,7 @@
 // cairn: the desktop client.
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <string>
 
@@ -18,11 +19,23 @@ constexpr const char* kUsage =
     "  --screenshot-dir DIR   where the script's screenshots go (default: .)\n"
     "Without a display, run it under Xvfb: xvfb-run -a -s \"-screen 0 1280x800x24\" cairn\n";
 
+// Installed (/usr/bin/cairn), the catalogs are in ../share/cairn/i18n beside the
+// program; run from the build tree, in the source tree.
+std::string CatalogDir() {
+  std::error_code ec;
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    std::filesystem::path installed = exe.parent_path().parent_path() / "share/cairn/i18n";
+    if (std::filesystem::is_directory(installed, ec)) return installed.string();
+  }
+  return CAIRN_GUI_I18N_DIR;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   cairn::gui::AppOptions options;
-  options.catalogs = CAIRN_GUI_I18N_DIR;
+  options.catalogs = CatalogDir();
   if (const char* dir = std::getenv("CAIRN_GUI_I18N")) options.catalogs = dir;
   options.screenshot_dir = ".";
   for (int i = 1; i < argc; ++i) {

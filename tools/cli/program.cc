@@ -66,6 +66,10 @@ int RunProgram(const Program& p, const std::vector<std::string>& argv) {
     std::cout << Overview(p);
     return kExitDone;
   }
+  if (argv[0] == "--version") {
+    std::cout << p.name << " " << CAIRN_VERSION << "\n";
+    return kExitDone;
+  }
   // The command whose path matches the most leading words.
   const Command* best = nullptr;
   size_t best_words = 0;

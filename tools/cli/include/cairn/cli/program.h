@@ -30,7 +30,8 @@ struct Program {
   std::function<bool(const Status&)> is_input_error;
 };
 
-// Runs argv (without the program's own name). Writes help and results to stdout,
+// Runs argv (without the program's own name). `--version` as the first word prints
+// "<name> <project version>". Writes help and results to stdout,
 // errors to stderr; returns the exit status.
 int RunProgram(const Program& program, const std::vector<std::string>& argv);
 

@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# The Debian package test (issue #6): builds cairn and cairn-server with CPack
+# from BUILD_DIR, runs lintian (errors fail), preseeds debconf, installs both
+# with dpkg -i (twice: a reinstall runs the upgrade path), runs the installed
+# programs, starts the server from its installed configuration as its service
+# user, queries it, removes (configuration stays) and purges (nothing of ours
+# left). It changes the machine while it runs and puts it back on every exit.
+#
+# usage: package_test.sh BUILD_DIR
+# Exit 77 (skipped, reason printed) when not root, when a tool is missing, or when
+# cairn is already installed here (the test would remove it).
+set -euo pipefail
+
+build=$(cd "$1" && pwd)
+skip() { echo "SKIP: $*"; exit 77; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+step() { echo "--- $*"; }
+
+[ "$(id -u)" -eq 0 ] || skip "the package test installs packages: run it as root (CI does)"
+for tool in dpkg dpkg-deb dpkg-shlibdeps cpack lintian runuser curl debconf-set-selections \
+    debconf-show adduser; do
+  command -v "$tool" >/dev/null || skip "$tool is not installed (scripts/install-deps.sh installs it)"
+done
+for p in cairn cairn-server; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  case "$status" in
+    "" | "unknown ok not-installed" | "deinstall ok not-installed" | "purge ok not-installed") ;;
+    *) skip "package $p is on this machine ($status); the test would remove it" ;;
+  esac
+done
+port=8443
+if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+  skip "port $port is in use; the installed server's configuration listens there"
+fi
+
+work=$(mktemp -d /tmp/cairn-package-test.XXXXXX)
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
+  for p in cairn cairn-server; do
+    if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -qv "not-installed"; then
+      dpkg --purge "$p" >/dev/null 2>&1 || true
+    fi
+  done
+  echo PURGE | debconf-communicate cairn >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# What the packages may touch. Names only: contents of dpkg's and debconf's own
+# databases change by design.
+snapshot() {
+  find /etc /usr /var/lib /opt -xdev \( -path /var/lib/dpkg -o -path /var/lib/apt \) -prune \
+    -o -print 2>/dev/null | sort
+  grep -h cairn /etc/passwd /etc/group /etc/shadow /etc/gshadow 2>/dev/null | sed 's/^/account: /' || true
+  ls /var/lib/dpkg/info | grep cairn | sed 's/^/dpkg info: /' || true
+}
+
+step "building the packages with CPack from $build"
+(cd "$build" && cpack -G DEB -B "$work/packages" >"$work/cpack.log" 2>&1) ||
+  { cat "$work/cpack.log"; fail "cpack failed"; }
+client_deb=$(ls "$work"/packages/cairn_*.deb)
+server_deb=$(ls "$work"/packages/cairn-server_*.deb)
+echo "$(basename "$client_deb") $(du -h "$client_deb" | cut -f1), $(basename "$server_deb") $(du -h "$server_deb" | cut -f1)"
+
+step "control fields"
+for deb in "$client_deb" "$server_deb"; do
+  dpkg-deb -f "$deb" Section | grep -qx education || fail "$deb: Section is not education"
+  dpkg-deb -f "$deb" Depends | grep -q "libc6" || fail "$deb: Depends lacks libc6 (shlibdeps did not run)"
+  dpkg-deb -f "$deb" Package Version Depends
+done
+dpkg-deb -I "$client_deb" conffiles | grep -qx /etc/cairn/cairn.conf || fail "cairn.conf is not a conffile"
+dpkg-deb -I "$server_deb" conffiles | grep -qx /etc/cairn-server/cairn-server.conf ||
+  fail "cairn-server.conf is not a conffile"
+for bin in usr/bin/cairn usr/bin/cairnctl; do
+  dpkg-deb --fsys-tarfile "$client_deb" | tar -xO "./$bin" >"$work/bin"
+  file "$work/bin" | grep -q ", stripped" || fail "$bin is not stripped"
+done
+
+step "lintian (errors fail; warnings are explained in installers/README.md)"
+lintian_rc=0
+lintian --fail-on error --info "$client_deb" "$server_deb" >"$work/lintian.log" 2>&1 || lintian_rc=$?
+cat "$work/lintian.log"
+[ "$lintian_rc" -eq 0 ] || fail "lintian found errors (exit $lintian_rc)"
+
+snapshot >"$work/before"
+
+step "preseeding debconf and installing both packages"
+url="https://cairn.test.example:8443"
+token="cairn1.dGVzdA.cGlu.secret-for-the-package-test"
+debconf-set-selections <<EOF
+cairn cairn/server_url string $url
+cairn cairn/enrollment_token password $token
+EOF
+export DEBIAN_FRONTEND=noninteractive
+dpkg -i "$client_deb" "$server_deb" >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; fail "dpkg -i failed"; }
+step "installing again (the upgrade path of the maintainer scripts)"
+dpkg -i "$client_deb" "$server_deb" >"$work/dpkg2.log" 2>&1 ||
+  { cat "$work/dpkg2.log"; fail "a second dpkg -i failed"; }
+
+step "installed programs"
+/usr/bin/cairnctl --version | grep -qx "cairnctl [0-9.]*" || fail "cairnctl --version"
+/usr/bin/cairn-server --version | grep -qx "cairn-server [0-9.]*" || fail "cairn-server --version"
+/usr/bin/cairnctl --version
+/usr/bin/cairn-server --version
+/usr/bin/cairn --help | grep -q "usage: cairn" || fail "cairn --help"
+[ -d /usr/share/cairn/i18n ] || fail "the client's catalogs are not installed"
+
+step "debconf answers reach the configuration"
+grep -qx "$token" /etc/cairn/enrollment-token || fail "the preseeded token is not in /etc/cairn/enrollment-token"
+if grep -qs -- "$token" /var/cache/debconf/passwords.dat /var/cache/debconf/config.dat; then
+  fail "the token stayed in debconf's database"
+fi
+env -u CAIRN_HOME HOME="$work/home" /usr/bin/cairnctl config >"$work/config.out"
+cat "$work/config.out"
+grep -A1 "server_url = $url" "$work/config.out" | grep -q "from /etc/cairn/conf.d/50-debconf.conf:3" ||
+  fail "cairnctl config does not show the preseeded server_url from 50-debconf.conf:3"
+[ -L /etc/systemd/user/timers.target.wants/cairn-sync.timer ] ||
+  fail "the sync timer is not enabled for users"
+getent passwd cairn-server >/dev/null || fail "no cairn-server user"
+[ "$(stat -c %U /var/lib/cairn-server)" = cairn-server ] || fail "/var/lib/cairn-server is not the service user's"
+
+step "starting the server as systemd would: ExecStart of the installed unit, as its user"
+unit=/lib/systemd/system/cairn-server.service
+exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
+env_file=$(sed -n 's/^EnvironmentFile=-\{0,1\}//p' "$unit")
+user=$(sed -n 's/^User=//p' "$unit")
+# EnvironmentFile: VAR=value lines. In ExecStart systemd splits an unbraced $VAR
+# into words and keeps ${VAR} as one.
+declare -A vars
+env_args=()
+while IFS= read -r line; do
+  case "$line" in '' | '#'*) continue ;; esac
+  vars[${line%%=*}]=${line#*=}
+  env_args+=("$line")
+done <"$env_file"
+cmd=()
+read -ra words <<<"$exec_start"
+for w in "${words[@]}"; do
+  if [[ $w =~ ^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$ ]]; then
+    cmd+=("${vars[${BASH_REMATCH[1]}]}")
+  elif [[ $w =~ ^\$([A-Za-z_][A-Za-z0-9_]*)$ ]]; then
+    read -ra parts <<<"${vars[${BASH_REMATCH[1]}]}"
+    cmd+=("${parts[@]}")
+  else
+    cmd+=("$w")
+  fi
+done
+echo "as $user: ${env_args[*]} ${cmd[*]}"
+runuser -u "$user" -- env -i "${env_args[@]}" "${cmd[@]}" >"$work/server.log" 2>&1 &
+server_pid=$!
+answer=""
+for _ in $(seq 1 50); do
+  answer=$(curl -sk --max-time 2 "https://127.0.0.1:$port/v1/clock" || true)
+  [ -n "$answer" ] && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log"; fail "the server exited"; }
+  sleep 0.2
+done
+echo "GET /v1/clock without a credential: $answer"
+echo "$answer" | grep -q '"unauthenticated"' || { cat "$work/server.log"; fail "the server did not answer"; }
+[ "$(stat -c %U /var/lib/cairn-server/tls)" = cairn-server ] || fail "tls/ is not the service user's"
+kill -TERM "$server_pid"
+wait "$server_pid" || true
+server_pid=""
+
+step "remove: programs go, configuration and the school's data stay"
+dpkg -r cairn cairn-server >"$work/remove.log" 2>&1 || { cat "$work/remove.log"; fail "dpkg -r failed"; }
+[ ! -e /usr/bin/cairnctl ] || fail "/usr/bin/cairnctl is still there after remove"
+[ -f /etc/cairn/cairn.conf ] || fail "remove deleted the conffile /etc/cairn/cairn.conf"
+[ -d /var/lib/cairn-server/tls ] || fail "remove deleted the server's data"
+
+step "purge: nothing of ours is left"
+dpkg -P cairn cairn-server >"$work/purge.log" 2>&1 || { cat "$work/purge.log"; fail "dpkg -P failed"; }
+cat "$work/purge.log"
+snapshot >"$work/after"
+left=$(diff "$work/before" "$work/after" || true)
+if echo "$left" | grep -qi cairn; then
+  echo "$left"
+  fail "files, accounts or dpkg records of cairn differ from before the install"
+fi
+if [ -n "$left" ]; then
+  echo "(other changes meanwhile, not ours:)"
+  echo "$left" | head -20
+fi
+if debconf-show cairn 2>/dev/null | grep -q .; then fail "debconf still holds cairn's answers"; fi
+echo "PASS: built, linted, installed, ran, removed and purged both packages"
