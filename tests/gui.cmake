@@ -27,3 +27,9 @@ add_test(NAME gui_teacher_walkthrough
     $<TARGET_FILE:cairn> $<TARGET_FILE:cairnctl> $<TARGET_FILE:gui_png_check>
     ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/gui-teacher-walkthrough)
 set_tests_properties(gui_teacher_walkthrough PROPERTIES SKIP_RETURN_CODE 77 LABELS gui)
+
+add_test(NAME gui_spanish_walkthrough
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/gui/spanish_walkthrough.sh
+    $<TARGET_FILE:cairn> $<TARGET_FILE:cairnctl> $<TARGET_FILE:gui_png_check>
+    ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/gui-spanish-walkthrough)
+set_tests_properties(gui_spanish_walkthrough PROPERTIES SKIP_RETURN_CODE 77 LABELS gui)

@@ -5,6 +5,10 @@
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
+#include <time.h>
+
+#include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -15,6 +19,7 @@
 #include "app/script.h"
 #include "app/ui.h"
 #include "app/window.h"
+#include "cairn/gui/settings.h"
 #include "views/goals_view.h"
 #include "views/groups_view.h"
 #include "views/home_view.h"
@@ -31,7 +36,8 @@
 namespace cairn::gui {
 namespace {
 
-void ApplyStyle() {
+void ApplyStyle(bool high_contrast, float scale) {
+  ImGui::GetStyle() = ImGuiStyle();
   ImGui::StyleColorsLight();
   ImGuiStyle& style = ImGui::GetStyle();
   style.WindowPadding = ImVec2(24, 16);
@@ -47,6 +53,28 @@ void ApplyStyle() {
   style.Colors[ImGuiCol_PlotHistogram] = ImVec4(0.13f, 0.55f, 0.33f, 1);
   style.FrameBorderSize = 1;
   style.WindowBorderSize = 0;
+  if (high_contrast) {
+    // Black on white, strong borders, no greys that fade into the background.
+    style.Colors[ImGuiCol_Text] = ImVec4(0, 0, 0, 1);
+    style.Colors[ImGuiCol_TextDisabled] = ImVec4(0.15f, 0.15f, 0.15f, 1);
+    style.Colors[ImGuiCol_WindowBg] = ImVec4(1, 1, 1, 1);
+    style.Colors[ImGuiCol_PopupBg] = ImVec4(1, 1, 1, 1);
+    style.Colors[ImGuiCol_Border] = ImVec4(0, 0, 0, 1);
+    style.Colors[ImGuiCol_Button] = ImVec4(1, 0.93f, 0.45f, 1);
+    style.Colors[ImGuiCol_ButtonHovered] = ImVec4(1, 0.82f, 0.1f, 1);
+    style.Colors[ImGuiCol_ButtonActive] = ImVec4(1, 0.75f, 0, 1);
+    style.Colors[ImGuiCol_FrameBg] = ImVec4(1, 1, 1, 1);
+    style.FrameBorderSize = 2;
+  }
+  ui::SetHighContrast(high_contrast);
+  style.ScaleAllSizes(scale);
+}
+
+// The window's content scale (GLFW: 2 on a "200%" display), kept in a sane range.
+float ContentScale(GLFWwindow* w) {
+  float x = 1, y = 1;
+  glfwGetWindowContentScale(w, &x, &y);
+  return std::clamp(std::max(x, y), 1.0f, 4.0f);
 }
 
 class App {
@@ -54,7 +82,15 @@ class App {
   App(const AppOptions& options, Device device) : options_(options), device_(std::move(device)) {}
 
   int Run() {
-    Status s = LoadStrings(options_.language);
+    settings_file_ = SettingsFile(device_.paths.config);
+    if (Result<Settings> loaded = LoadSettings(settings_file_); loaded.ok()) {
+      settings_ = *loaded;
+    } else {
+      std::cerr << "cairn: " << loaded.status().message() << "; using the default settings\n";
+    }
+    if (!options_.language.empty()) settings_.language = options_.language;
+    if (options_.text_size > 0) settings_.text_size = options_.text_size;
+    Status s = LoadStrings(settings_.language);
     if (!s.ok()) {
       std::cerr << "cairn: " << s.ToString() << "\n";
       return 1;
@@ -87,15 +123,20 @@ class App {
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;  // nothing to remember between runs: one full-window screen
-    ApplyStyle();
+    scale_ = ContentScale(w);
+    ctx_.high_contrast = settings_.high_contrast;
+    ApplyStyle(ctx_.high_contrast, scale_);
     ImGui_ImplGlfw_InitForOpenGL(w, true);
     if (!ImGui_ImplOpenGL3_Init((*window)->glsl_version())) {
       std::cerr << "cairn: the OpenGL renderer did not start (" << (*window)->description() << ", "
                 << (*window)->glsl_version() << ")\n";
       return 1;
     }
-    ctx_.text_size = options_.text_size;
-    ctx_.fonts = LoadFonts(ctx_.text_size);
+    ctx_.text_size = settings_.text_size;
+    ctx_.language = settings_.language;
+    ctx_.observe_competency = settings_.last_competency;
+    ctx_.fonts = LoadFonts(ctx_.text_size * scale_, ctx_.language);
+    window_ = w;
 
     ctx_.device = &device_;
     ctx_.store = device_.store.get();
@@ -107,13 +148,17 @@ class App {
     } else {
       std::cerr << "cairn: " << pins.status().message() << "\n";
     }
-    ctx_.language = options_.language;
     ctx_.screen = device_.needs_setup ? Screen::kSetup : Screen::kSignIn;
     ctx_.data_changed = true;
 
     int frames_to_draw = 2;
+    bool first_frame = true;
     while (!glfwWindowShouldClose(w)) {
-      if (script) {
+      if (script && script->idling() && frames_to_draw <= 0) {
+        // As for a user who stepped away: no frames until the step ends.
+        glfwWaitEventsTimeout(std::min(30.0, script->idle_seconds_left()));
+        frames_to_draw = 2;
+      } else if (script) {
         glfwPollEvents();
       } else if (frames_to_draw > 0) {
         glfwPollEvents();
@@ -144,10 +189,15 @@ class App {
         if (script->done()) break;
       }
       glfwSwapBuffers(w);
+      if (first_frame) {
+        first_frame = false;
+        ReportFirstFrame();
+      }
 
       --frames_to_draw;
       bool busy = io.MouseDown[0] || io.MouseDelta.x != 0 || io.MouseDelta.y != 0 ||
-                  ctx_.data_changed || ctx_.text_size_changed || ctx_.language_changed;
+                  ctx_.data_changed || ctx_.text_size_changed || ctx_.language_changed ||
+                  ctx_.contrast_changed;
       if (busy) frames_to_draw = std::max(frames_to_draw, 2);
     }
     ImGui_ImplOpenGL3_Shutdown();
@@ -167,12 +217,17 @@ class App {
       if (!en.ok()) return en.status();
       english_ = std::move(*en);
     }
-    if (language == "en") {
+    Result<Catalog> other = Catalog::Load(options_.catalogs, language);
+    if (language == "en" || !other.ok()) {
+      // A language with no catalog yet (Japanese names on an English UI): English
+      // strings, with the language's fonts.
+      if (language != "en") {
+        std::cerr << "cairn: no " << language << " strings (" << other.status().message()
+                  << "); showing English\n";
+      }
       ctx_.strings = &*english_;
       return Status::Ok();
     }
-    Result<Catalog> other = Catalog::Load(options_.catalogs, language);
-    if (!other.ok()) return other.status();
     current_ = std::move(*other);
     current_->SetFallback(&*english_);
     ctx_.strings = &*current_;
@@ -181,19 +236,32 @@ class App {
 
   // Requests from the last frame: fonts, language, data to reload.
   bool BetweenFrames() {
-    if (ctx_.text_size_changed) {
-      ctx_.text_size_changed = false;
-      ctx_.fonts = LoadFonts(ctx_.text_size);
-      ImGui_ImplOpenGL3_DestroyFontsTexture();
-      ImGui_ImplOpenGL3_CreateFontsTexture();
+    // Moved to a screen of another scale: everything is resized for it.
+    if (float scale = ContentScale(window_); scale != scale_) {
+      scale_ = scale;
+      ctx_.contrast_changed = ctx_.text_size_changed = true;
     }
+    if (ctx_.contrast_changed) {
+      ctx_.contrast_changed = false;
+      ApplyStyle(ctx_.high_contrast, scale_);
+    }
+    bool rebuild_fonts = ctx_.text_size_changed;
     if (ctx_.language_changed) {
       ctx_.language_changed = false;
       Status s = LoadStrings(ctx_.language);
       if (!s.ok()) std::cerr << "cairn: " << s.ToString() << "\n";
+      rebuild_fonts = true;  // CJK glyphs come and go with the language
     }
+    if (rebuild_fonts) {
+      ctx_.text_size_changed = false;
+      ctx_.fonts = LoadFonts(ctx_.text_size * scale_, ctx_.language);
+      ImGui_ImplOpenGL3_DestroyFontsTexture();
+      ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
+    SaveSettingsIfChanged();
     if (ctx_.data_changed) {
       ctx_.data_changed = false;
+      sync_.Refresh(*ctx_.store);
       Screen shown = ctx_.screen;
       if (shown == Screen::kSignIn) sign_in_.Reload(ctx_);
       if (shown == Screen::kHome) home_.Reload(ctx_);
@@ -212,6 +280,31 @@ class App {
       if (shown != Screen::kLesson) opened_lesson_.clear();
     }
     return true;
+  }
+
+  // Benchmarks set CAIRN_T0_NS to CLOCK_MONOTONIC before starting the client;
+  // it says when its first frame was on screen.
+  static void ReportFirstFrame() {
+    const char* t0 = std::getenv("CAIRN_T0_NS");
+    if (t0 == nullptr) return;
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double ms = (static_cast<double>(now.tv_sec) * 1e9 + now.tv_nsec - std::atof(t0)) / 1e6;
+    std::cerr << "cairn: first frame after " << ms << " ms\n";
+  }
+
+  // The device remembers language, text size, contrast and the last skill observed.
+  void SaveSettingsIfChanged() {
+    Settings now{ctx_.language, ctx_.text_size, ctx_.high_contrast, ctx_.observe_competency};
+    if (now.language == settings_.language && now.text_size == settings_.text_size &&
+        now.high_contrast == settings_.high_contrast &&
+        now.last_competency == settings_.last_competency) {
+      return;
+    }
+    settings_ = now;
+    if (Status s = SaveSettings(settings_file_, settings_); !s.ok()) {
+      std::cerr << "cairn: the settings were not saved: " << s.message() << "\n";
+    }
   }
 
   void DrawScreen() {
@@ -268,7 +361,11 @@ class App {
 
   AppOptions options_;
   Device device_;
-  StandaloneSyncStatus sync_;
+  Settings settings_;
+  std::filesystem::path settings_file_;
+  float scale_ = 1;
+  GLFWwindow* window_ = nullptr;
+  LocalSyncStatus sync_;
   std::optional<Catalog> english_, current_;
   AppContext ctx_;
   TopBar top_bar_;

@@ -10,8 +10,9 @@ namespace cairn::gui {
 struct AppOptions {
   std::filesystem::path script;          // scripted mode when set
   std::filesystem::path screenshot_dir;  // where `screenshot` steps write
-  std::string language = "en";
-  float text_size = 22;
+  // Given on the command line; empty / 0: the device's settings (settings.h).
+  std::string language;
+  float text_size = 0;
   std::filesystem::path catalogs;  // gui/i18n
 };
 

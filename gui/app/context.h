@@ -56,6 +56,8 @@ struct AppContext {
   bool text_size_changed = false;
   std::string language = "en";
   bool language_changed = false;
+  bool high_contrast = false;
+  bool contrast_changed = false;
 
   const std::string& T(std::string_view key) const { return strings->Get(key); }
   // Signs whoever is signed in out, back to the name tiles.

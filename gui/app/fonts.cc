@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <string_view>
 
 namespace cairn::gui {
 namespace {
@@ -51,7 +52,36 @@ ImFont* Add(const char* file, float size, const char* symbols) {
 
 }  // namespace
 
-Fonts LoadFonts(float size) {
+bool& CjkMissingFlag() {
+  static bool missing = false;
+  return missing;
+}
+
+bool CjkMissing() { return CjkMissingFlag(); }
+
+// Merges the CJK glyphs of `language` into the font added last.
+void AddCjk(float size, std::string_view language) {
+  ImGuiIO& io = ImGui::GetIO();
+  const char* cjk = FirstExisting({"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+                                   "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf"});
+  CjkMissingFlag() = cjk == nullptr;
+  if (cjk == nullptr) {
+    std::cerr << "cairn: warning: no CJK font found (install fonts-noto-cjk); " << language
+              << " text shows as boxes\n";
+    return;
+  }
+  const ImWchar* ranges = language.starts_with("ja")   ? io.Fonts->GetGlyphRangesJapanese()
+                          : language.starts_with("ko") ? io.Fonts->GetGlyphRangesKorean()
+                                                       : io.Fonts->GetGlyphRangesChineseSimplifiedCommon();
+  ImFontConfig merge;
+  merge.MergeMode = true;
+  merge.OversampleH = 1;  // thousands of glyphs: keep the atlas small
+  io.Fonts->AddFontFromFileTTF(cjk, size, &merge, ranges);
+}
+
+Fonts LoadFonts(float size, std::string_view language) {
+  bool cjk = language.starts_with("zh") || language.starts_with("ja") || language.starts_with("ko");
+  CjkMissingFlag() = false;
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
   const char* regular = FirstExisting({"/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
@@ -62,6 +92,7 @@ Fonts LoadFonts(float size) {
   Fonts fonts;
   if (regular != nullptr) {
     fonts.body = Add(regular, size, symbols);
+    if (cjk && fonts.body != nullptr) AddCjk(size, language);
     fonts.bold = Add(bold != nullptr ? bold : regular, size * 1.15f, symbols);
     fonts.large = Add(bold != nullptr ? bold : regular, size * 1.6f, symbols);
   }

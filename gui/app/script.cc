@@ -58,13 +58,13 @@ Result<std::vector<ScriptStep>> ParseScript(std::string_view text) {
       if (step.arg.empty()) return bad(step.command + " needs an argument");
     } else if (step.command == "key") {
       if (!Keys().contains(step.arg)) return bad("unknown key '" + step.arg + "'");
-    } else if (step.command == "wait") {
+    } else if (step.command == "wait" || step.command == "idle") {
       if (step.arg.empty() || step.arg.find_first_not_of("0123456789") != std::string::npos) {
-        return bad("wait takes a number of frames");
+        return bad(step.command + " takes a number");
       }
     } else {
       return bad("unknown command '" + step.command +
-                 "' (click, type, key, screenshot, expect-text, wait)");
+                 "' (click, type, key, screenshot, expect-text, wait, idle)");
     }
     steps.push_back(std::move(step));
   }
@@ -82,6 +82,16 @@ void ScriptRunner::BeforeFrame(ImGuiIO& io) {
     io.AddInputCharactersUTF8(chars_.c_str());
     chars_.clear();
   }
+}
+
+bool ScriptRunner::idling() const {
+  return index_ < steps_.size() && steps_[index_].command == "idle" && phase_ == 1 &&
+         std::chrono::steady_clock::now() < idle_until_;
+}
+
+double ScriptRunner::idle_seconds_left() const {
+  if (!idling()) return 0;
+  return std::chrono::duration<double>(idle_until_ - std::chrono::steady_clock::now()).count();
 }
 
 void ScriptRunner::Fail(const std::string& message) {
@@ -147,6 +157,16 @@ void ScriptRunner::AfterFrame(int width, int height) {
   }
   if (step.command == "wait") {
     Advance(std::stoi(step.arg));
+    return;
+  }
+  if (step.command == "idle") {
+    if (phase_ == 0) {
+      idle_until_ = std::chrono::steady_clock::now() + std::chrono::seconds(std::stoi(step.arg));
+      target_ = ImVec2(-1, -1);
+      phase_ = 1;
+    } else if (!idling()) {
+      Advance(0);
+    }
     return;
   }
   if (step.command == "expect-text") {

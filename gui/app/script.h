@@ -7,6 +7,9 @@
 //   screenshot student-home  save <screenshot-dir>/student-home.png
 //   expect-text "Well done"  fail unless the text is on screen
 //   wait 10                  let frames go by
+//   idle 12                  sit idle for 12 seconds as for a user: no
+//                            input, frames only when something changes
+//                            (benchmarks measure CPU and memory meanwhile)
 //
 // Widgets are found in the frame probe (ui.h) by label; mouse and key events are
 // injected through ImGui's IO, so the views run exactly as for a user.
@@ -14,6 +17,7 @@
 
 #include <imgui.h>
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -43,6 +47,9 @@ class ScriptRunner {
   void AfterFrame(int framebuffer_width, int framebuffer_height);
 
   bool done() const { return done_; }
+  // In an `idle` step: the app waits for events as it does for a user.
+  bool idling() const;
+  double idle_seconds_left() const;
   // 0 when every step passed; 1 with error() set when one failed.
   int exit_code() const { return error_.empty() ? 0 : 1; }
   const std::string& error() const { return error_; }
@@ -61,6 +68,7 @@ class ScriptRunner {
   bool mouse_down_ = false;
   int key_ = -1;       // key held this frame
   std::string chars_;  // text to type this frame
+  std::chrono::steady_clock::time_point idle_until_{};
   bool done_ = false;
   std::string error_;
 };

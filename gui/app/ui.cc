@@ -99,7 +99,15 @@ void TextColoured(ImU32 colour, std::string_view text) {
   ImGui::PopStyleColor();
 }
 
-void TextMuted(std::string_view text) { TextColoured(kGrey, text); }
+namespace {
+bool high_contrast = false;
+}  // namespace
+
+void SetHighContrast(bool on) { high_contrast = on; }
+
+void TextMuted(std::string_view text) {
+  TextColoured(high_contrast ? IM_COL32(30, 30, 30, 255) : kGrey, text);
+}
 
 bool InputText(const char* label, std::string* value, float width, ImGuiInputTextFlags flags) {
   ImGui::SetNextItemWidth(width);
@@ -164,6 +172,15 @@ std::string Day(int64_t unix_millis) {
   gmtime_r(&t, &tm);
   char buf[16];
   std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+std::string DayTime(int64_t unix_millis) {
+  std::time_t t = static_cast<std::time_t>(unix_millis / 1000);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[24];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
   return buf;
 }
 

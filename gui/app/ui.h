@@ -68,6 +68,11 @@ void TextRotated(ImDrawList* draw, ImFont* font, float size, ImVec2 pos, ImU32 c
                  std::string_view text, float radians);
 // A day as YYYY-MM-DD (UTC), from Unix milliseconds.
 std::string Day(int64_t unix_millis);
+// A moment as YYYY-MM-DD HH:MM, local time.
+std::string DayTime(int64_t unix_millis);
+
+// The high-contrast theme darkens muted text and the marks drawn in colour.
+void SetHighContrast(bool on);
 
 // The tile palette (sign-in colours), kTileColours long.
 ImU32 TileColour(int index);

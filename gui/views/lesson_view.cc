@@ -92,16 +92,23 @@ void LessonView::DrawAnswerArea(AppContext& ctx) {
   const LessonItem& item = session_->current();
   const float unit = ImGui::GetFontSize();
   bool answered = session_->answer().has_value();
-  if (answered) ImGui::BeginDisabled();
+  // Once answered, the choices stay in their colours (greyed out they read as
+  // "locked" to a child): the one picked carries ✓ or ✗ and nothing reacts to a
+  // tap until Try again or Next.
+  bool right = answered && session_->answer()->correct;
   if (item.type == ItemType::kChoice) {
     ui::TextMuted(item.multiple ? ctx.T("lesson.pick_all") : ctx.T("lesson.pick_one"));
     ImGui::PushFont(ctx.fonts.large);
     for (size_t i = 0; i < item.choices.size(); ++i) {
       if (i % 2 != 0) ImGui::SameLine();
       bool selected = std::find(selected_.begin(), selected_.end(), i) != selected_.end();
-      std::string label = item.choices[i] + "##choice-" + std::to_string(i);
-      if (ui::Tile(label.c_str(), selected ? ui::kBlue : IM_COL32(90, 110, 140, 255),
-                   ImVec2(unit * 14, unit * 3), selected)) {
+      std::string mark = answered && selected ? (right ? "✓ " : "✗ ") : "";
+      std::string label = mark + item.choices[i] + "##choice-" + std::to_string(i);
+      ImU32 colour = !selected                ? IM_COL32(90, 110, 140, 255)
+                     : answered && !right     ? ui::kOrange
+                     : answered && right      ? ui::kGreen
+                                              : ui::kBlue;
+      if (ui::Tile(label.c_str(), colour, ImVec2(unit * 14, unit * 3), selected) && !answered) {
         if (item.multiple) {
           if (selected) {
             selected_.erase(std::find(selected_.begin(), selected_.end(), i));
@@ -112,6 +119,7 @@ void LessonView::DrawAnswerArea(AppContext& ctx) {
           selected_ = {i};
         }
       }
+      Probe().AddItem(item.choices[i]);
     }
     ImGui::PopFont();
   } else {
@@ -121,17 +129,21 @@ void LessonView::DrawAnswerArea(AppContext& ctx) {
       ImGui::SetKeyboardFocusHere();
       focus_answer_ = false;
     }
-    bool entered =
-        ui::InputText("##answer", &response_, unit * 12, ImGuiInputTextFlags_EnterReturnsTrue);
+    ImGuiInputTextFlags flags = ImGuiInputTextFlags_EnterReturnsTrue;
+    if (answered) flags |= ImGuiInputTextFlags_ReadOnly;
+    bool entered = ui::InputText("##answer", &response_, unit * 12, flags);
     Probe().AddItem(ctx.T("lesson.your_answer"), true);
     if (!item.unit.empty()) {
       ImGui::SameLine();
       ui::Text(item.unit);
     }
+    if (answered) {
+      ImGui::SameLine();
+      ui::TextColoured(right ? ui::kGreen : ui::kOrange, right ? "✓" : "✗");
+    }
     ImGui::PopFont();
     if (entered && !answered) Submit(ctx);
   }
-  if (answered) ImGui::EndDisabled();
   if (!answered) {
     bool ready = item.type == ItemType::kChoice ? !selected_.empty() : !response_.empty();
     if (!ready) ImGui::BeginDisabled();
@@ -161,7 +173,7 @@ void LessonView::DrawFeedback(AppContext& ctx) {
   ImGui::Spacing();
   ImVec2 top = ImGui::GetCursorScreenPos();
   ImU32 fill = a.correct ? IM_COL32(222, 245, 229, 255) : IM_COL32(255, 236, 214, 255);
-  float height = unit * (a.feedback.empty() ? 2.6f : 4.6f);
+  float height = unit * (a.feedback.empty() ? 2.6f : 4.6f) + (a.correct ? 0 : unit * 1.4f);
   ImGui::GetWindowDrawList()->AddRectFilled(
       top, ImVec2(top.x + ImGui::GetContentRegionAvail().x, top.y + height), fill, 12.0f);
   ImGui::SetCursorScreenPos(ImVec2(top.x + unit * 0.6f, top.y + unit * 0.3f));
@@ -171,6 +183,7 @@ void LessonView::DrawFeedback(AppContext& ctx) {
                    a.correct ? ctx.T("lesson.correct") : ctx.T("lesson.not_quite"));
   ImGui::PopFont();
   if (!a.feedback.empty()) ui::Text(a.feedback);
+  if (!a.correct) ui::TextMuted(ctx.T("lesson.try_again_hint"));
   ImGui::EndGroup();
   ImGui::SetCursorScreenPos(ImVec2(top.x, top.y + height + unit * 0.5f));
 

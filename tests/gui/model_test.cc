@@ -198,8 +198,8 @@ TEST_CASE("English and Spanish catalogs hold every string the client uses", "[gu
   CHECK(en.Keys() == es.Keys());
   // Keys named in the code: T("..."), Format("...", and the sync state keys.
   std::regex used(R"((?:T|Format)\("([a-z_]+\.[a-z_]+)\")");
-  std::set<std::string> keys = {"sync.standalone", "sync.offline", "sync.syncing",
-                                "sync.up_to_date"};
+  std::set<std::string> keys = {"sync.standalone", "sync.not_syncing", "sync.offline",
+                                "sync.syncing",    "sync.up_to_date",  "sync.error"};
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
     if (entry.path().extension() != ".cc") continue;
     std::ifstream in(entry.path());

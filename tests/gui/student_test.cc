@@ -50,3 +50,42 @@ TEST_CASE("interests are saved trimmed, without repeats", "[gui][student]") {
 }
 
 }  // namespace cairn::gui
+
+#include <fstream>
+
+#include "cairn/gui/settings.h"
+
+namespace cairn::gui {
+
+TEST_CASE("settings persist on the device; a damaged file is reported; odd values are tamed",
+          "[gui][settings]") {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                              ("cairn-settings-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::path file = SettingsFile(dir);
+  Settings defaults = LoadSettings(file).value();
+  CHECK(defaults.language == "en");
+  CHECK(defaults.text_size == 22);
+  CHECK(!defaults.high_contrast);
+
+  Settings s{"es", 30, true, "math.frac.unit"};
+  REQUIRE(SaveSettings(file, s).ok());
+  Settings back = LoadSettings(file).value();
+  CHECK(back.language == "es");
+  CHECK(back.text_size == 30);
+  CHECK(back.high_contrast);
+  CHECK(back.last_competency == "math.frac.unit");
+
+  std::ofstream(file) << R"({"language": "../../etc", "text_size": 400})";
+  Settings tamed = LoadSettings(file).value();
+  CHECK(tamed.language == "en");
+  CHECK(tamed.text_size == kMaxTextSize);
+
+  std::ofstream(file) << "not json";
+  Result<Settings> bad = LoadSettings(file);
+  REQUIRE(!bad.ok());
+  CHECK(bad.status().message().find("client.json") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace cairn::gui

@@ -217,3 +217,23 @@ TEST_CASE("competencies come in teaching order: each after its prerequisites", "
 }
 
 }  // namespace cairn::gui
+
+#include "cairn/gui/sync_status.h"
+
+namespace cairn::gui {
+
+TEST_CASE("a standalone device says so, with how many records it holds", "[gui][teacher]") {
+  Classroom c;
+  LocalSyncStatus status;
+  status.Refresh(*c.store);
+  SyncSnapshot before = status.Snapshot();
+  CHECK(before.state == SyncState::kStandalone);
+  CHECK(before.pending_ops == 0);
+  CHECK(before.own_ops > 0);  // the roster and the pack
+  Answer(c, "ada", "math.frac.unit.01", true);
+  status.Refresh(*c.store);
+  CHECK(status.Snapshot().own_ops == before.own_ops + 1);
+  CHECK(SyncStateKey(SyncState::kNotSyncing) == "sync.not_syncing");
+}
+
+}  // namespace cairn::gui

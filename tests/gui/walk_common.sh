@@ -16,7 +16,7 @@ ctl teacher add "Ms Rivera"
 ctl class add "Room 12" --grade 3 --teacher "Ms Rivera"
 for n in Ada Ben Chloé Dev "Nguyễn Thị Lan"; do ctl learner add "$n"; done
 ctl enroll Ada Ben Chloé Dev "Nguyễn Thị Lan" --class "Room 12"
-ctl pack import "$root/content/math-fractions-place-value.en.json"
+ctl pack import "$root/content/${pack:-math-fractions-place-value.en.json}"
 echo 2468 | ctl teacher pin "Ms Rivera"
 
 run() {

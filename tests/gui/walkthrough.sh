@@ -18,7 +18,7 @@ run walk_part2 || fail "part 2 of the walk-through"
 "$cairnctl" next Ada | grep -q "1 competency mastered" || { "$cairnctl" next Ada; fail "Ada should have mastered unit fractions"; }
 
 # Goals and profile: a goal with a check-in, an interest.
-run student_goals || fail "the goals walk-through"
+run student_goals --lang en || fail "the goals walk-through"
 "$cairnctl" profile Ada | grep -q "Get better at fractions" || { "$cairnctl" profile Ada; fail "Ada's goal should be stored"; }
 "$cairnctl" profile Ada | grep -q "I can split a strip in 4" || { "$cairnctl" profile Ada; fail "Ada's check-in should be stored"; }
 "$cairnctl" profile Ada | grep -q "football" || { "$cairnctl" profile Ada; fail "Ada's interest should be stored"; }

@@ -1,23 +1,34 @@
-// What the client says about sync. The sync thread (sync/, being written) will
-// feed a SyncStatusSource; until then a standalone device has nothing to sync.
+// What the client says about sync, always on the teacher's top bar: offline /
+// syncing / up to date as of … / what is waiting to go. A SyncStatusSource
+// gives it; the device's sync loop (sync/client, being written) is to implement
+// one over its thread-safe state snapshot. Until it is wired, LocalSyncStatus
+// says what this device alone knows: standalone, or enrolled and not syncing
+// from this client, with how many records it holds of its own.
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
+
+#include "cairn/agent/store.h"
 
 namespace cairn::gui {
 
 enum class SyncState {
   kStandalone,  // no school server: everything stays on this device
+  kNotSyncing,  // enrolled, but this client runs no sync (cairnctl sync does)
   kOffline,     // enrolled, server not reachable; work is saved here
   kSyncing,
   kUpToDate,
+  kError,  // the server refused; `message` says why
 };
 
 struct SyncSnapshot {
   SyncState state = SyncState::kStandalone;
   uint64_t pending_ops = 0;     // written here, not yet acknowledged by the server
+  uint64_t own_ops = 0;         // written on this device, in all
   int64_t last_success_ms = 0;  // Unix ms of the last completed sync, 0 = never
+  std::string message;          // kError: a sentence for people
 };
 
 // Read by the UI thread once per frame: implementations must be cheap and
@@ -28,10 +39,15 @@ class SyncStatusSource {
   virtual SyncSnapshot Snapshot() const = 0;
 };
 
-// A standalone classroom: always kStandalone.
-class StandaloneSyncStatus : public SyncStatusSource {
+// What the store alone says. Refresh() after writes (the UI thread, which owns
+// the store); Snapshot() reads the figure kept.
+class LocalSyncStatus : public SyncStatusSource {
  public:
-  SyncSnapshot Snapshot() const override { return {}; }
+  void Refresh(const Store& store);
+  SyncSnapshot Snapshot() const override { return snapshot_; }
+
+ private:
+  SyncSnapshot snapshot_;
 };
 
 // The catalog key of a state's label ("sync.standalone", ...).
