@@ -97,6 +97,22 @@ TEST_CASE("a device pushes in bounded batches, pulls its scope, and then has not
   CHECK(again.requests == 1);
 }
 
+TEST_CASE("the server's clock moves the device's clock forward, and ops after it follow",
+          "[sync]") {
+  ServerFixture server;
+  Device device(server);
+  // The server's clock is a day ahead of this device's.
+  int64_t server_ms = SystemClock().NowMillis() + 86'400'000;
+  server.clock().Set(server_ms);
+  REQUIRE(device.Sync().ok());
+  CHECK(HlcMillis(device.store->clock()) >= server_ms);
+  device.Attempts(1);
+  auto mine = device.store->OwnOpsAfter(0, 10);
+  REQUIRE(mine.ok());
+  REQUIRE(mine->size() == 1);
+  CHECK(HlcMillis(mine->front().hlc) >= server_ms);
+}
+
 TEST_CASE("a push body over the byte bound is split until it fits", "[sync]") {
   ServerFixture server;
   Device device(server);

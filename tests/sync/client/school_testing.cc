@@ -120,6 +120,15 @@ void School::Start() {
   }
 }
 
+bool School::WaitForLog(const std::string& needle, int timeout_ms) const {
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (ReadAll(dir_ / "serve.out").find(needle) == std::string::npos) {
+    if (std::chrono::steady_clock::now() > give_up) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
+}
+
 void School::Stop(int signal) {
   if (pid_ <= 0) return;
   ::kill(pid_, signal);

@@ -42,6 +42,8 @@ class School {
   // Sends `signal` (SIGTERM: a clean stop; SIGKILL: a crash) and waits for exit.
   void Stop(int signal);
   bool running() const { return pid_ > 0; }
+  // Waits until the server's request log has a line containing `needle`.
+  bool WaitForLog(const std::string& needle, int timeout_ms) const;
 
   std::string url() const { return "https://127.0.0.1:" + std::to_string(port_); }
   const std::filesystem::path& data() const { return data_; }
