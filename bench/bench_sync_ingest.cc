@@ -15,6 +15,7 @@
 #include <boost/beast/http.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -131,6 +132,41 @@ int main(int argc, char** argv) {
     }
   }
   double http_s = (bench::NowMicros() - t0) / 1e6;
+
+  // HTTP header bytes of one sync (a push, then a pull), request headers as
+  // sync/client sends them (libcurl adds Host and Accept) and response headers as
+  // this server writes them.
+  size_t request_headers = 0, response_headers = 0;
+  {
+    net::io_context ioc;
+    beast::tcp_stream stream(ioc);
+    stream.connect({net::ip::make_address("127.0.0.1"), port});
+    auto exchange = [&](http::request<http::string_body> req) {
+      req.set(http::field::host, "school.example:8443");
+      req.set(http::field::accept, "*/*");
+      req.set(http::field::authorization, "Bearer " + devices[0].credential);
+      req.set("Cairn-Clock", std::to_string(MakeHlc(1'790'000'000'000, 0)));
+      req.prepare_payload();
+      std::ostringstream head;
+      head << req.base();
+      request_headers += head.str().size();
+      http::write(stream, req);
+      beast::flat_buffer buf;
+      http::response<http::string_body> res;
+      http::read(stream, buf, res);
+      std::ostringstream back;
+      back << res.base();
+      response_headers += back.str().size();
+    };
+    http::request<http::string_body> push(http::verb::post, "/v1/push", 11);
+    push.set(http::field::content_type, "application/json");
+    push.set(http::field::content_encoding, "zstd");
+    push.body() = bodies[0];
+    exchange(std::move(push));
+    http::request<http::string_body> pull(http::verb::get, "/v1/pull?after=0&limit=1000", 11);
+    pull.set(http::field::accept_encoding, "zstd, gzip");
+    exchange(std::move(pull));
+  }
   (*srv)->Stop();
 
   // Baseline: the same batches straight into a Store.
@@ -145,6 +181,10 @@ int main(int argc, char** argv) {
   bench::Metric("sync_ingest_http_ops_per_s", ops / http_s, "ops/s");
   bench::Metric("sync_ingest_apply_remote_ops_per_s", ops / apply_s, "ops/s");
   bench::Metric("sync_ingest_http_vs_apply_remote_ratio", apply_s / http_s, "x");
+  bench::Metric("sync_http_request_header_bytes_per_sync", static_cast<double>(request_headers),
+                "B");
+  bench::Metric("sync_http_response_header_bytes_per_sync", static_cast<double>(response_headers),
+                "B");
   size_t total_bytes = 0;
   for (size_t w : wire_bytes) total_bytes += w;
   bench::Metric("sync_ingest_push_body_bytes_per_op", static_cast<double>(total_bytes) / ops,

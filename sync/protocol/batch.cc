@@ -292,6 +292,7 @@ class BatchReader {
       return Bad("batch has no op count 'n' (a whole number)");
     }
     if (count > limits_.max_ops) {
+      too_many_ops_ = true;
       return Bad("batch has " + n->dump() + " ops, more than the limit of " +
                  std::to_string(limits_.max_ops) + "; send smaller batches");
     }
@@ -502,22 +503,36 @@ class BatchReader {
   size_t n_ = 0;
   std::vector<Op> ops_;
   std::vector<bool> is_raw_;
+
+ public:
+  bool too_many_ops_ = false;  // the refusal was the ops-per-batch limit
 };
 
 }  // namespace
 
-Result<std::vector<Op>> DecodeBatchJson(const json& batch, const WireLimits& limits) {
+Result<std::vector<Op>> DecodeBatchJson(const json& batch, const WireLimits& limits,
+                                        WireError* error) {
+  BatchReader reader(batch, limits);
+  Result<std::vector<Op>> ops = Status::InvalidArgument("batch could not be read");
   try {
-    return BatchReader(batch, limits).Read();
+    ops = reader.Read();
   } catch (const std::exception& e) {
     // Every access above is checked first; this is the last line, not the plan.
-    return Status::InvalidArgument(std::string("batch could not be read: ") + e.what());
+    ops = Status::InvalidArgument(std::string("batch could not be read: ") + e.what());
   }
+  if (error) {
+    *error = ops.ok()                                                 ? WireError::kNone
+             : reader.too_many_ops_                                   ? WireError::kTooLarge
+             : ops.status().code() == Status::Code::kNotSupported ? WireError::kNotSupported
+                                                                  : WireError::kMalformed;
+  }
+  return ops;
 }
 
-Result<std::vector<Op>> DecodeBatch(std::string_view body, const WireLimits& limits) {
-  CAIRN_ASSIGN_OR_RETURN(json batch, ParseJson(body, limits));
-  return DecodeBatchJson(batch, limits);
+Result<std::vector<Op>> DecodeBatch(std::string_view body, const WireLimits& limits,
+                                    WireError* error) {
+  CAIRN_ASSIGN_OR_RETURN(json batch, ParseJson(body, limits, error));
+  return DecodeBatchJson(batch, limits, error);
 }
 
 }  // namespace cairn::sync

@@ -44,8 +44,11 @@ size_t FirstBadUtf8(std::string_view s) {
 
 }  // namespace
 
-Result<nlohmann::json> ParseJson(std::string_view text, const WireLimits& limits) {
+Result<nlohmann::json> ParseJson(std::string_view text, const WireLimits& limits,
+                                 WireError* error) {
+  if (error) *error = WireError::kMalformed;  // unless it is a size limit, below
   if (text.size() > limits.max_decoded_bytes) {
+    if (error) *error = WireError::kTooLarge;
     return Status::InvalidArgument("JSON body of " + std::to_string(text.size()) +
                                    " bytes is larger than the limit of " +
                                    std::to_string(limits.max_decoded_bytes));
@@ -94,6 +97,7 @@ Result<nlohmann::json> ParseJson(std::string_view text, const WireLimits& limits
         break;
       case ',':
         if (++values > limits.max_json_values) {
+          if (error) *error = WireError::kTooLarge;
           return Status::InvalidArgument("JSON body has more than " +
                                          std::to_string(limits.max_json_values) +
                                          " values (limit); send smaller batches");
@@ -107,7 +111,9 @@ Result<nlohmann::json> ParseJson(std::string_view text, const WireLimits& limits
     return string_too_long(text.size());
   }
   try {
-    return nlohmann::json::parse(text);
+    nlohmann::json parsed = nlohmann::json::parse(text);
+    if (error) *error = WireError::kNone;
+    return parsed;
   } catch (const nlohmann::json::exception& e) {
     // "[json.exception.parse_error.101] parse error at line 1, ..." -> "parse error at ..."
     std::string what = e.what();

@@ -32,7 +32,8 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-Status TooBig(size_t max_out) {
+Status TooBig(size_t max_out, WireError* error) {
+  if (error) *error = WireError::kTooLarge;
   return Status::InvalidArgument("body expands past " + std::to_string(max_out) +
                                  " bytes when decompressed (limit); send smaller batches");
 }
@@ -57,13 +58,13 @@ Result<std::string> CompressZstd(std::string_view data, int level) {
   return out;
 }
 
-Result<std::string> DecompressZstd(std::string_view data, size_t max_out) {
+Result<std::string> DecompressZstd(std::string_view data, size_t max_out, WireError* error) {
   if (data.empty()) return Status::InvalidArgument("zstd body is empty (not a zstd frame)");
   // A frame may declare its size: believe it only to refuse early, never to allocate.
   unsigned long long declared = ZSTD_getFrameContentSize(data.data(), data.size());
   if (declared != ZSTD_CONTENTSIZE_UNKNOWN && declared != ZSTD_CONTENTSIZE_ERROR &&
       declared > max_out) {
-    return TooBig(max_out);
+    return TooBig(max_out, error);
   }
   std::unique_ptr<ZSTD_DCtx, ZstdDctxDeleter> dctx(ZSTD_createDCtx());
   if (!dctx) return Status::IoError("zstd: out of memory");
@@ -87,7 +88,7 @@ Result<std::string> DecompressZstd(std::string_view data, size_t max_out) {
       return Status::InvalidArgument(std::string("zstd body is not a valid zstd frame: ") +
                                      ZSTD_getErrorName(pending));
     }
-    if (out.size() > max_out) return TooBig(max_out);
+    if (out.size() > max_out) return TooBig(max_out, error);
     // All input read and the decoder had no more to give: the frame is cut short.
     if (in.pos == in.size && pending != 0 && o.pos < room) {
       return Status::InvalidArgument("zstd body is truncated (the frame does not end)");
@@ -114,7 +115,7 @@ Result<std::string> CompressGzip(std::string_view data, int level) {
   return out;
 }
 
-Result<std::string> DecompressGzip(std::string_view data, size_t max_out) {
+Result<std::string> DecompressGzip(std::string_view data, size_t max_out, WireError* error) {
   if (data.empty()) return Status::InvalidArgument("gzip body is empty (not a gzip stream)");
   z_stream z{};
   if (inflateInit2(&z, 15 + 16) != Z_OK) return Status::IoError("gzip: cannot start the decoder");
@@ -135,7 +136,7 @@ Result<std::string> DecompressGzip(std::string_view data, size_t max_out) {
       return Status::InvalidArgument(std::string("gzip body is not a valid gzip stream: ") +
                                      (z.msg ? z.msg : "corrupt data"));
     }
-    if (out.size() > max_out) return TooBig(max_out);
+    if (out.size() > max_out) return TooBig(max_out, error);
     if (rc == Z_BUF_ERROR || (rc == Z_OK && z.avail_in == 0 && z.avail_out != 0)) {
       return Status::InvalidArgument("gzip body is truncated (the stream does not end)");
     }
@@ -206,26 +207,35 @@ Result<std::string> Compress(std::string_view data, Codec codec, int level) {
   return Status::InvalidArgument("unknown codec");
 }
 
-Result<std::string> Decompress(std::string_view data, Codec codec, size_t max_out) {
+Result<std::string> Decompress(std::string_view data, Codec codec, size_t max_out,
+                               WireError* error) {
+  WireError why = WireError::kMalformed;
+  Result<std::string> out = Status::InvalidArgument("unknown codec");
   switch (codec) {
     case Codec::kIdentity:
-      if (data.size() > max_out) return TooBig(max_out);
-      return std::string(data);
+      out = data.size() > max_out ? Result<std::string>(TooBig(max_out, &why))
+                                  : Result<std::string>(std::string(data));
+      break;
     case Codec::kZstd:
-      return DecompressZstd(data, max_out);
+      out = DecompressZstd(data, max_out, &why);
+      break;
     case Codec::kGzip:
-      return DecompressGzip(data, max_out);
+      out = DecompressGzip(data, max_out, &why);
+      break;
   }
-  return Status::InvalidArgument("unknown codec");
+  if (!out.ok() && error) *error = why;
+  return out;
 }
 
-Result<std::string> DecodeContent(std::string_view body, Codec codec, const WireLimits& limits) {
+Result<std::string> DecodeContent(std::string_view body, Codec codec, const WireLimits& limits,
+                                  WireError* error) {
   if (body.size() > limits.max_body_bytes) {
+    if (error) *error = WireError::kTooLarge;
     return Status::InvalidArgument(
         "body of " + std::to_string(body.size()) + " bytes is larger than the limit of " +
         std::to_string(limits.max_body_bytes) + "; send smaller batches");
   }
-  return Decompress(body, codec, limits.max_decoded_bytes);
+  return Decompress(body, codec, limits.max_decoded_bytes, error);
 }
 
 }  // namespace cairn::sync

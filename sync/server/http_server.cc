@@ -66,15 +66,8 @@ class RateLimiter {
   std::map<std::string, Bucket> buckets_;
 };
 
-bool IsTooLarge(const Status& s) {
-  const std::string& m = s.message();
-  // The wire library reports size limits as kInvalidArgument; these are its words.
-  return m.find("expands past") != std::string::npos || m.starts_with("JSON body of ") ||
-         m.find("more than the limit of") != std::string::npos;
-}
-
-// 413 for a size limit, else 400.
-int StatusFor(const Status& s) { return IsTooLarge(s) ? 413 : 400; }
+// 413 for a size limit, else 400 (PROTOCOL.md, "Errors").
+int StatusFor(sync::WireError why) { return why == sync::WireError::kTooLarge ? 413 : 400; }
 
 std::string_view SV(beast::string_view s) { return {s.data(), s.size()}; }
 
@@ -149,6 +142,10 @@ class Server::Impl {
       if (ec) return Status::IoError("cannot load the certificate " + options_.cert.string());
       ssl_.use_private_key_file(options_.key.string(), ssl::context::pem, ec);
       if (ec) return Status::IoError("cannot load the key " + options_.key.string());
+      // No TLS 1.3 session tickets: a device syncs over one connection and does not
+      // resume across runs, so the two tickets OpenSSL sends by default (~510
+      // bytes) would be a third of each sync's TLS bytes for nothing.
+      SSL_CTX_set_num_tickets(ssl_.native_handle(), 0);
     }
     tcp::endpoint endpoint(address, options_.port);
     acceptor_.open(endpoint.protocol(), ec);
@@ -279,7 +276,6 @@ class Server::Impl {
   static void Fill(Response& res, const Request& req, const Reply& reply) {
     res.version(req.version());
     res.result(static_cast<http::status>(reply.status));
-    res.set(http::field::server, "cairn-server");
     res.set(http::field::content_type, "application/json");
     res.body() = reply.body.dump(-1, ' ', false, json::error_handler_t::replace);
     if (reply.retry_after_s > 0) {
@@ -319,8 +315,9 @@ class Server::Impl {
       return Status::InvalidArgument("unsupported Content-Encoding \"" + std::string(ce->value()) +
                                      "\"; use zstd, gzip or identity");
     }
-    Result<std::string> text = sync::DecodeContent(req.body(), *codec, options_.limits.wire);
-    if (!text.ok() && IsTooLarge(text.status())) status = 413;
+    sync::WireError why = sync::WireError::kNone;
+    Result<std::string> text = sync::DecodeContent(req.body(), *codec, options_.limits.wire, &why);
+    if (!text.ok()) status = StatusFor(why);
     return text;
   }
 
@@ -362,9 +359,10 @@ class Server::Impl {
         p.bad_input = ErrorReply(status, "bad_request", text.status().message());
         return p;
       }
-      Result<json> body = sync::ParseJson(*text, options_.limits.wire);
+      sync::WireError why = sync::WireError::kNone;
+      Result<json> body = sync::ParseJson(*text, options_.limits.wire, &why);
       if (!body.ok()) {
-        p.bad_input = ErrorReply(StatusFor(body.status()), "bad_request", body.status().message());
+        p.bad_input = ErrorReply(StatusFor(why), "bad_request", body.status().message());
         return p;
       }
       p.enroll = std::move(body).value();
@@ -398,9 +396,10 @@ class Server::Impl {
         p.bad_input = ErrorReply(status, "bad_request", text.status().message());
         return p;
       }
-      Result<std::vector<Op>> ops = sync::DecodeBatch(*text, options_.limits.wire);
+      sync::WireError why = sync::WireError::kNone;
+      Result<std::vector<Op>> ops = sync::DecodeBatch(*text, options_.limits.wire, &why);
       if (!ops.ok()) {
-        p.bad_input = ErrorReply(StatusFor(ops.status()), "bad_request", ops.status().message());
+        p.bad_input = ErrorReply(StatusFor(why), "bad_request", ops.status().message());
         return p;
       }
       p.ops = std::move(ops).value();
@@ -518,7 +517,6 @@ class Server::Impl {
     }
     res.version(req.version());
     res.result(http::status::ok);
-    res.set(http::field::server, "cairn-server");
     res.set(http::field::content_type, "application/json");
     if (codec != sync::Codec::kIdentity) {
       res.set(http::field::content_encoding, std::string(sync::ContentEncodingName(codec)));
@@ -612,7 +610,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     bytes_in_ = bytes;
     if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
         ec == beast::error::timeout || ec == net::error::eof ||
-        ec == net::error::connection_reset) {
+        ec == net::error::connection_reset || ec == ssl::error::stream_truncated) {
+      // The peer closed between requests (or after the TLS handshake without
+      // one): nothing to answer, nothing to log.
       return Close();
     }
     busy_ = true;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cairn/sync/server/enrollment_token.h"
+#include "cairn/sync/wire.h"
 #include "scope.h"
 
 namespace cairn::server {
@@ -145,11 +146,7 @@ Reply SyncService::Push(const DeviceRecord& device, const std::vector<Op>& ops,
     return Internal(out.status());
   }
   Touch(device, device_clock, out->acked);
-  return Reply{200,
-               {{"acked", out->acked},
-                {"applied", out->stats.applied},
-                {"duplicates", out->stats.duplicates},
-                {"clock", storage_.Clock()}}};
+  return Reply{200, sync::PushAckJson(out->acked, storage_.Clock())};
 }
 
 std::variant<SyncService::PullResult, Reply> SyncService::Pull(

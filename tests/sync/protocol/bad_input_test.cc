@@ -191,3 +191,49 @@ TEST_CASE("garbage bytes never decode and never crash", "[sync]") {
 
 }  // namespace
 }  // namespace cairn::sync
+
+namespace cairn::sync {
+
+TEST_CASE("each refusal says whether a size limit or malformed input was the reason", "[sync]") {
+  WireLimits limits;
+  limits.max_ops = 3;
+  limits.max_json_values = 200;
+  limits.max_body_bytes = 1000;
+  limits.max_decoded_bytes = 5000;
+  auto kind_of_batch = [&](std::string_view body) {
+    WireError why = WireError::kNone;
+    Result<std::vector<Op>> r = DecodeBatch(body, limits, &why);
+    CHECK_FALSE(r.ok());
+    return why;
+  };
+  std::vector<Op> four = testing::OneOfEveryKind();
+  four.resize(4);
+  CHECK(kind_of_batch(EncodeBatch(four)) == WireError::kTooLarge);
+  CHECK(kind_of_batch("[" + std::string(250, '1') + "]") == WireError::kMalformed);
+  std::string many_values = "[0";
+  for (int i = 0; i < 300; ++i) many_values += ",0";
+  CHECK(kind_of_batch(many_values + "]") == WireError::kTooLarge);
+  CHECK(kind_of_batch(std::string(50, '[')) == WireError::kMalformed);
+  CHECK(kind_of_batch("{\"v\": 99, \"n\": 0}") == WireError::kNotSupported);
+  CHECK(kind_of_batch("{\"v\": 1, \"n\": 1}") == WireError::kMalformed);
+  CHECK(kind_of_batch("\"\xff\"") == WireError::kMalformed);
+
+  WireError why = WireError::kNone;
+  std::string zeros(limits.max_decoded_bytes + 1, '0');
+  std::string bomb = *Compress(zeros, Codec::kZstd);
+  CHECK_FALSE(DecodeContent(bomb, Codec::kZstd, limits, &why).ok());
+  CHECK(why == WireError::kTooLarge);
+  why = WireError::kNone;
+  CHECK_FALSE(DecodeContent(std::string(limits.max_body_bytes + 1, 'x'), Codec::kIdentity, limits,
+                            &why)
+                  .ok());
+  CHECK(why == WireError::kTooLarge);
+  why = WireError::kNone;
+  CHECK_FALSE(DecodeContent(std::string(100, 'x'), Codec::kZstd, limits, &why).ok());
+  CHECK(why == WireError::kMalformed);
+  why = WireError::kMalformed;
+  CHECK(DecodeBatch(EncodeBatch({}), limits, &why).ok());
+  CHECK(why == WireError::kNone);
+}
+
+}  // namespace cairn::sync

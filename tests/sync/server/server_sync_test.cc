@@ -52,7 +52,7 @@ TEST_CASE("a device's push is stored once, acknowledged, and a gap is refused wi
   HttpReply r = f.Push(d, batch);
   REQUIRE(r.status == 200);
   CHECK(r.Json().at("acked") == 3);
-  CHECK(r.Json().at("applied") == 3);
+  CHECK(r.Json().size() == 2);  // {"acked", "clock"}: nothing more on the wire
   CHECK(r.Json().at("clock").get<uint64_t>() > 0);
   CHECK(f.OpCount() == before + 3);
 
@@ -61,7 +61,6 @@ TEST_CASE("a device's push is stored once, acknowledged, and a gap is refused wi
     HttpReply again = f.Push(d, batch);
     REQUIRE(again.status == 200);
     CHECK(again.Json().at("acked") == 3);
-    CHECK(again.Json().at("duplicates") == 3);
     CHECK(f.OpCount() == before + 3);
     CHECK(f.Digest() == digest);
   }

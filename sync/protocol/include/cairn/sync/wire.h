@@ -44,6 +44,17 @@ struct WireLimits {
   size_t max_json_values = 1'000'000;   // values in one document (bounds the DOM)
 };
 
+// Why a decoder below refused its input, for a caller that must tell a size limit
+// from malformed input (the server: 413 vs 400, PROTOCOL.md "Errors") without
+// reading the message. Each decoding function takes an optional `WireError*` and
+// sets it when it fails.
+enum class WireError {
+  kNone,
+  kMalformed,     // not valid: bad JSON, bad UTF-8, too deep, a string too long, a bad op
+  kTooLarge,      // a size limit: body, decompressed size, value count, ops per batch
+  kNotSupported,  // a newer batch format version
+};
+
 // ---- Batches ----------------------------------------------------------------
 
 // Current batch format version ("v" in the batch).
@@ -59,12 +70,21 @@ nlohmann::json EncodeBatchJson(std::span<const Op> ops);
 // message naming the op index and field ("batch op 17 (attempt): attempt.correct:
 // expected true or false, got 2"); a batch of a newer format version gives
 // kNotSupported. Never throws.
-Result<std::vector<Op>> DecodeBatchJson(const nlohmann::json& batch, const WireLimits& limits);
+Result<std::vector<Op>> DecodeBatchJson(const nlohmann::json& batch, const WireLimits& limits,
+                                        WireError* error = nullptr);
 
 // EncodeBatchJson(ops).dump(): the uncompressed body of a push request.
 std::string EncodeBatch(std::span<const Op> ops);
 // ParseJson then DecodeBatchJson, for a body that is a bare batch (uncompressed).
-Result<std::vector<Op>> DecodeBatch(std::string_view body, const WireLimits& limits);
+Result<std::vector<Op>> DecodeBatch(std::string_view body, const WireLimits& limits,
+                                    WireError* error = nullptr);
+
+// ---- Envelopes ------------------------------------------------------------------
+
+// The body of a push acknowledgement (PROTOCOL.md, "Endpoints"): {"acked": N,
+// "clock": HLC} and nothing else, so that with the request it stays within the
+// wire budget (about 40 bytes a batch).
+nlohmann::json PushAckJson(uint64_t acked, uint64_t clock);
 
 // ---- Bounded JSON -------------------------------------------------------------
 
@@ -73,7 +93,8 @@ Result<std::vector<Op>> DecodeBatch(std::string_view body, const WireLimits& lim
 // string length and value count — so parsing cannot recurse deeply or build a huge
 // DOM. Errors are kInvalidArgument and say what and where ("JSON nested deeper than
 // 16 levels at byte 40").
-Result<nlohmann::json> ParseJson(std::string_view text, const WireLimits& limits);
+Result<nlohmann::json> ParseJson(std::string_view text, const WireLimits& limits,
+                                 WireError* error = nullptr);
 
 // ---- Compression ----------------------------------------------------------------
 
@@ -96,10 +117,12 @@ Result<std::string> Compress(std::string_view data, Codec codec, int level = 0);
 // the cap is reached, whatever size the frame declares. Truncated, corrupt or
 // trailing-garbage input is refused too. Memory used is O(max_out) plus the
 // codec's window (zstd windows above 16 MiB are refused). kInvalidArgument.
-Result<std::string> Decompress(std::string_view data, Codec codec, size_t max_out);
+Result<std::string> Decompress(std::string_view data, Codec codec, size_t max_out,
+                               WireError* error = nullptr);
 
 // A request or response body as received: refuses it past max_body_bytes, then
 // Decompress with max_decoded_bytes.
-Result<std::string> DecodeContent(std::string_view body, Codec codec, const WireLimits& limits);
+Result<std::string> DecodeContent(std::string_view body, Codec codec, const WireLimits& limits,
+                                  WireError* error = nullptr);
 
 }  // namespace cairn::sync
