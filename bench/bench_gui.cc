@@ -343,26 +343,21 @@ int main(int argc, char** argv) {
   std::filesystem::path idle_script = dir.path() / "idle.script";
   std::ofstream(idle_script) << "click \"I'm a teacher\"\ntype \"2468\"\nkey Enter\n"
                                 "expect-text \"Not enough evidence yet\"\nidle 14\n";
-  double idle_cpu = 0, rss = 0;
+  // CPU (% of one core) over 10 s after `settle` seconds, and VmRSS then.
+  auto sample = [](int settle, double* cpu, double* rss) {
+    return [=](pid_t pid) {
+      std::this_thread::sleep_for(std::chrono::seconds(settle));
+      double a = ProcessCpuSeconds(pid);
+      std::this_thread::sleep_for(std::chrono::seconds(10));
+      *cpu = (ProcessCpuSeconds(pid) - a) / 10 * 100;
+      *rss = ResidentMb(pid);
+    };
+  };
+  double idle_cpu = 0, rss = 0, spin_cpu = 0, bare_rss = 0;
+  // 3 s: the grid is up and the idle step has begun.
   RunClient({CAIRN_PATH, "--script", idle_script.string(), "--screenshot-dir", dir.path().string()},
-            home, [&](pid_t pid) {
-              // Wait until the grid is up and the idle step has begun.
-              std::this_thread::sleep_for(std::chrono::seconds(3));
-              double a = ProcessCpuSeconds(pid);
-              std::this_thread::sleep_for(std::chrono::seconds(10));
-              double b = ProcessCpuSeconds(pid);
-              idle_cpu = (b - a) / 10 * 100;
-              rss = ResidentMb(pid);
-            });
-  double spin_cpu = 0, bare_rss = 0;
-  RunClient({self, "--bare-window", "12"}, home, [&](pid_t pid) {
-    std::this_thread::sleep_for(std::chrono::seconds(1));
-    double a = ProcessCpuSeconds(pid);
-    std::this_thread::sleep_for(std::chrono::seconds(10));
-    double b = ProcessCpuSeconds(pid);
-    spin_cpu = (b - a) / 10 * 100;
-    bare_rss = ResidentMb(pid);
-  });
+            home, sample(3, &idle_cpu, &rss));
+  RunClient({self, "--bare-window", "12"}, home, sample(1, &spin_cpu, &bare_rss));
   Metric("gui_idle_cpu_percent", idle_cpu, "%");
   Metric("gui_bare_window_redrawing_cpu_percent", spin_cpu, "%");
   Metric("gui_resident_memory_class_grid_mb", rss, "MB");

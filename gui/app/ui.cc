@@ -3,6 +3,7 @@
 #include <imgui_internal.h>
 #include <imgui_stdlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <ctime>
 
@@ -166,22 +167,42 @@ void TextRotated(ImDrawList* draw, ImFont* font, float size, ImVec2 pos, ImU32 c
   }
 }
 
-std::string Day(int64_t unix_millis) {
+namespace {
+std::string FormatTime(int64_t unix_millis, const char* format, bool local) {
   std::time_t t = static_cast<std::time_t>(unix_millis / 1000);
   std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  if (local) {
+    localtime_r(&t, &tm);
+  } else {
+    gmtime_r(&t, &tm);
+  }
+  char buf[32];
+  std::strftime(buf, sizeof buf, format, &tm);
   return buf;
 }
+}  // namespace
+
+std::string Day(int64_t unix_millis) { return FormatTime(unix_millis, "%Y-%m-%d", false); }
 
 std::string DayTime(int64_t unix_millis) {
-  std::time_t t = static_cast<std::time_t>(unix_millis / 1000);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char buf[24];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-  return buf;
+  return FormatTime(unix_millis, "%Y-%m-%d %H:%M", true);
+}
+
+bool Choice(const char* id, const std::vector<std::string>& options, size_t* pick, float width) {
+  if (options.empty()) return false;
+  *pick = std::min(*pick, options.size() - 1);
+  bool changed = false;
+  ImGui::SetNextItemWidth(width);
+  if (ImGui::BeginCombo(id, options[*pick].c_str())) {
+    for (size_t i = 0; i < options.size(); ++i) {
+      if (ImGui::Selectable(options[i].c_str(), i == *pick)) {
+        *pick = i;
+        changed = true;
+      }
+    }
+    ImGui::EndCombo();
+  }
+  return changed;
 }
 
 ImU32 TileColour(int index) {

@@ -68,6 +68,9 @@ void TextRotated(ImDrawList* draw, ImFont* font, float size, ImVec2 pos, ImU32 c
                  std::string_view text, float radians);
 // A day as YYYY-MM-DD (UTC), from Unix milliseconds.
 std::string Day(int64_t unix_millis);
+// A drop-down of `options` (lesson titles) showing options[*pick]; true when
+// the user picked another. *pick is kept within range.
+bool Choice(const char* id, const std::vector<std::string>& options, size_t* pick, float width);
 // A moment as YYYY-MM-DD HH:MM, local time.
 std::string DayTime(int64_t unix_millis);
 

@@ -52,6 +52,8 @@ void GroupsView::Draw(AppContext& ctx) {
     if (plan.ok()) {
       plan_ = std::move(*plan);
       lessons_ = LessonsFor(*curriculum_, plan_->competencies);
+      lesson_titles_.clear();
+      for (const LessonInfo& l : lessons_) lesson_titles_.push_back(l.title);
       lesson_of_.assign(plan_->groups.size() + 1, 0);
       moving_.clear();
       message_.clear();
@@ -137,14 +139,7 @@ void GroupsView::DrawPlan(AppContext& ctx) {
 void GroupsView::DrawAssign(AppContext& ctx, size_t g) {
   if (lessons_.empty()) return;
   size_t& pick = lesson_of_[g];
-  pick = std::min(pick, lessons_.size() - 1);
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 16);
-  if (ImGui::BeginCombo("##lesson", lessons_[pick].title.c_str())) {
-    for (size_t i = 0; i < lessons_.size(); ++i) {
-      if (ImGui::Selectable(lessons_[i].title.c_str(), i == pick)) pick = i;
-    }
-    ImGui::EndCombo();
-  }
+  ui::Choice("##lesson", lesson_titles_, &pick, ImGui::GetFontSize() * 16);
   ImGui::SameLine();
   std::string assign = ctx.T("groups.assign") + "##assign";
   if (ui::Button(assign.c_str())) {

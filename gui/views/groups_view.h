@@ -25,6 +25,7 @@ class GroupsView {
   std::vector<std::string> chosen_;  // competencies
   std::optional<GroupPlan> plan_;
   std::vector<LessonInfo> lessons_;
+  std::vector<std::string> lesson_titles_;
   std::vector<size_t> lesson_of_;  // per group: index into lessons_
   std::string moving_;             // the student picked up to move
   std::string message_, error_;

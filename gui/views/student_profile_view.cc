@@ -19,8 +19,11 @@ void StudentProfileView::Reload(AppContext& ctx) {
   profile_ = std::move(*profile);
   path_ = std::move(*path);
   lessons_.clear();
+  lesson_titles_.clear();
   for (const auto& [id, l] : curriculum->lessons) {
-    if (!l.retired) lessons_.push_back(l);
+    if (l.retired) continue;
+    lessons_.push_back(l);
+    lesson_titles_.push_back(l.title);
   }
 }
 
@@ -91,14 +94,7 @@ void StudentProfileView::DrawMastery(AppContext& ctx) {
     ImGui::Unindent();
   }
   if (!lessons_.empty()) {
-    pick_ = std::min(pick_, lessons_.size() - 1);
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
-    if (ImGui::BeginCombo("##assign-lesson", lessons_[pick_].title.c_str())) {
-      for (size_t i = 0; i < lessons_.size(); ++i) {
-        if (ImGui::Selectable(lessons_[i].title.c_str(), i == pick_)) pick_ = i;
-      }
-      ImGui::EndCombo();
-    }
+    ui::Choice("##assign-lesson", lesson_titles_, &pick_, ImGui::GetFontSize() * 14);
     ImGui::SameLine();
     std::string assign = ctx.T("groups.assign") + "##assign-student";
     if (ui::Button(assign.c_str())) {

@@ -24,6 +24,7 @@ class StudentProfileView {
   std::optional<LearnerProfile> profile_;
   std::optional<LearningPath> path_;
   std::vector<LessonInfo> lessons_;
+  std::vector<std::string> lesson_titles_;
   size_t pick_ = 0;
   std::string message_, error_;
 };
