@@ -123,6 +123,8 @@ class App {
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;  // nothing to remember between runs: one full-window screen
+    // Tab and the arrow keys move between widgets, Enter or Space presses one.
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     scale_ = ContentScale(w);
     ctx_.high_contrast = settings_.high_contrast;
     ApplyStyle(ctx_.high_contrast, scale_);
