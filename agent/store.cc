@@ -270,6 +270,26 @@ Status Store::SetAuthority(const Origin& server) {
   return Status::Ok();
 }
 
+Status Store::RenewOrigin(const Origin& fresh) {
+  if (!initialized_) return Status::FailedPrecondition("the store has no identity yet");
+  if (mode_ == StoreMode::kServer) {
+    return Status::FailedPrecondition("a server store's origin is the school's: never renewed");
+  }
+  if (fresh == self_) return Status::Ok();
+  CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(*db_));
+  CAIRN_RETURN_IF_ERROR(SetMeta(*db_, "self", Raw(fresh), true));
+  // Load() floors the clock at the new origin's last op (none): keep ours.
+  CAIRN_RETURN_IF_ERROR(SetMetaInt(*db_, "hlc", static_cast<int64_t>(hlc_.last())));
+  Result<int64_t> ref = origins_->Intern(Raw(fresh));
+  Status s = ref.ok() ? txn.Commit() : ref.status();
+  if (!s.ok()) {
+    origins_->Rollback();
+    return s;
+  }
+  origins_->Commit();
+  return Load();
+}
+
 void Store::AfterRollback() {
   ids_->Rollback();
   origins_->Rollback();

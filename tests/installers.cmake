@@ -4,9 +4,36 @@ cairn_test(installers_config
   installers/config_test.cc
 )
 
+cairn_test(installers_fingerprint
+  installers/fingerprint_test.cc
+)
+
+# cairnctl config / prepare-image / doctor through the built binary.
+cairn_test(installers_cli
+  installers/cli_image_test.cc
+  cli/cairnctl_runner.cc
+)
+target_compile_definitions(installers_cli PRIVATE CAIRNCTL_PATH="$<TARGET_FILE:cairnctl>")
+add_dependencies(installers_cli cairnctl)
+
 # The Debian packages, end to end. Root only (CI); exit 77 = skipped, reason printed.
 # Bounded: cpack + lintian + dpkg take about a minute here; the limit is generous.
 add_test(NAME installers_package
   COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/installers/package_test.sh ${PROJECT_BINARY_DIR})
 set_tests_properties(installers_package PROPERTIES
   SKIP_RETURN_CODE 77 TIMEOUT 600 RUN_SERIAL TRUE)
+
+# The clone test: a real cairn-server process and two cairnctl devices, one a copy
+# of the other's store on a machine with another fingerprint.
+if(TARGET cairn::sync_client)
+  cairn_test(installers_clone_test
+    cli/cairnctl_runner.cc
+    sync/client/school_testing.cc
+    installers/clone_test.cc
+    LIBS cairn::sync_client cairn::sync_server)
+  add_dependencies(installers_clone_test cairn-server cairnctl)
+  target_compile_definitions(installers_clone_test PRIVATE
+    CAIRN_SERVER_PATH="$<TARGET_FILE:cairn-server>"
+    CAIRNCTL_PATH="$<TARGET_FILE:cairnctl>"
+    CAIRN_SOURCE_DIR_DEFAULT="${PROJECT_SOURCE_DIR}")
+endif()

@@ -23,6 +23,7 @@ const std::vector<Command>& AllCommands() {
     AddStatusCommands(all);
     AddDoctorCommand(all);
     AddConfigCommand(all);
+    AddImageCommand(all);
     // Keep each group together ("learner add", "learner list", "learner show"), in the
     // order groups first appear.
     std::vector<std::string_view> groups;

@@ -12,6 +12,7 @@ void AddSetupCommands(std::vector<Command>& out);    // init
 void AddStatusCommands(std::vector<Command>& out);   // status, schema
 void AddDoctorCommand(std::vector<Command>& out);    // doctor
 void AddConfigCommand(std::vector<Command>& out);    // config
+void AddImageCommand(std::vector<Command>& out);     // prepare-image
 void AddRosterCommands(std::vector<Command>& out);   // school/class/learner/teacher
 void AddRecordCommands(std::vector<Command>& out);   // record attempt|observation|retract
 void AddProfileCommands(std::vector<Command>& out);  // profile set, goal set|checkin

@@ -5,6 +5,8 @@
 #include <iostream>
 
 #include "cairn/platform/clock.h"
+#include "cairn/platform/config.h"
+#include "cairn/platform/fingerprint.h"
 #include "cairn/platform/origin.h"
 #include "commands.h"
 #include "human.h"
@@ -90,7 +92,81 @@ void CheckIdentity(Report& r, const Session& session) {
   }
 }
 
+// The effective configuration with origins, for IT; each bad line is a problem.
+void CheckConfiguration(Report& r, const Config& config) {
+  std::string values;
+  for (const ConfigKey& k : ConfigKeys()) {
+    const ConfigValue& v = config.Get(k.name);
+    values += "\n           " + std::string(k.name) + " = " +
+              (v.value.empty() ? "(none)" : v.value) + "  [" + v.origin + "]";
+  }
+  r.Ok("config", Count(config.files().size(), "file") + " read" + values);
+  for (const std::string& p : config.problems()) {
+    r.Problem("config", p + " (ignored; the rest applies)",
+              "correct or delete that line; `cairnctl config` shows the result");
+  }
+}
+
+// The enrollment token IT put in the image (only a format check: its secret is
+// the server's to judge).
+void CheckToken(Report& r, const Config& config) {
+  std::filesystem::path file = config.Value("enrollment_token_file");
+  std::ifstream in(file);
+  std::string token;
+  if (!in || !std::getline(in, token) || token.empty()) {
+    if (config.Value("server_url").empty()) return;  // a standalone device: nothing to enroll with
+    r.Problem("token", "no enrollment token in " + file.string() + " (from " +
+                           config.Get("enrollment_token_file").origin + ")",
+              "put the token from `cairn-server token create` there (`dpkg-reconfigure cairn`), "
+              "or enroll with a join code in the app");
+    return;
+  }
+  size_t dots = 0;
+  for (char c : token) dots += c == '.';
+  if (token.rfind("cairn1.", 0) != 0 || dots != 3) {
+    r.Problem("token", file.string() + " does not hold a Cairn enrollment token",
+              "copy the whole line `cairn-server token create` printed (it starts with cairn1.)");
+  } else {
+    r.Ok("token", file.string() + " holds an enrollment token");
+  }
+}
+
+// Is this the machine the store last ran on? A copy (cloned disk, restored
+// backup) must not keep syncing under the original's device id.
+void CheckMachineIdentity(Report& r, const Paths& paths) {
+  Result<std::string> current = MachineFingerprint(DefaultFingerprintSources());
+  if (!current.ok()) {
+    r.Problem("machine", current.status().message(),
+              "as root: `systemd-machine-id-setup`, then run doctor again");
+    return;
+  }
+  Result<std::string> stored = ReadStoredFingerprint(paths.data);
+  if (!stored.ok()) {
+    r.Ok("machine", "no fingerprint stored yet; this machine's is taken at the next start");
+  } else if (*stored == kPreparedImageFingerprint) {
+    r.Ok("machine", "prepared for imaging (`cairnctl prepare-image`): each copy takes a new "
+                    "device id and enrolls at its first start");
+  } else if (*stored != *current) {
+    r.Problem("machine",
+              "this store last ran on another machine (a cloned disk or a restored backup) and "
+              "was not given a new device id",
+              "run `cairnctl prepare-image`, then any cairnctl command: it takes a new id and "
+              "`cairnctl sync` enrolls again (installers/IMAGING.md)");
+  } else {
+    r.Ok("machine", "the store last ran on this machine");
+  }
+}
+
 Status Doctor(const Args&) {
+  std::cout << "Checking the configuration...\n";
+  Config config = Config::Load(DefaultConfigSources());
+  int config_problems = 0;
+  {
+    Report r;
+    CheckConfiguration(r, config);
+    CheckToken(r, config);
+    config_problems = r.problems();
+  }
   std::cout << "Checking the Cairn store...\n";
   Result<Session> opened = OpenSession();
   if (!opened.ok()) {
@@ -99,7 +175,8 @@ Status Doctor(const Args&) {
               opened.status().code() == Status::Code::kBusy
                   ? "close the Cairn app or wait for the other cairnctl, then run doctor again"
                   : "see the message above");
-    return Status::FailedPrecondition("1 problem found");
+    return Status::FailedPrecondition(Count(static_cast<uint64_t>(config_problems) + 1, "problem") +
+                                      " found");
   }
   Session& session = *opened;
   const Store& store = *session.store;
@@ -124,6 +201,11 @@ Status Doctor(const Args&) {
               "open the store once with this cairnctl to migrate it");
   }
   CheckIdentity(r, session);
+  if (session.identity_note.empty()) {
+    CheckMachineIdentity(r, session.paths);
+  } else {
+    r.Ok("machine", session.identity_note);  // renewed as the session opened
+  }
   CheckClock(r, store);
   CheckDisk(r, session.paths.data);
   std::string counts;
@@ -131,8 +213,9 @@ Status Doctor(const Args&) {
     counts += (counts.empty() ? "" : ", ") + kind + " " + std::to_string(n);
   }
   r.Ok("ops", std::to_string(stats.total_ops) + " (" + (counts.empty() ? "none" : counts) + ")");
-  if (r.problems() > 0) {
-    return Status::FailedPrecondition(Count(static_cast<uint64_t>(r.problems()), "problem") +
+  if (r.problems() + config_problems > 0) {
+    return Status::FailedPrecondition(Count(static_cast<uint64_t>(r.problems() + config_problems),
+                                            "problem") +
                                       " found; see the fixes above");
   }
   std::cout << "All is well.\n";
@@ -143,7 +226,7 @@ Status Doctor(const Args&) {
 
 void AddDoctorCommand(std::vector<Command>& out) {
   out.push_back({"doctor",
-                 "check the store's integrity, schema, device id, clock and disk space",
+                 "check configuration, token, store integrity, device id, clock and disk",
                  {},
                  {},
                  "Prints each check; for each problem, how to fix it. Exits with status 1\n"

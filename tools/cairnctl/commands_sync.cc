@@ -15,6 +15,7 @@
 #include "cairn/sync/client/sync_record.h"
 #include "commands.h"
 #include "human.h"
+#include "image.h"
 #include "session.h"
 #include "sync_status.h"
 
@@ -121,6 +122,10 @@ Result<sync::SyncReport> SyncOnce(const sync::ClientOptions& options,
   CAIRN_ASSIGN_OR_RETURN(Session session, OpenSession());
   std::filesystem::path file = sync::SyncRecordFile(session.paths.data);
   CAIRN_ASSIGN_OR_RETURN(std::optional<sync::SyncRecord> record, sync::LoadSyncRecord(file));
+  // A cloned or freshly imaged device enrolls by itself with IT's token (image.h).
+  if (!record) {
+    CAIRN_ASSIGN_OR_RETURN(record, EnrollFromToken(session));
+  }
   if (!record) {
     return Status::FailedPrecondition(
         "this device is not enrolled with a school server; run `cairnctl enroll TOKEN` "

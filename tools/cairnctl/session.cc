@@ -1,5 +1,7 @@
 #include "session.h"
 
+#include "image.h"
+
 namespace cairn::cli {
 
 std::filesystem::path StoreFile(const Paths& paths) { return paths.data / "cairn.db"; }
@@ -20,6 +22,9 @@ Result<Session> Open(bool create) {
     return Status::NotFound("the store at " + session.store_file.string() +
                             " has no identity yet; run `cairnctl init --standalone --school NAME`");
   }
+  // Every start: a store copied from another machine takes a new device id before
+  // it writes anything here.
+  if (session.store->initialized()) CAIRN_RETURN_IF_ERROR(RenewIdentityIfMoved(session));
   return session;
 }
 

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <string>
 
 #include "cairn/agent/store.h"
 #include "cairn/platform/paths.h"
@@ -15,6 +16,9 @@ struct Session {
   Paths paths;
   std::filesystem::path store_file;
   std::unique_ptr<Store> store;
+  // Set when opening found the store had last run on another machine and gave it
+  // a new device id (see RenewIdentityIfMoved in image.h): what happened, for people.
+  std::string identity_note;
 };
 
 // Where the store and the device id live under `paths`.

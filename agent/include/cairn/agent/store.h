@@ -118,6 +118,13 @@ class Store {
   // Switches to kDevice under `server` (a standalone device enrolling). Ops the
   // device already authored stay; server-owned ops it authored keep counting.
   Status SetAuthority(const Origin& server);
+  // Makes `fresh` this install's origin, for a store copied to another machine
+  // (a cloned disk, a restored backup: DESIGN.md, "Device identity and imaging").
+  // Ops already stored keep their origin, so what the old device's server already
+  // acknowledged stays exactly as it was; our next op is `fresh`:1, and the clock
+  // never goes back. kFailedPrecondition on a store without an identity or a
+  // server's store.
+  Status RenewOrigin(const Origin& fresh);
   bool initialized() const;
   const Origin& self() const { return self_; }
   StoreMode mode() const { return mode_; }
