@@ -431,8 +431,9 @@ Status DeviceRevoke(const Args& args) {
     id = id * 10 + (c - '0');
   }
   if (digits.empty()) return cli::UsageError("not a device id: " + ref);
-  CAIRN_ASSIGN_OR_RETURN(auto storage, Open(args));
-  CAIRN_RETURN_IF_ERROR(storage->RevokeDevice(id));
+  // Only server.db: this works beside a running `cairn-server serve`.
+  CAIRN_ASSIGN_OR_RETURN(std::filesystem::path dir, DataDir(args));
+  CAIRN_RETURN_IF_ERROR(RevokeDeviceBesideServer(dir, id));
   std::cout << "Revoked device d" << id
             << "; its credential is refused from now on. Ops it already sent stay.\n";
   return Status::Ok();

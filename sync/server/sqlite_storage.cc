@@ -431,4 +431,18 @@ Result<std::unique_ptr<ServerStorage>> OpenSqliteStorage(const SqliteStorageOpti
       std::make_unique<SqliteStorage>(options, std::move(store).value(), std::move(db)));
 }
 
+Status RevokeDeviceBesideServer(const std::filesystem::path& dir, int64_t id) {
+  std::filesystem::path file = dir / "server.db";
+  if (!std::filesystem::exists(file)) {
+    return Status::NotFound("no cairn-server data in " + dir.string());
+  }
+  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<sql::Database> db,
+                         OpenServerTables(file, /*synchronous_full=*/true));
+  CAIRN_ASSIGN_OR_RETURN(sql::Statement * st,
+                         db->Prepare("UPDATE device SET revoked = 1 WHERE id = ?1"));
+  CAIRN_RETURN_IF_ERROR(st->Bind(1, id).Run());
+  if (db->Changes() == 0) return Status::NotFound("no device d" + std::to_string(id));
+  return Status::Ok();
+}
+
 }  // namespace cairn::server

@@ -170,4 +170,11 @@ struct SqliteStorageOptions {
 // kBusy when another process (a running server) holds ops.db.
 Result<std::unique_ptr<ServerStorage>> OpenSqliteStorage(const SqliteStorageOptions& options);
 
+// Revokes device `id` in `dir`/server.db alone, without taking ops.db: works
+// while `cairn-server serve` runs on the same directory (server.db is in WAL
+// mode; the server reads a device's record, revoked or not, on every request, so
+// its next request gets 401 revoked_device). kNotFound when there is no such
+// device; kBusy when server.db stays locked for more than a few seconds.
+Status RevokeDeviceBesideServer(const std::filesystem::path& dir, int64_t id);
+
 }  // namespace cairn::server
