@@ -13,6 +13,7 @@
 #include "cairn/agent/kinds.h"
 #include "cairn/agent/pack.h"
 #include "cairn/sync/server/enrollment_token.h"
+#include "cairn/sync/server/model_fit.h"
 #include "cairn/sync/server/server.h"
 #include "cairn/sync/server/storage.h"
 #include "cairn/sync/server/tls.h"
@@ -422,6 +423,20 @@ Status Devices(const Args& args) {
   return Status::Ok();
 }
 
+Status ModelFit(const Args& args) {
+  CAIRN_ASSIGN_OR_RETURN(auto storage, Open(args));
+  CAIRN_ASSIGN_OR_RETURN(ModelFitSummary fit, FitAndPublishMastery(*storage));
+  std::cout << "Fitted the mastery model on " << fit.attempts << " answers and "
+            << fit.observations << " observations of " << fit.learners << " learners; published "
+            << fit.published << " competencies' parameters to devices (they arrive with the "
+            << "next sync).\n";
+  if (!fit.too_little_evidence.empty()) {
+    std::cout << fit.too_little_evidence.size()
+              << " competencies have too little evidence yet and keep the defaults.\n";
+  }
+  return Status::Ok();
+}
+
 Status DeviceRevoke(const Args& args) {
   std::string ref = args.Get1("device");
   std::string digits = ref.starts_with("d") ? ref.substr(1) : ref;
@@ -604,6 +619,14 @@ const std::vector<Command>& AllCommands() {
                  {kDataFlag},
                  "",
                  Devices});
+    c.push_back({"model fit",
+                 "fit the mastery model on the school's evidence and publish it to devices",
+                 {},
+                 {kDataFlag},
+                 "Fits each competency's parameters (agent/MASTERY.md) on every learner's\n"
+                 "evidence and publishes them as mastery_params records, which devices pull.\n"
+                 "Run it beside a stopped server (it takes the op log).",
+                 ModelFit});
     c.push_back({"device revoke",
                  "revoke a device: its credential is refused from now on",
                  {{"device", "the device id, e.g. d3"}},
