@@ -338,6 +338,17 @@ class Server::Impl {
     uint64_t limit = 1000;
   };
 
+  // The request's body decompressed, or nullopt with `p.bad_input` saying why not.
+  std::optional<std::string> DecodedBody(const Request& req, Prepared& p) {
+    int status = 400;
+    Result<std::string> text = BodyText(req, status);
+    if (!text.ok()) {
+      p.bad_input = ErrorReply(status, "bad_request", text.status().message());
+      return std::nullopt;
+    }
+    return std::move(text).value();
+  }
+
   // Worker pool: routing, decompression, JSON and batch decoding. No storage.
   Prepared Prepare(const Request& req) {
     Prepared p;
@@ -353,12 +364,8 @@ class Server::Impl {
         p.early = ErrorReply(405, "method_not_allowed", "use POST for /v1/enroll");
         return p;
       }
-      int status = 400;
-      Result<std::string> text = BodyText(req, status);
-      if (!text.ok()) {
-        p.bad_input = ErrorReply(status, "bad_request", text.status().message());
-        return p;
-      }
+      std::optional<std::string> text = DecodedBody(req, p);
+      if (!text) return p;
       sync::WireError why = sync::WireError::kNone;
       Result<json> body = sync::ParseJson(*text, options_.limits.wire, &why);
       if (!body.ok()) {
@@ -390,12 +397,8 @@ class Server::Impl {
       p.route = Prepared::Route::kPush;
       // Without a credential the answer is 401 whatever the body: do not decode it.
       if (p.credential.empty()) return p;
-      int status = 400;
-      Result<std::string> text = BodyText(req, status);
-      if (!text.ok()) {
-        p.bad_input = ErrorReply(status, "bad_request", text.status().message());
-        return p;
-      }
+      std::optional<std::string> text = DecodedBody(req, p);
+      if (!text) return p;
       sync::WireError why = sync::WireError::kNone;
       Result<std::vector<Op>> ops = sync::DecodeBatch(*text, options_.limits.wire, &why);
       if (!ops.ok()) {
