@@ -4,7 +4,6 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 #include "cli/cairnctl_runner.h"
@@ -13,13 +12,6 @@ namespace cairn::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Read(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // A device: a store in CAIRN_HOME, /etc/cairn in <home>/root, a machine id.
 class Device {
@@ -85,7 +77,7 @@ TEST_CASE("prepare-image removes the device's identity and keeps content and tok
   // commands above) this machine's fingerprint.
   std::ofstream(d.data() / "sync.json") << R"({"credential": "secret", "cursor": 12})";
   std::string ops_before = d.home({"ops"}).out;
-  const std::string fingerprint = Read(d.data() / "machine-fingerprint");
+  const std::string fingerprint = ReadAll(d.data() / "machine-fingerprint");
   REQUIRE(fingerprint.size() == 65);
 
   SECTION("--dry-run says what it would remove and removes nothing") {
@@ -93,15 +85,15 @@ TEST_CASE("prepare-image removes the device's identity and keeps content and tok
     REQUIRE(r.status == 0);
     CHECK_FALSE(LineWith(r.out, (d.data() / "sync.json").string()).empty());
     CHECK(fs::exists(d.data() / "sync.json"));
-    CHECK(Read(d.data() / "machine-fingerprint") == fingerprint);
+    CHECK(ReadAll(d.data() / "machine-fingerprint") == fingerprint);
   }
   SECTION("it removes credential, cursors and fingerprint and prints IT's checklist") {
     Run r = d.home({"prepare-image"});
     REQUIRE(r.status == 0);
     CHECK_FALSE(fs::exists(d.data() / "sync.json"));
-    CHECK(Read(d.data() / "machine-fingerprint") == "prepared-image\n");
+    CHECK(ReadAll(d.data() / "machine-fingerprint") == "prepared-image\n");
     CHECK_FALSE(LineWith(r.out, "truncate -s 0 /etc/machine-id").empty());
-    CHECK(Read(d.root() / "etc/cairn/enrollment-token") == "cairn1.token\n");
+    CHECK(ReadAll(d.root() / "etc/cairn/enrollment-token") == "cairn1.token\n");
     CHECK(d.home({"ops"}).out == ops_before);  // the content stays, op for op
     // Running it again is harmless.
     CHECK(d.home({"prepare-image"}).status == 0);
@@ -132,18 +124,18 @@ TEST_CASE("doctor shows the configuration with origins and checks token and mach
   SECTION("a store that last ran on another machine takes a new device id, and doctor says so") {
     d.WriteEtc("cairn.conf", "enrollment_token_file = " + (d.root() / "token").string() + "\n");
     REQUIRE(d.home({"doctor"}).status == 0);  // all is well first
-    std::string before = Read(d.data() / "device-id");
+    std::string before = ReadAll(d.data() / "device-id");
     std::ofstream(d.data() / "machine-fingerprint") << std::string(64, 'e') << "\n";
     Run r = d.home({"doctor"});
     INFO(r.out << r.err);
     CHECK(r.status == 0);
     CHECK_FALSE(LineWith(r.out, "ok       machine: this store last ran on another machine").empty());
-    std::string after = Read(d.data() / "device-id");
+    std::string after = ReadAll(d.data() / "device-id");
     CHECK(after != before);
     CHECK_FALSE(LineWith(r.out, "is now device " + after.substr(0, 32)).empty());
     // The next start is on the same machine again: nothing changes.
     CHECK(d.home({"doctor"}).status == 0);
-    CHECK(Read(d.data() / "device-id") == after);
+    CHECK(ReadAll(d.data() / "device-id") == after);
   }
   SECTION("without a token on a device that names a server, doctor says where to put one") {
     std::filesystem::remove(d.root() / "token");

@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 
+#include "installers/fake_env.h"
 #include "platform/scratch_dir.h"
 
 namespace cairn {
@@ -29,10 +30,7 @@ class Machine {
     ConfigSources sources;
     sources.root = dir_.path();
     sources.user_file = dir_.path() / "home/cairn.conf";
-    sources.env = [this](const char* name) -> const char* {
-      auto it = env_.find(name);
-      return it == env_.end() ? nullptr : it->second.c_str();
-    };
+    sources.env = testing::FakeEnv(env_);
     return Config::Load(sources);
   }
 
@@ -160,12 +158,8 @@ TEST_CASE("each key's environment variable is CAIRN_ and its name in capitals",
   CHECK(ConfigEnvVar("network.max_send_rate") == "CAIRN_NETWORK_MAX_SEND_RATE");
   CHECK(ConfigEnvVar("server_url") == "CAIRN_SERVER_URL");
   SECTION("CAIRN_CONFIG_ROOT moves the system files; the user file follows CAIRN_HOME") {
-    std::map<std::string, std::string> env = {{"CAIRN_CONFIG_ROOT", "/tmp/root"},
-                                              {"CAIRN_HOME", "/tmp/home"}};
-    ConfigSources s = DefaultConfigSources([&](const char* n) -> const char* {
-      auto it = env.find(n);
-      return it == env.end() ? nullptr : it->second.c_str();
-    });
+    ConfigSources s = DefaultConfigSources(
+        testing::FakeEnv({{"CAIRN_CONFIG_ROOT", "/tmp/root"}, {"CAIRN_HOME", "/tmp/home"}}));
     CHECK(s.root == fs::path("/tmp/root"));
     CHECK(s.user_file == fs::path("/tmp/home/config/cairn.conf"));
   }

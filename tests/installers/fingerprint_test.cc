@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 
+#include "installers/fake_env.h"
 #include "platform/scratch_dir.h"
 
 namespace cairn {
@@ -72,15 +73,11 @@ TEST_CASE("the stored fingerprint lives beside the store", "[platform][fingerpri
 
 TEST_CASE("CAIRN_MACHINE_ID_FILE and CAIRN_PRODUCT_UUID_FILE replace the real files",
           "[platform][fingerprint]") {
-  std::map<std::string, std::string> env = {{"CAIRN_MACHINE_ID_FILE", "/tmp/id"},
-                                            {"CAIRN_PRODUCT_UUID_FILE", ""}};
-  FingerprintSources s = DefaultFingerprintSources([&](const char* n) -> const char* {
-    auto it = env.find(n);
-    return it == env.end() ? nullptr : it->second.c_str();
-  });
+  FingerprintSources s = DefaultFingerprintSources(
+      testing::FakeEnv({{"CAIRN_MACHINE_ID_FILE", "/tmp/id"}, {"CAIRN_PRODUCT_UUID_FILE", ""}}));
   CHECK(s.machine_id_file == fs::path("/tmp/id"));
   CHECK(s.product_uuid_file.empty());
-  FingerprintSources real = DefaultFingerprintSources([](const char*) { return nullptr; });
+  FingerprintSources real = DefaultFingerprintSources(testing::FakeEnv({}));
   CHECK(real.machine_id_file == fs::path("/etc/machine-id"));
 }
 
