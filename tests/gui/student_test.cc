@@ -57,7 +57,7 @@ TEST_CASE("interests are saved trimmed, without repeats", "[gui][student]") {
 
 namespace cairn::gui {
 
-TEST_CASE("settings persist on the device; a damaged file is reported; odd values are tamed",
+TEST_CASE("settings persist on the device, a damaged file is reported, odd values are tamed",
           "[gui][settings]") {
   std::filesystem::path dir = std::filesystem::temp_directory_path() /
                               ("cairn-settings-" + std::to_string(::getpid()));

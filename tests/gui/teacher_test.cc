@@ -116,7 +116,7 @@ TEST_CASE("a cell's timeline lists the evidence on that competency, newest first
 
 namespace cairn::gui {
 
-TEST_CASE("an observation of two students is saved as one op; an incomplete one is refused",
+TEST_CASE("an observation of two students is saved as one op, an incomplete one is refused",
           "[gui][teacher]") {
   Classroom c;
   ObservationDraft d;

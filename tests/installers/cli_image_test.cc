@@ -55,7 +55,7 @@ TEST_CASE("cairnctl config shows each value with where it came from", "[cli][con
   CHECK(d.home({"config", "--get", "colour"}).status == 2);
 }
 
-TEST_CASE("a malformed config line is reported with file and line; the rest applies",
+TEST_CASE("a malformed config line is reported with file and line, the rest applies",
           "[cli][config]") {
   Device d;
   d.WriteEtc("cairn.conf", "language = es\nserver_url https://no-equals.example\n");

@@ -47,7 +47,7 @@ struct Device {
   }
 };
 
-TEST_CASE("a cloned store becomes a second device by itself; nothing collides, is lost or "
+TEST_CASE("a cloned store becomes a second device by itself, nothing collides, is lost or "
           "sent twice", "[installers][clone][e2e]") {
   ScratchDir machines;
   std::ofstream(machines / "a") << "4f1c2a9b8e7d6c5b4a3f2e1d0c9b8a7f\n";

@@ -232,7 +232,7 @@ TEST_CASE("a revoked device is told so and keeps its work", "[sync][e2e]") {
   CHECK(LineWith(status.out, "evidence").find("1 attempt") != std::string::npos);
 }
 
-TEST_CASE("enrollment refuses a wrong pin, bad token text and unknown codes; offline waits",
+TEST_CASE("enrollment refuses a wrong pin, bad token text and unknown codes, offline waits",
           "[sync][e2e]") {
   School school;
   std::string token = school.Token("student-device");

@@ -25,7 +25,7 @@ TEST_CASE("an unknown metered state follows the school's default", "[sync][netwo
   CHECK(as_free.reason.empty());
 }
 
-TEST_CASE("a metered link syncs ops only; an unreachable server nothing", "[sync][network]") {
+TEST_CASE("a metered link syncs ops only, an unreachable server nothing", "[sync][network]") {
   SyncAllowance metered = DecideSync(true, Metered::kYes, {.unknown_is = Metered::kNo});
   CHECK(metered.ops);
   CHECK_FALSE(metered.blobs);

@@ -79,7 +79,7 @@ TEST_CASE("each codec gives back exactly what it was given", "[sync]") {
   }
 }
 
-TEST_CASE("Content-Encoding names map to codecs and back; unknown ones are refused", "[sync]") {
+TEST_CASE("Content-Encoding names map to codecs and back, unknown ones are refused", "[sync]") {
   CHECK(CodecFromContentEncoding("zstd") == Codec::kZstd);
   CHECK(CodecFromContentEncoding(" GZIP ") == Codec::kGzip);
   CHECK(CodecFromContentEncoding("") == Codec::kIdentity);

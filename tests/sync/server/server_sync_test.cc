@@ -222,7 +222,7 @@ TEST_CASE("a student device of class A never pulls class B's learners' ops", "[s
 }
 
 TEST_CASE(
-    "enrollment: a token or a join code gives a credential; expired, unknown and revoked "
+    "enrollment: a token or a join code gives a credential, expired, unknown and revoked "
     "are refused",
     "[sync]") {
   ServerFixture f;
