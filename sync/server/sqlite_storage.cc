@@ -50,6 +50,13 @@ CREATE TABLE IF NOT EXISTS device(
   acked INTEGER NOT NULL DEFAULT 0,
   skew_ms INTEGER NOT NULL DEFAULT 0,
   revoked INTEGER NOT NULL DEFAULT 0);
+-- Credentials issued earlier to a device that enrolled again before it ever
+-- synced (its enroll answer was lost, or a late copy of its enroll request
+-- arrived after the one it got an answer to): they stay valid, so that
+-- whichever answer reached the device works. Revoking the device ends them too.
+CREATE TABLE IF NOT EXISTS spare_credential(
+  credential_hash BLOB PRIMARY KEY,
+  device INTEGER NOT NULL REFERENCES device(id));
 )sql";
 
 std::string ClassesText(const std::vector<std::string>& classes) { return json(classes).dump(); }
@@ -237,9 +244,7 @@ class SqliteStorage final : public ServerStorage {
             "origin " + device.origin.Hex() + " already belongs to device d" + std::to_string(id) +
             "; a device that is re-imaged or reinstalled enrolls with a new origin");
       }
-      CAIRN_ASSIGN_OR_RETURN(sql::Statement * del,
-                             db_->Prepare("DELETE FROM device WHERE id = ?1"));
-      CAIRN_RETURN_IF_ERROR(del->Bind(1, id).Run());
+      return ReEnroll(id, device, credential_hash, txn);
     }
     CAIRN_ASSIGN_OR_RETURN(
         sql::Statement * ins,
@@ -255,16 +260,15 @@ class SqliteStorage final : public ServerStorage {
     CAIRN_RETURN_IF_ERROR(ins->Run());
     DeviceRecord out = device;
     out.id = db_->LastInsertRowId();
-    CAIRN_ASSIGN_OR_RETURN(sql::Statement * uses,
-                           db_->Prepare("UPDATE token SET uses = uses + 1 WHERE id = ?1"));
-    CAIRN_RETURN_IF_ERROR(uses->Bind(1, device.token).Run());
+    CAIRN_RETURN_IF_ERROR(CountTokenUse(device.token));
     CAIRN_RETURN_IF_ERROR(txn.Commit());
     return out;
   }
 
   Result<std::optional<DeviceRecord>> FindDevice(const SecretHash& credential_hash) override {
-    return OneDevice("credential_hash = ?1",
-                     [&](sql::Statement& st) { st.BindBlob(1, credential_hash); });
+    return OneDevice(
+        "credential_hash = ?1 OR id = (SELECT device FROM spare_credential WHERE credential_hash = ?1)",
+        [&](sql::Statement& st) { st.BindBlob(1, credential_hash); });
   }
 
   Result<std::optional<DeviceRecord>> DeviceById(int64_t id) override {
@@ -357,6 +361,40 @@ class SqliteStorage final : public ServerStorage {
   }
 
  private:
+  // A device that never synced enrolls again: same id, the new credential and
+  // token; the earlier credential is kept as a spare (see the schema).
+  Result<DeviceRecord> ReEnroll(int64_t id, const DeviceRecord& device,
+                                const SecretHash& credential_hash, sql::Transaction& txn) {
+    CAIRN_ASSIGN_OR_RETURN(
+        sql::Statement * spare,
+        db_->Prepare("INSERT OR IGNORE INTO spare_credential(credential_hash, device) "
+                     "SELECT credential_hash, id FROM device WHERE id = ?1"));
+    CAIRN_RETURN_IF_ERROR(spare->Bind(1, id).Run());
+    CAIRN_ASSIGN_OR_RETURN(
+        sql::Statement * update,
+        db_->Prepare("UPDATE device SET credential_hash = ?2, role = ?3, classes = ?4, name = ?5, "
+                     "token = ?6, enrolled_ms = ?7 WHERE id = ?1"));
+    update->Bind(1, id)
+        .BindBlob(2, credential_hash)
+        .Bind(3, RoleName(device.role))
+        .Bind(4, ClassesText(device.classes))
+        .Bind(5, device.name)
+        .Bind(6, device.token)
+        .Bind(7, device.enrolled_ms);
+    CAIRN_RETURN_IF_ERROR(update->Run());
+    CAIRN_RETURN_IF_ERROR(CountTokenUse(device.token));
+    CAIRN_RETURN_IF_ERROR(txn.Commit());
+    DeviceRecord out = device;
+    out.id = id;
+    return out;
+  }
+
+  Status CountTokenUse(int64_t token) {
+    CAIRN_ASSIGN_OR_RETURN(sql::Statement * uses,
+                           db_->Prepare("UPDATE token SET uses = uses + 1 WHERE id = ?1"));
+    return uses->Bind(1, token).Run();
+  }
+
   template <typename BindFn>
   Result<std::optional<DeviceRecord>> OneDevice(std::string_view where, BindFn bind) {
     CAIRN_ASSIGN_OR_RETURN(sql::Statement * st,

@@ -66,6 +66,41 @@ TEST_CASE("fault proxy: passes, refuses, cuts and duplicates real exchanges", "[
   }
 }
 
+// Found by the fault test: a late copy of an enroll request re-enrolled the
+// (not yet synced) device and the credential it had been given stopped working.
+TEST_CASE("a late copy of an enroll request does not lock the device out", "[faults]") {
+  ServerFixture server;
+  ServerFixture::Token token = server.CreateToken(server::DeviceRole::kStudentDevice, {"A"});
+  Origin origin = Origin::Random();
+  HttpRequest enroll{"POST",
+                     "/v1/enroll",
+                     nlohmann::json{{"join_code", token.join_code}, {"origin", origin.Hex()},
+                                    {"name", "cart-7"}}
+                         .dump(),
+                     {{"Content-Type", "application/json"}}};
+  std::string credential;
+  {
+    FaultProxy proxy(server.port(), 1, 0);
+    proxy.ForceNext({Fault::kDuplicate});
+    HttpReply first = Send(proxy.port(), enroll);
+    REQUIRE(first.status == 200);
+    credential = first.Json().at("credential");
+  }  // the copy arrives once the first connection closed
+  // The device retries as if that answer had been lost: one device, and every
+  // answer it may have received works.
+  HttpReply again = Send(server.port(), enroll);
+  REQUIRE(again.status == 200);
+  CHECK(again.Json().at("device") == "d1");
+  for (const std::string& c : {credential, std::string(again.Json().at("credential"))}) {
+    HttpRequest clock{"GET", "/v1/clock", "", {{"Authorization", "Bearer " + c}}};
+    CHECK(Send(server.port(), clock).status == 200);
+  }
+  // Once the device has been heard from, a late copy changes nothing.
+  CHECK(Send(server.port(), enroll).status == 409);
+  HttpRequest clock{"GET", "/v1/clock", "", {{"Authorization", "Bearer " + credential}}};
+  CHECK(Send(server.port(), clock).status == 200);
+}
+
 TEST_CASE("fault proxy: the same seed draws the same faults", "[faults]") {
   ServerFixture server;
   TestDevice device = server.Enroll(server::DeviceRole::kStudentDevice, {"A"});
