@@ -57,9 +57,6 @@ class SyncService {
   // How many log ops a pull examines at most before it answers (with more=true
   // when it stopped early), so an out-of-scope stretch of the log costs bounded time.
   static constexpr size_t kMaxPullScan = 20000;
-  // How far ahead of the server's wall clock an op's hlc may be when it is
-  // pushed: HybridClock's own allowance for observed stamps (one hour).
-  static constexpr int64_t kMaxFutureMillis = HybridClock::kMaxForwardDriftMillis;
 
  private:
   void Touch(const DeviceRecord& device, std::optional<uint64_t> device_clock,
