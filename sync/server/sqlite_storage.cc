@@ -250,14 +250,8 @@ class SqliteStorage final : public ServerStorage {
         sql::Statement * ins,
         db_->Prepare("INSERT INTO device(origin, credential_hash, role, classes, name, token, "
                      "enrolled_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
-    ins->BindBlob(1, RawOrigin(device.origin))
-        .BindBlob(2, credential_hash)
-        .Bind(3, RoleName(device.role))
-        .Bind(4, ClassesText(device.classes))
-        .Bind(5, device.name)
-        .Bind(6, device.token)
-        .Bind(7, device.enrolled_ms);
-    CAIRN_RETURN_IF_ERROR(ins->Run());
+    ins->BindBlob(1, RawOrigin(device.origin));
+    CAIRN_RETURN_IF_ERROR(BindEnrollment(*ins, device, credential_hash).Run());
     DeviceRecord out = device;
     out.id = db_->LastInsertRowId();
     CAIRN_RETURN_IF_ERROR(CountTokenUse(device.token));
@@ -374,19 +368,24 @@ class SqliteStorage final : public ServerStorage {
         sql::Statement * update,
         db_->Prepare("UPDATE device SET credential_hash = ?2, role = ?3, classes = ?4, name = ?5, "
                      "token = ?6, enrolled_ms = ?7 WHERE id = ?1"));
-    update->Bind(1, id)
-        .BindBlob(2, credential_hash)
-        .Bind(3, RoleName(device.role))
-        .Bind(4, ClassesText(device.classes))
-        .Bind(5, device.name)
-        .Bind(6, device.token)
-        .Bind(7, device.enrolled_ms);
-    CAIRN_RETURN_IF_ERROR(update->Run());
+    update->Bind(1, id);
+    CAIRN_RETURN_IF_ERROR(BindEnrollment(*update, device, credential_hash).Run());
     CAIRN_RETURN_IF_ERROR(CountTokenUse(device.token));
     CAIRN_RETURN_IF_ERROR(txn.Commit());
     DeviceRecord out = device;
     out.id = id;
     return out;
+  }
+
+  // ?2–?7 of an enrollment: credential hash, role, classes, name, token, time.
+  static sql::Statement& BindEnrollment(sql::Statement& st, const DeviceRecord& device,
+                                        const SecretHash& credential_hash) {
+    return st.BindBlob(2, credential_hash)
+        .Bind(3, RoleName(device.role))
+        .Bind(4, ClassesText(device.classes))
+        .Bind(5, device.name)
+        .Bind(6, device.token)
+        .Bind(7, device.enrolled_ms);
   }
 
   Status CountTokenUse(int64_t token) {
