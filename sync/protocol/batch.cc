@@ -120,9 +120,10 @@ json EncodeBatchJson(std::span<const Op> ops) {
   std::vector<KindGroup> groups(64);  // by kind code (kinds.h keeps codes under 64)
   json kind_column = json::array();
   json raw = json::array();
+  const KindSpec* spec = nullptr;  // the previous op's kind: batches run in streaks of one kind
   for (size_t i = 0; i < ops.size(); ++i) {
     const Op& op = ops[i];
-    const KindSpec* spec = FindKind(op.kind);
+    if (spec == nullptr || spec->name != op.kind) spec = FindKind(op.kind);
     if (!Columnar(spec, op.body) || spec->code < 0 || spec->code >= 64) {
       kind_column.push_back(nullptr);
       raw.push_back(json::array({i, op.kind, op.body}));
@@ -192,7 +193,7 @@ class BatchReader {
     CAIRN_RETURN_IF_ERROR(ReadRaw());
     CAIRN_RETURN_IF_ERROR(ReadBodies());
     for (size_t i = 0; i < n_; ++i) {
-      const KindSpec* spec = FindKind(ops_[i].kind);
+      const KindSpec* spec = spec_of_[i];
       if (spec == nullptr) {
         return OpError(
             i, "unknown kind '" + Cut(ops_[i].kind) + "' (sent by a newer Cairn? update this one)");
@@ -371,6 +372,7 @@ class BatchReader {
   Status ReadKinds() {
     CAIRN_ASSIGN_OR_RETURN(const json* kind, Array("k", "kind codes", true));
     is_raw_.assign(n_, false);
+    spec_of_.assign(n_, nullptr);
     for (size_t i = 0; i < n_; ++i) {
       const json& k = (*kind)[i];
       if (k.is_null()) {
@@ -385,6 +387,7 @@ class BatchReader {
                               " is not one this Cairn knows (sent by a newer "
                               "Cairn? update this one)");
       }
+      spec_of_[i] = spec;
       ops_[i].kind = std::string(spec->name);
       ops_[i].body = json::object();
     }
@@ -407,6 +410,7 @@ class BatchReader {
         seen[i] = true;
         ops_[i].kind = entry[1].get<std::string>();
         ops_[i].body = entry[2];
+        spec_of_[i] = FindKind(ops_[i].kind);
       }
     }
     for (size_t i = 0; i < n_; ++i) {
@@ -419,7 +423,7 @@ class BatchReader {
     // The columnar ops of each kind code, in batch order.
     std::vector<std::vector<size_t>> members(64);
     for (size_t i = 0; i < n_; ++i) {
-      if (!is_raw_[i]) members[static_cast<size_t>(FindKind(ops_[i].kind)->code)].push_back(i);
+      if (!is_raw_[i]) members[static_cast<size_t>(spec_of_[i]->code)].push_back(i);
     }
     auto bodies = batch_.find("b");
     if (bodies == batch_.end()) return Status::Ok();
@@ -503,6 +507,7 @@ class BatchReader {
   size_t n_ = 0;
   std::vector<Op> ops_;
   std::vector<bool> is_raw_;
+  std::vector<const KindSpec*> spec_of_;  // each op's kind, looked up once (null: unknown)
 
  public:
   bool too_many_ops_ = false;  // the refusal was the ops-per-batch limit
