@@ -490,20 +490,21 @@ class Server::Impl {
                                "it was kept; try again");
         }
       }
-      net::post(ioc_, [this, req, device, answer, done] {
-        Outcome o;
-        o.device = *device;
+      // Encoding (a pull page through zstd) on the pool, the answer on the network thread.
+      net::post(pool_, [this, req, device, answer, done] {
+        auto o = std::make_shared<Outcome>();
+        o->device = *device;
         if (auto* pulled = std::get_if<SyncService::PullResult>(answer.get())) {
-          FillPull(o.response, *req, *pulled);
+          FillPull(o->response, *req, *pulled);
         } else {
-          Fill(o.response, *req, std::get<Reply>(*answer));
+          Fill(o->response, *req, std::get<Reply>(*answer));
         }
-        done(std::move(o));
+        net::post(ioc_, [o, done] { done(std::move(*o)); });
       });
     };
   }
 
-  // Network thread: a pull's ops as a batch, compressed as the device accepts.
+  // Pool thread: a pull's ops as a batch, compressed as the device accepts.
   void FillPull(Response& res, const Request& req, const SyncService::PullResult& p) {
     json body = {{"ops", sync::EncodeBatchJson(p.ops)},
                  {"next_cursor", p.next_cursor},
@@ -547,7 +548,7 @@ class Server::Impl {
   std::condition_variable done_cv_;
   bool done_ = false;  // guarded by done_mu_
   // Decoding and encoding of bodies, off the network and writer threads.
-  net::thread_pool pool_{std::max(1u, std::thread::hardware_concurrency() - 1)};
+  net::thread_pool pool_{std::max(2u, std::thread::hardware_concurrency()) - 1};
   // Last: its thread starts in its constructor and may run jobs using the above.
   Writer writer_{Writer::Group{
       .begin = [this] { return storage_->BeginGroup().ok(); },
