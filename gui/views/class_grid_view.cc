@@ -105,9 +105,14 @@ void ClassGridView::Reload(AppContext& ctx) {
   short_titles_.clear();
   for (const std::string& t : grid_->titles) short_titles_.push_back(Cut(t, kHeadingChars));
   if (detail_) {
-    // New evidence may have come in for the cell on show.
-    if (row_ < grid_->learners.size() && column_ < grid_->competencies.size()) {
-      Select(ctx, row_, column_);
+    // New evidence may have come in for the cell on show; rows and columns may
+    // have moved (a student added or renamed by a sync): find it again by id.
+    auto row = std::find(grid_->learners.begin(), grid_->learners.end(), detail_->learner);
+    auto column = std::find(grid_->competencies.begin(), grid_->competencies.end(),
+                            detail_->competency);
+    if (row != grid_->learners.end() && column != grid_->competencies.end()) {
+      Select(ctx, static_cast<size_t>(row - grid_->learners.begin()),
+             static_cast<size_t>(column - grid_->competencies.begin()));
     } else {
       detail_.reset();
     }

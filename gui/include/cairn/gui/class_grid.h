@@ -1,7 +1,7 @@
 // The teacher's side of the client: signing in with a PIN, the class mastery
 // grid (students × competencies), and one cell's evidence timeline with the
-// model's explanation. The grid is built once per data change (a class with a
-// year of evidence takes tens of milliseconds); a frame only reads it.
+// model's explanation. The grid is built once per data change (35 × 40 with a
+// year of evidence: 58–200 ms in bench_gui on a loaded machine); a frame only reads it.
 #pragma once
 
 #include <cstdint>
