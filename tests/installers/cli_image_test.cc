@@ -92,6 +92,10 @@ TEST_CASE("prepare-image removes the device's identity and keeps content and tok
     REQUIRE(r.status == 0);
     CHECK_FALSE(fs::exists(d.data() / "sync.json"));
     CHECK(ReadAll(d.data() / "machine-fingerprint") == "prepared-image\n");
+    // IT checks the image with doctor before capturing it: looking changes nothing.
+    Run doctor = d.home({"doctor"});
+    CHECK_FALSE(LineWith(doctor.out, "ok       machine: prepared for imaging").empty());
+    CHECK(ReadAll(d.data() / "machine-fingerprint") == "prepared-image\n");
     CHECK_FALSE(LineWith(r.out, "truncate -s 0 /etc/machine-id").empty());
     CHECK(ReadAll(d.root() / "etc/cairn/enrollment-token") == "cairn1.token\n");
     CHECK(d.home({"ops"}).out == ops_before);  // the content stays, op for op
@@ -121,18 +125,21 @@ TEST_CASE("doctor shows the configuration with origins and checks token and mach
     CHECK_FALSE(LineWith(r.out, "ok       machine").empty());
     CHECK_FALSE(LineWith(r.err, "1 problem found").empty());
   }
-  SECTION("a store that last ran on another machine takes a new device id, and doctor says so") {
+  SECTION("doctor reports a store that last ran on another machine; the next command renews it") {
     d.WriteEtc("cairn.conf", "enrollment_token_file = " + (d.root() / "token").string() + "\n");
     REQUIRE(d.home({"doctor"}).status == 0);  // all is well first
     std::string before = ReadAll(d.data() / "device-id");
     std::ofstream(d.data() / "machine-fingerprint") << std::string(64, 'e') << "\n";
     Run r = d.home({"doctor"});
     INFO(r.out << r.err);
-    CHECK(r.status == 0);
-    CHECK_FALSE(LineWith(r.out, "ok       machine: this store last ran on another machine").empty());
+    CHECK(r.status == 1);
+    CHECK_FALSE(
+        LineWith(r.out, "PROBLEM  machine: this store last ran on another machine").empty());
+    CHECK(ReadAll(d.data() / "device-id") == before);  // doctor only looks
+    Run status = d.home({"status"});
     std::string after = ReadAll(d.data() / "device-id");
     CHECK(after != before);
-    CHECK_FALSE(LineWith(r.out, "is now device " + after.substr(0, 32)).empty());
+    CHECK_FALSE(LineWith(status.err, "is now device " + after.substr(0, 32)).empty());
     // The next start is on the same machine again: nothing changes.
     CHECK(d.home({"doctor"}).status == 0);
     CHECK(ReadAll(d.data() / "device-id") == after);

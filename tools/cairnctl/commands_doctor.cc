@@ -150,7 +150,7 @@ void CheckMachineIdentity(Report& r, const Paths& paths) {
     r.Problem("machine",
               "this store last ran on another machine (a cloned disk or a restored backup) and "
               "was not given a new device id",
-              "run `cairnctl prepare-image`, then any cairnctl command: it takes a new id and "
+              "run any other cairnctl command (e.g. `cairnctl status`): it takes a new id and "
               "`cairnctl sync` enrolls again (installers/IMAGING.md)");
   } else {
     r.Ok("machine", "the store last ran on this machine");
@@ -168,7 +168,7 @@ Status Doctor(const Args&) {
     config_problems = r.problems();
   }
   std::cout << "Checking the Cairn store...\n";
-  Result<Session> opened = OpenSession();
+  Result<Session> opened = OpenSessionToInspect();
   if (!opened.ok()) {
     Report r;
     r.Problem("store", opened.status().message(),

@@ -9,7 +9,7 @@ std::filesystem::path OriginFile(const Paths& paths) { return paths.data / "devi
 
 namespace {
 
-Result<Session> Open(bool create) {
+Result<Session> Open(bool create, bool renew) {
   Session session;
   CAIRN_ASSIGN_OR_RETURN(session.paths, ResolvePaths());
   session.store_file = StoreFile(session.paths);
@@ -24,13 +24,14 @@ Result<Session> Open(bool create) {
   }
   // Every start: a store copied from another machine takes a new device id before
   // it writes anything here.
-  if (session.store->initialized()) CAIRN_RETURN_IF_ERROR(RenewIdentityIfMoved(session));
+  if (renew && session.store->initialized()) CAIRN_RETURN_IF_ERROR(RenewIdentityIfMoved(session));
   return session;
 }
 
 }  // namespace
 
-Result<Session> OpenSession() { return Open(false); }
-Result<Session> CreateSession() { return Open(true); }
+Result<Session> OpenSession() { return Open(false, true); }
+Result<Session> OpenSessionToInspect() { return Open(false, false); }
+Result<Session> CreateSession() { return Open(true, true); }
 
 }  // namespace cairn::cli

@@ -28,6 +28,10 @@ std::filesystem::path OriginFile(const Paths& paths);
 // Opens the existing, initialized store. kNotFound (with "run `cairnctl init`")
 // when there is none; kBusy when another process holds it.
 Result<Session> OpenSession();
+// As OpenSession, but leaves the device identity alone even when the store last
+// ran on another machine: for `doctor`, which reports that and must not undo a
+// `prepare-image` by looking.
+Result<Session> OpenSessionToInspect();
 
 // Creates the directories and opens (or creates) the store, for `init`.
 Result<Session> CreateSession();
