@@ -8,11 +8,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <map>
-#include <random>
 
 #include "bench_common.h"
-#include "cairn/agent/kinds.h"
+#include "school_day.h"
 #include "cairn/agent/op.h"
 #include "cairn/sync/wire.h"
 
@@ -23,92 +21,6 @@ using nlohmann::json;
 using sync::Codec;
 
 constexpr size_t kBatchOps = 500;
-
-// A stable origin per device name (FNV-1a seeded generator), so runs compare.
-Origin DeviceOrigin(const std::string& device) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : device) h = (h ^ c) * 1099511628211ull;
-  std::mt19937_64 rng(h);
-  Origin o;
-  for (size_t i = 0; i < 16; i += 8) {
-    uint64_t r = rng();
-    for (size_t k = 0; k < 8; ++k) o.bytes[i + k] = static_cast<uint8_t>(r >> (8 * k));
-  }
-  return o;
-}
-
-// A UUID-shaped id for assignments (the file's events have none; the kind needs one).
-std::string AssignmentId(std::mt19937_64& rng) {
-  static const char* kHex = "0123456789abcdef";
-  std::string s;
-  for (int i = 0; i < 32; ++i) {
-    if (i == 8 || i == 12 || i == 16 || i == 20) s += '-';
-    s += kHex[rng() & 15];
-  }
-  return s;
-}
-
-// The body of the agent's kind for one event of the file.
-json Body(const json& e, std::mt19937_64& rng) {
-  const std::string& kind = e.at("kind").get_ref<const std::string&>();
-  json b = json::object();
-  auto copy = [&](const char* field) {
-    if (e.contains(field)) b[field] = e.at(field);
-  };
-  if (kind == "attempt") {
-    for (const char* f :
-         {"learner", "item", "lesson", "response", "correct", "duration_ms", "hints"})
-      copy(f);
-  } else if (kind == "activity") {
-    for (const char* f : {"learner", "lesson", "event"}) copy(f);
-  } else if (kind == "observation") {
-    for (const char* f : {"teacher", "learners", "competency", "level", "note"}) copy(f);
-    std::string modality = e.at("modality").get<std::string>();
-    for (char& c : modality) c = c == '-' ? '_' : c;  // the file writes small-group
-    b["modality"] = modality;
-  } else if (kind == "goal_checkin") {
-    for (const char* f : {"learner", "goal", "rating", "reflection"}) copy(f);
-  } else if (kind == "assignment") {
-    b["assignment"] = AssignmentId(rng);
-    for (const char* f : {"teacher", "learners", "lesson"}) copy(f);
-  } else {
-    Die("events.jsonl: unknown kind " + kind);
-  }
-  return b;
-}
-
-struct Device {
-  std::string name;
-  std::vector<Op> ops;
-};
-
-std::vector<Device> LoadDay(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  std::map<std::string, size_t> index;
-  std::vector<Device> devices;
-  std::mt19937_64 rng(42);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    json e = json::parse(line);
-    std::string name = e.at("device").get<std::string>();
-    auto [it, added] = index.try_emplace(name, devices.size());
-    if (added) devices.push_back({name, {}});
-    Device& d = devices[it->second];
-    Op op;
-    op.origin = DeviceOrigin(name);
-    op.seq = d.ops.size() + 1;
-    // As the device's HybridClock stamps it: wall time, or one past the last stamp.
-    Hlc wall = MakeHlc(e.at("t").get<int64_t>(), 0);
-    op.hlc = d.ops.empty() ? wall : std::max(wall, d.ops.back().hlc + 1);
-    op.kind = e.at("kind").get<std::string>();
-    op.body = Body(e, rng);
-    Status s = ValidateBody(*FindKind(op.kind), op.body);
-    if (!s.ok()) Die("event does not map to a valid op: " + s.message());
-    d.ops.push_back(std::move(op));
-  }
-  return devices;
-}
 
 std::string Must(Result<std::string> r) {
   if (!r.ok()) Die(r.status().ToString());
@@ -121,8 +33,7 @@ std::string Must(Result<std::string> r) {
 int main(int argc, char** argv) {
   using namespace cairn;
   using namespace cairn::bench;
-  std::filesystem::path data = std::filesystem::path(CAIRN_SOURCE_DIR) / ".." / "shared" / "data" /
-                               "school-day" / "events.jsonl";
+  std::filesystem::path data = DefaultSchoolDayFile(CAIRN_SOURCE_DIR);
   int level = 0;
   std::filesystem::path dump;  // --dump DIR: each batch's body, to look at
   for (int i = 1; i < argc; ++i) {
@@ -144,16 +55,16 @@ int main(int argc, char** argv) {
                  "nothing measured\n";
     return 0;
   }
-  std::vector<Device> devices = LoadDay(data);
+  std::vector<DayDevice> devices = LoadSchoolDay(data);
   size_t total_ops = 0;
-  for (const Device& d : devices) total_ops += d.ops.size();
+  for (const DayDevice& d : devices) total_ops += d.ops.size();
 
   // Bytes, summed over every batch of every device.
   double ours_raw = 0, ours_zstd = 0, ours_gzip = 0, json_raw = 0, json_zstd = 0, json_gzip = 0;
   double response = 0;
   size_t batches = 0;
   sync::WireLimits limits;
-  for (const Device& d : devices) {
+  for (const DayDevice& d : devices) {
     std::span<const Op> all(d.ops);
     for (size_t at = 0; at < all.size(); at += kBatchOps) {
       std::span<const Op> batch = all.subspan(at, std::min(kBatchOps, all.size() - at));
@@ -206,7 +117,7 @@ int main(int argc, char** argv) {
   std::vector<double> enc_runs, dec_runs, jenc_runs, jdec_runs;
   for (int r = 0; r < kRounds; ++r) {
     enc_us = dec_us = json_enc_us = json_dec_us = 0;
-    for (const Device& d : devices) {
+    for (const DayDevice& d : devices) {
       std::span<const Op> all(d.ops);
       for (size_t at = 0; at < all.size(); at += kBatchOps) {
         std::span<const Op> batch = all.subspan(at, std::min(kBatchOps, all.size() - at));
