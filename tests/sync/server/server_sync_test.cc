@@ -202,6 +202,13 @@ TEST_CASE("a student device of class A never pulls class B's learners' ops", "[s
     CHECK(learners == std::set<std::string>{"a1", "a2"});
     CHECK(classes == std::set<std::string>{"A"});
   }
+  SECTION("a device is not sent back its own ops, only the others' in its scope") {
+    std::vector<Op> seen = f.PullAll(teacher_a, 1000);
+    size_t own = 0;
+    for (const Op& op : seen) own += op.origin == teacher_a.origin;
+    CHECK(own == 0);
+    CHECK_FALSE(seen.empty());  // the server's roster and classes still come
+  }
   SECTION("a pull's cursor continues exactly where the last page ended") {
     HttpReply first = f.Pull(student, 0, 5);
     REQUIRE(first.status == 200);
