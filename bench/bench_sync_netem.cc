@@ -107,8 +107,13 @@ std::string MissingPrerequisite() {
   return "";
 }
 
+class Link;
+Link* live_link = nullptr;
+void TearDownLiveLink();
+
 // The two namespaces, the emulator between them and the server in one of them;
-// torn down however the bench ends.
+// torn down however the bench ends: Die() exits without unwinding, so an atexit
+// hook does it then (left behind, the emulator and server ran on for hours).
 class Link {
  public:
   explicit Link(const fs::path& dir) : dir_(dir) {
@@ -117,10 +122,16 @@ class Link {
     server_ns_ = "cairn-ns-" + id;
     created_ = Shell("ip netns add " + client_ns_) && Shell("ip netns add " + server_ns_);
     if (!created_) Remove();
+    live_link = this;
+    std::atexit(TearDownLiveLink);
   }
   // False when this machine does not let us make network namespaces (a container).
   bool created() const { return created_; }
   ~Link() {
+    TearDown();
+    live_link = nullptr;
+  }
+  void TearDown() {
     StopEmulator();
     StopServer();
     Remove();
@@ -185,6 +196,10 @@ class Link {
   int emulators_ = 0;
   bool created_ = false;
 };
+
+void TearDownLiveLink() {
+  if (live_link) live_link->TearDown();
+}
 
 const DayDevice& PickDevice(const std::vector<DayDevice>& day, const std::string& name) {
   const DayDevice* pick = nullptr;
