@@ -1,5 +1,6 @@
 #include "cairn/agent/kinds.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "cairn/agent/op.h"
@@ -34,6 +35,9 @@ FieldSpec Bool(std::string_view name, std::string_view doc, bool required = fals
 FieldSpec Enum(std::string_view name, std::vector<std::string_view> values,
                std::string_view doc, bool required = false) {
   return {name, FT::kEnum, required, 0, 0, std::move(values), doc};
+}
+FieldSpec Sha256(std::string_view name, std::string_view doc, bool required = false) {
+  return {name, FT::kText, required, 0, 64, {}, doc, true};
 }
 FieldSpec Supersedes() {
   return {"supersedes", FT::kOpId, false, 0, 0, {},
@@ -78,7 +82,9 @@ std::vector<KindSpec> BuildKinds() {
                {Key("pack", "pack id"), Text("version", "pack version", 40),
                 Text("title", "title", 200), Text("language", "BCP 47 language tag", 35),
                 Text("license", "licence (SPDX id or text)", 200),
-                Text("content_hash", "SHA-256 of the pack file, hex", 64)},
+                Sha256("content_hash", "SHA-256 of the pack file, hex"),
+                Int("content_size", 1, 1e12,
+                    "bytes of the pack file; with content_hash, devices fetch the file")},
                "A content pack (a versioned bundle of competencies, lessons, items).", ""});
   k.push_back({"competency", 8, M::kLastWriterWins, W::kServer, "competency", 1, 0,
                {Key("competency", "competency id, pack-scoped"), Id("pack", "pack id"),
@@ -197,6 +203,16 @@ std::vector<KindSpec> BuildKinds() {
                 Text("reason", "why", 500)},
                "Withdraws an evidence op (entered by mistake, wrong learner).",
                "http://adlnet.gov/expapi/verbs/voided"});
+  k.push_back({"artifact", 46, M::kGrowOnly, W::kAnyDevice, "", 0, -1,
+               {Ids("learners", "whose work or whom it shows", true),
+                Sha256("sha256", "SHA-256 of the file's bytes: the blob it travels as", true),
+                Int("size", 1, 1e12, "bytes", true),
+                Text("media_type", "e.g. image/jpeg, application/pdf", 100),
+                Text("name", "the file's name where it was attached", 255),
+                Id("teacher", "who attached it, from a teacher device"), Supersedes()},
+               "A photo or file kept as evidence. Its bytes travel separately as a blob, "
+               "fetched by SHA-256 (sync/PROTOCOL.md, \"Blobs\").",
+               "http://adlnet.gov/expapi/verbs/shared"});
   return k;
 }
 
@@ -294,6 +310,10 @@ Status CheckField(const KindSpec& kind, const FieldSpec& f, const nlohmann::json
       }
       return Status::Ok();
     case FT::kText:
+      if (f.sha256 && !(v.is_string() && IsSha256Hex(v.get_ref<const std::string&>()))) {
+        return Status::InvalidArgument(where() + ": expected a SHA-256 (64 lower-case hex digits), got " +
+                                       Describe(v));
+      }
       return CheckText(where, v, f.max);
     case FT::kTextList:
       if (!v.is_array()) {
@@ -375,7 +395,7 @@ const KindSpec* FindKind(std::string_view name) {
 
 const KindSpec* FindKindByCode(int code) {
   static const std::vector<const KindSpec*> by_code = [] {
-    std::vector<const KindSpec*> v(64, nullptr);
+    std::vector<const KindSpec*> v(kKindCodeLimit, nullptr);
     for (const KindSpec& k : AllKinds()) v.at(static_cast<size_t>(k.code)) = &k;
     return v;
   }();
@@ -388,6 +408,12 @@ int FieldIndex(const KindSpec& kind, std::string_view field) {
     if (kind.fields[i].name == field) return static_cast<int>(i);
   }
   return -1;
+}
+
+bool IsSha256Hex(std::string_view s) {
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
 }
 
 Status ValidateId(std::string_view id, std::string_view what) {

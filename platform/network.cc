@@ -9,6 +9,8 @@
 
 #include <cerrno>
 
+#include "cairn/platform/numbers.h"
+
 namespace cairn {
 
 std::string_view MeteredName(Metered metered) {
@@ -79,14 +81,9 @@ Result<HostPort> HostPortOfUrl(std::string_view url) {
     out.host = std::string(authority.substr(0, colon));
   }
   if (colon != std::string_view::npos) {
-    uint32_t p = 0;
-    std::string_view digits = authority.substr(colon + 1);
-    for (char c : digits) {
-      if (c < '0' || c > '9' || p > 65535) return Status::InvalidArgument("bad port in URL");
-      p = p * 10 + static_cast<uint32_t>(c - '0');
-    }
-    if (digits.empty() || p == 0 || p > 65535) return Status::InvalidArgument("bad port in URL");
-    port = static_cast<uint16_t>(p);
+    std::optional<uint64_t> p = ParseU64(authority.substr(colon + 1));
+    if (!p || *p == 0 || *p > 65535) return Status::InvalidArgument("bad port in URL");
+    port = static_cast<uint16_t>(*p);
   }
   if (out.host.empty()) return Status::InvalidArgument("no host in URL");
   out.port = port;

@@ -59,7 +59,7 @@ class HttpConnection {
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;
 
-  // Sends one request (`body` only for POST) with `headers` ("Name: value"
+  // Sends one request (GET, HEAD, or POST and PUT with `body`) with `headers` ("Name: value"
   // lines) and returns the response, whatever its status. On failure returns
   // false and fills `error`.
   bool Send(std::string_view method, std::string_view path, std::string_view body,

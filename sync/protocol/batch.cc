@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "cairn/agent/kinds.h"
+#include "cairn/platform/numbers.h"
 #include "cairn/sync/wire.h"
 
 namespace cairn::sync {
@@ -117,14 +118,14 @@ json EncodeBatchJson(std::span<const Op> ops) {
   out["t"] = std::move(ms);
   if (any_ctr) out["c"] = std::move(ctr);
 
-  std::vector<KindGroup> groups(64);  // by kind code (kinds.h keeps codes under 64)
+  std::vector<KindGroup> groups(kKindCodeLimit);  // by kind code
   json kind_column = json::array();
   json raw = json::array();
   const KindSpec* spec = nullptr;  // the previous op's kind: batches run in streaks of one kind
   for (size_t i = 0; i < ops.size(); ++i) {
     const Op& op = ops[i];
     if (spec == nullptr || spec->name != op.kind) spec = FindKind(op.kind);
-    if (!Columnar(spec, op.body) || spec->code < 0 || spec->code >= 64) {
+    if (!Columnar(spec, op.body) || spec->code < 0 || spec->code >= kKindCodeLimit) {
       kind_column.push_back(nullptr);
       raw.push_back(json::array({i, op.kind, op.body}));
       continue;
@@ -381,7 +382,7 @@ class BatchReader {
       }
       uint64_t code;
       const KindSpec* spec =
-          Natural(k, &code) && code < 64 ? FindKindByCode(static_cast<int>(code)) : nullptr;
+          Natural(k, &code) && code < kKindCodeLimit ? FindKindByCode(static_cast<int>(code)) : nullptr;
       if (spec == nullptr) {
         return OpError(i, "kind code " + Show(k) +
                               " is not one this Cairn knows (sent by a newer "
@@ -421,7 +422,7 @@ class BatchReader {
 
   Status ReadBodies() {
     // The columnar ops of each kind code, in batch order.
-    std::vector<std::vector<size_t>> members(64);
+    std::vector<std::vector<size_t>> members(kKindCodeLimit);
     for (size_t i = 0; i < n_; ++i) {
       if (!is_raw_[i]) members[static_cast<size_t>(spec_of_[i]->code)].push_back(i);
     }
@@ -430,9 +431,8 @@ class BatchReader {
     if (!bodies->is_object()) return Bad("batch bodies 'b' must be an object of kinds' columns");
     for (const auto& [code, columns] : bodies->items()) {
       const KindSpec* spec = nullptr;
-      if (code.size() <= 2 && !code.empty() && std::isdigit(static_cast<unsigned char>(code[0])) &&
-          std::isdigit(static_cast<unsigned char>(code.back()))) {
-        spec = FindKindByCode(std::stoi(code));
+      if (std::optional<uint64_t> n = ParseU64(code); n && *n < kKindCodeLimit) {
+        spec = FindKindByCode(static_cast<int>(*n));
       }
       if (spec == nullptr)
         return Bad("batch bodies 'b' has columns for unknown kind code '" + Cut(code) + "'");

@@ -48,6 +48,8 @@ struct FieldSpec {
   // read the wrong value).
   std::vector<std::string_view> values;
   std::string_view doc;
+  // kText: exactly 64 lower-case hex digits, a SHA-256 naming a blob (blob_store.h).
+  bool sha256 = false;
 };
 
 struct KindSpec {
@@ -69,6 +71,8 @@ struct KindSpec {
 
 // Evidence kinds have codes from 40; their subject, when they have one, is a learner.
 constexpr int kFirstEvidenceCode = 40;
+// Every kind code is below this: the wire and the readers index tables by code.
+constexpr int kKindCodeLimit = 64;
 
 const std::vector<KindSpec>& AllKinds();
 // nullptr when there is no such kind.
@@ -84,6 +88,8 @@ Status ValidateBody(const KindSpec& kind, const nlohmann::json& body);
 
 // Checks one id (used for CLI input too).
 Status ValidateId(std::string_view id, std::string_view what);
+// True for exactly 64 lower-case hex digits: how a SHA-256 is written in ops and URLs.
+bool IsSha256Hex(std::string_view s);
 
 // Human-readable names, for docs and errors.
 std::string_view FieldTypeName(FieldType type);
