@@ -276,7 +276,10 @@ Result<Pack> ParsePack(std::string_view text) {
   c.OnlyFields(root, "$",
                {"id", "version", "title", "language", "license", "competencies", "lessons"});
   pack.id = c.Id(root, "$", "id").value_or("?");
-  json body = {{"pack", pack.id}, {"content_hash", pack.content_hash}};
+  // With its size, the pack op names the file as a blob devices can fetch.
+  json body = {{"pack", pack.id},
+               {"content_hash", pack.content_hash},
+               {"content_size", text.size()}};
   auto text_field = [&](const char* field, std::string& out) {
     if (auto t = c.Text(root, "$", field, true, KindTextLimit("pack", field))) {
       out = *t;

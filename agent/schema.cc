@@ -57,6 +57,19 @@ Status MigrateTo2(sql::Database& db) {
   )sql");
 }
 
+Status MigrateTo3(sql::Database& db) {
+  return db.Exec(R"sql(
+    -- The blobs ops name (artifact.sha256; pack.content_hash with its size): the
+    -- files a replica should hold, found by hash (server) or in commit order (device).
+    CREATE TABLE blob_ref(
+      sha256 TEXT NOT NULL,
+      lsn INTEGER NOT NULL,
+      size INTEGER NOT NULL,
+      PRIMARY KEY(sha256, lsn)) WITHOUT ROWID;
+    CREATE INDEX blob_ref_by_lsn ON blob_ref(lsn);
+  )sql");
+}
+
 Status CreateViews(sql::Database& db) {
   // Each view's CREATE statement; SQLite keeps that text in sqlite_master.
   std::vector<std::pair<std::string, std::string>> views;

@@ -15,6 +15,9 @@ Status MigrateTo1(sql::Database& db);
 // Version 2: the materialized tables (register, retraction, op_learner). The caller
 // refolds the log into them in the same transaction.
 Status MigrateTo2(sql::Database& db);
+// Version 3: blob_ref, which ops name which blob (artifacts, pack files). The
+// caller indexes the ops already stored in the same transaction.
+Status MigrateTo3(sql::Database& db);
 
 // One view per last-writer-wins kind (v_learner, v_goal, ...), columns named after
 // its fields: for people reading the store with the sqlite3 shell.

@@ -160,6 +160,12 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
       CAIRN_RETURN_IF_ERROR(store->ids_->Load());
       CAIRN_RETURN_IF_ERROR(store->origins_->Load());
       CAIRN_RETURN_IF_ERROR(store->RefoldLog());
+    } else if (step == 3) {
+      CAIRN_RETURN_IF_ERROR(schema::MigrateTo3(d));
+      store->schema_version_ = 3;
+      CAIRN_RETURN_IF_ERROR(store->ids_->Load());
+      CAIRN_RETURN_IF_ERROR(store->origins_->Load());
+      CAIRN_RETURN_IF_ERROR(store->IndexAllBlobRefs());
     }
     CAIRN_RETURN_IF_ERROR(SetMetaInt(d, "schema_version", step));
     CAIRN_RETURN_IF_ERROR(txn.Commit());
@@ -492,6 +498,7 @@ Result<bool> Store::Insert(const KindSpec& kind, const Origin& origin, uint64_t 
 Status Store::Materialize(const KindSpec& kind, const nlohmann::json& body, Hlc hlc,
                           const Origin& origin, int64_t lsn) {
   if (kind.merge == MergeRule::kLastWriterWins) {
+    if (schema_version_ >= 3) CAIRN_RETURN_IF_ERROR(IndexBlobRef(kind, body, lsn));
     const std::string& a = body.at(std::string(kind.fields[0].name)).get_ref<const std::string&>();
     std::string b = kind.key_fields == 2
                         ? body.at(std::string(kind.fields[1].name)).get<std::string>()
@@ -520,7 +527,8 @@ Status Store::Materialize(const KindSpec& kind, const nlohmann::json& body, Hlc 
     return Status::Ok();
   }
   // Evidence: the op row is the record. Index extra learners; note retractions.
-  if (kind.name == "observation") {
+  if (schema_version_ >= 3) CAIRN_RETURN_IF_ERROR(IndexBlobRef(kind, body, lsn));
+  if (kind.name == "observation" || kind.name == "artifact") {
     CAIRN_ASSIGN_OR_RETURN(
         sql::Statement * link,
         db_->Prepare("INSERT OR IGNORE INTO op_learner(learner, lsn) VALUES (?1, ?2)"));
@@ -718,8 +726,9 @@ Result<std::optional<Op>> Store::FindOp(const OpId& id) const {
 }
 
 Status Store::RefoldLog() {
-  CAIRN_RETURN_IF_ERROR(db_->Exec("DELETE FROM register; DELETE FROM retraction; "
-                                  "DELETE FROM op_learner;"));
+  CAIRN_RETURN_IF_ERROR(db_->Exec(std::string("DELETE FROM register; DELETE FROM retraction; "
+                                              "DELETE FROM op_learner;") +
+                                  (schema_version_ >= 3 ? "DELETE FROM blob_ref;" : "")));
   uint64_t cursor = 0;
   while (true) {
     CAIRN_ASSIGN_OR_RETURN(OpsPage page, OpsSince(cursor, 1000));

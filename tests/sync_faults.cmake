@@ -28,3 +28,12 @@ if(TARGET bench_sync_netem)
   set_tests_properties("a student device's day syncs whole over an emulated poor link"
     PROPERTIES TIMEOUT 180)
 endif()
+
+# Files after ops: a photo up and down byte for byte, cuts mid-upload and
+# mid-download resumed, a metered link that keeps files waiting.
+if(TARGET cairn::sync_client AND TARGET cairn::sync_server)
+  cairn_test(sync_blobs_test
+    sync/server/server_testing.cc
+    sync/faults/blob_sync_test.cc
+    LIBS cairn::sync_client cairn::sync_server cairn_fault_proxy)
+endif()

@@ -8,6 +8,7 @@ if(TARGET cairn::sync_server)
     sync/server/server_group_commit_test.cc
     sync/server/server_process_test.cc
     sync/server/server_model_fit_test.cc
+    sync/server/server_blob_test.cc
     LIBS cairn::sync_server)
   add_dependencies(sync_server_test cairn-server)
   target_compile_definitions(sync_server_test PRIVATE

@@ -1,8 +1,8 @@
 #include "cairn/gui/observation.h"
 
 #include <algorithm>
-#include <filesystem>
 
+#include "cairn/agent/artifact.h"
 #include "cairn/agent/kinds.h"
 
 namespace cairn::gui {
@@ -27,27 +27,23 @@ std::string MissingFromDraft(const ObservationDraft& draft) {
   return "";
 }
 
-Result<OpId> SaveObservation(Store& store, const ObservationDraft& draft) {
+Result<OpId> SaveObservation(Store& store, BlobStore& blobs, const ObservationDraft& draft) {
   if (std::string missing = MissingFromDraft(draft); !missing.empty()) {
     return Status::InvalidArgument("the observation is not complete (" + missing + ")");
-  }
-  std::string note = draft.note;
-  if (!draft.attachment.empty()) {
-    std::error_code ec;
-    std::filesystem::path file = std::filesystem::absolute(draft.attachment, ec);
-    if (ec || !std::filesystem::is_regular_file(file, ec)) {
-      return Status::InvalidArgument("there is no file " + draft.attachment +
-                                     " on this device; nothing was saved");
-    }
-    note += (note.empty() ? "" : "\n") + std::string("[file: ") + file.string() + "]";
   }
   nlohmann::json body = {{"teacher", draft.teacher},
                          {"learners", draft.learners},
                          {"competency", draft.competency},
                          {"level", draft.level},
                          {"modality", draft.modality}};
-  if (!note.empty()) body["note"] = note;
-  return store.Append("observation", body);
+  if (!draft.note.empty()) body["note"] = draft.note;
+  if (draft.attachment.empty()) return store.Append("observation", body);
+  Result<OpId> saved = AppendObservationWithFile(store, blobs, body, draft.attachment);
+  if (!saved.ok()) {
+    // Something the teacher can act on (another file), and nothing was stored.
+    return Status::InvalidArgument(saved.status().message() + "; nothing was saved");
+  }
+  return saved;
 }
 
 }  // namespace cairn::gui

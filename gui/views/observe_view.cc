@@ -152,7 +152,8 @@ void ObserveView::DrawRest(AppContext& ctx) {
 }
 
 void ObserveView::Save(AppContext& ctx) {
-  Result<OpId> saved = SaveObservation(*ctx.store, draft_);
+  BlobStore blobs(BlobStoreDir(ctx.device->paths.data));
+  Result<OpId> saved = SaveObservation(*ctx.store, blobs, draft_);
   if (!saved.ok()) {
     error_ = ctx.T("observe.not_saved") + " " + saved.status().message();
     return;

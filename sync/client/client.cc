@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "cairn/platform/numbers.h"
+#include "cairn/sync/byte_range.h"
 #include "cairn/sync/server/enrollment_token.h"
 #include "cairn/sync/wire.h"
 #include "http_connection.h"
@@ -63,12 +65,9 @@ ServerError ErrorOf(const HttpResponse& r) {
 int64_t RetryAfterMs(const HttpResponse& r) {
   auto it = r.headers.find("retry-after");
   if (it == r.headers.end()) return 0;
-  int64_t s = 0;
-  for (char c : it->second) {
-    if (c < '0' || c > '9' || s > 86'400) return 0;  // HTTP dates: treat as unknown
-    s = s * 10 + (c - '0');
-  }
-  return s * 1000;
+  // An HTTP date instead of seconds is treated as unknown; so is more than a day.
+  std::optional<uint64_t> s = ParseU64(it->second);
+  return s && *s <= 86'400 ? static_cast<int64_t>(*s) * 1000 : 0;
 }
 
 std::string PinMismatchMessage(const std::string& url, const std::string& pin) {
@@ -92,10 +91,13 @@ class SyncRun {
   SyncReport Run() {
     Status s = Push();
     if (s.ok()) s = Pull();
+    // Files after the ops, so that a slow photo never holds back a child's work.
+    if (s.ok()) s = Blobs();
     report_.requests = requests_;
     report_.bytes_sent = connection_.bytes_sent();
     report_.bytes_received = connection_.bytes_received();
     report_.pending_ops = PendingOps(store_, record_);
+    report_.pending_blobs = options_.blobs ? PendingBlobs(store_, record_) : 0;
     if (!s.ok() && report_.outcome == SyncOutcome::kDone) {
       // A local failure (the store, the record file): nothing the server did.
       report_.outcome = SyncOutcome::kRefused;
@@ -113,9 +115,11 @@ class SyncRun {
     return Status::FailedPrecondition(report_.message);
   }
 
-  // One request; a non-ok status when it got no usable answer (the report says why).
+  // One request; a non-ok status when it got no usable answer (the report says
+  // why). Error answers whose code is in `handled` are returned to the caller.
   Result<HttpResponse> Request(std::string_view method, const std::string& path,
-                               std::string_view body, std::vector<std::string> headers) {
+                               std::string_view body, std::vector<std::string> headers,
+                               std::initializer_list<std::string_view> handled = {}) {
     headers.push_back("Authorization: Bearer " + record_.credential);
     Hlc now = std::max(store_.clock(), MakeHlc(options_.clock->NowMillis(), 0));
     headers.push_back("Cairn-Clock: " + std::to_string(now));
@@ -137,9 +141,10 @@ class SyncRun {
           return Fail(SyncOutcome::kRetryLater, "sync failed: " + error.message);
       }
     }
-    if (response.status == 200) return response;
+    if (response.status == 200 || response.status == 206) return response;
     ServerError e = ErrorOf(response);
     if (response.status == 409 && (e.code == "gap" || e.code == "conflict")) return response;
+    if (std::find(handled.begin(), handled.end(), e.code) != handled.end()) return response;
     if (response.status == 429 || response.status >= 500) {
       return Fail(SyncOutcome::kRetryLater,
                   "the server is busy (" + e.message + "); " + std::string(kOfflineMessage),
@@ -252,6 +257,154 @@ class SyncRun {
     }
   }
 
+  Status Cancelled() {
+    if (options_.cancel && options_.cancel->load()) {
+      return Fail(SyncOutcome::kCancelled, "sync stopped before it finished");
+    }
+    return Status::Ok();
+  }
+
+  // --- Blobs (PROTOCOL.md, "Blobs") ------------------------------------------
+  Status Blobs() {
+    if (!options_.blobs) return Status::Ok();
+    if (!options_.blobs_allowed) {
+      report_.blobs_waited = true;
+      report_.missing_blobs = MissingBlobs(store_, *options_.blobs, record_);
+      return Status::Ok();
+    }
+    CAIRN_RETURN_IF_ERROR(UploadBlobs());
+    return DownloadBlobs();
+  }
+
+  // The files our acknowledged ops name, in commit order; the cursor moves past
+  // each one the server has whole.
+  Status UploadBlobs() {
+    while (true) {
+      CAIRN_ASSIGN_OR_RETURN(std::vector<BlobRef> refs,
+                             store_.BlobRefsAfter(record_.blobs_sent_cursor, 100, true));
+      if (refs.empty()) return Status::Ok();
+      for (const BlobRef& ref : refs) {
+        // The server accepts a file only once the op naming it is there.
+        if (ref.op.seq > record_.acked) return Status::Ok();
+        CAIRN_RETURN_IF_ERROR(UploadBlob(ref));
+        record_.blobs_sent_cursor = ref.cursor;
+        CAIRN_RETURN_IF_ERROR(Save());
+      }
+    }
+  }
+
+  Status UploadBlob(const BlobRef& ref) {
+    BlobStore& blobs = *options_.blobs;
+    if (!blobs.Has(ref.sha256)) {
+      // Removed from this device by hand: nothing can send it any more; the op
+      // stays, and the devices that fetch it will find it missing.
+      return Status::Ok();
+    }
+    const std::string path = "/v1/blobs/" + ref.sha256;
+    // Resume from what the server holds (a cut upload, another device's copy).
+    CAIRN_ASSIGN_OR_RETURN(HttpResponse head, Request("HEAD", path, "", {}));
+    uint64_t offset = HeaderNumber(head, "upload-offset").value_or(0);
+    bool restarted = false;
+    while (offset < ref.size) {
+      CAIRN_RETURN_IF_ERROR(Cancelled());
+      CAIRN_ASSIGN_OR_RETURN(std::string chunk,
+                             blobs.Read(ref.sha256, offset, options_.blob_chunk_bytes));
+      if (chunk.empty()) {
+        return Fail(SyncOutcome::kRefused, "the file " + ref.sha256 + " on this device is shorter (" +
+                                               std::to_string(offset) + " bytes) than its op says");
+      }
+      sync::ContentRange part{offset, offset + chunk.size() - 1, ref.size};
+      CAIRN_ASSIGN_OR_RETURN(
+          HttpResponse r,
+          Request("PUT", path, chunk,
+                  {"Content-Type: application/octet-stream",
+                   "Content-Range: " + sync::FormatContentRange(part)},
+                  {"offset", "hash_mismatch"}));
+      Result<json> j = BodyJson(r);
+      if (!j.ok() || !j->is_object() || !(*j)["received"].is_number_unsigned()) {
+        return Fail(SyncOutcome::kRetryLater, "the server's answer to an upload was not understood");
+      }
+      if (r.status == 400) {  // hash_mismatch: the server discarded what it had
+        if (restarted) {
+          return Fail(SyncOutcome::kRefused,
+                      "the server keeps finding the file " + ref.sha256 +
+                          " damaged; the copy on this device may be bad");
+        }
+        restarted = true;
+      }
+      offset = (*j)["received"].get<uint64_t>();
+    }
+    ++report_.blobs_sent;
+    return Status::Ok();
+  }
+
+  // The files any op here names, in commit order; the cursor moves past those
+  // that are here, up to the first one the server does not have yet.
+  Status DownloadBlobs() {
+    uint64_t scanned = record_.blobs_fetched_cursor;
+    bool all_here = true;  // every file named up to `scanned` is here
+    while (true) {
+      CAIRN_ASSIGN_OR_RETURN(std::vector<BlobRef> refs, store_.BlobRefsAfter(scanned, 100, false));
+      if (refs.empty()) return Status::Ok();
+      for (const BlobRef& ref : refs) {
+        scanned = ref.cursor;
+        CAIRN_ASSIGN_OR_RETURN(bool here, DownloadBlob(ref));
+        if (!here) {
+          ++report_.missing_blobs;
+          all_here = false;
+        }
+        if (all_here) record_.blobs_fetched_cursor = ref.cursor;
+      }
+      CAIRN_RETURN_IF_ERROR(Save());
+    }
+  }
+
+  // True when the blob is here (now or already); false when the server cannot
+  // give it yet (its device has not uploaded it).
+  Result<bool> DownloadBlob(const BlobRef& ref) {
+    BlobStore& blobs = *options_.blobs;
+    const std::string path = "/v1/blobs/" + ref.sha256;
+    bool restarted = false;
+    while (!blobs.Has(ref.sha256)) {
+      CAIRN_RETURN_IF_ERROR(Cancelled());
+      CAIRN_ASSIGN_OR_RETURN(uint64_t have, blobs.Received(ref.sha256));
+      CAIRN_ASSIGN_OR_RETURN(
+          HttpResponse r,
+          Request("GET", path, "", {"Range: bytes=" + std::to_string(have) + "-"},
+                  {"not_uploaded", "not_found", "forbidden", "range_not_satisfiable"}));
+      // Not there yet, or no longer ours to see (the learner left the class).
+      if (r.status == 404 || r.status == 403) return false;
+      std::optional<sync::ContentRange> part;
+      if (auto it = r.headers.find("content-range"); it != r.headers.end()) {
+        part = sync::ParseContentRange(it->second);
+      }
+      if (r.status == 200 && !r.body.empty()) {
+        part = sync::ContentRange{0, r.body.size() - 1, r.body.size()};
+      }
+      bool fits = part && part->first == have && part->size == ref.size &&
+                  part->length() == r.body.size();
+      Result<uint64_t> got = fits ? blobs.Append(ref.sha256, ref.size, have, r.body)
+                                  : Result<uint64_t>(Status::Corruption("not the range asked for"));
+      if (!got.ok()) {
+        if (got.status().code() != Status::Code::kCorruption) return got.status();
+        // What we hold does not fit the server's file: start again, once.
+        CAIRN_RETURN_IF_ERROR(blobs.DropPartial(ref.sha256));
+        if (restarted) {
+          return Fail(SyncOutcome::kRetryLater,
+                      "the server's copy of file " + ref.sha256 + " does not match its SHA-256");
+        }
+        restarted = true;
+      }
+    }
+    ++report_.blobs_received;
+    return true;
+  }
+
+  static std::optional<uint64_t> HeaderNumber(const HttpResponse& r, const std::string& name) {
+    auto it = r.headers.find(name);
+    return it == r.headers.end() ? std::nullopt : ParseU64(it->second);
+  }
+
   Store& store_;
   SyncRecord& record_;
   const std::function<Status(const SyncRecord&)>& save_;
@@ -276,6 +429,22 @@ SyncPhase PhaseOf(SyncOutcome outcome) {
 }
 
 }  // namespace
+
+uint64_t PendingBlobs(const Store& store, const SyncRecord& record) {
+  Result<uint64_t> n = store.CountBlobRefsAfter(record.blobs_sent_cursor, true);
+  return n.ok() ? *n : 0;
+}
+
+uint64_t MissingBlobs(const Store& store, const BlobStore& blobs, const SyncRecord& record) {
+  uint64_t missing = 0;
+  uint64_t cursor = record.blobs_fetched_cursor;
+  while (true) {
+    Result<std::vector<BlobRef>> refs = store.BlobRefsAfter(cursor, 500, false);
+    if (!refs.ok() || refs->empty()) return missing;
+    for (const BlobRef& ref : *refs) missing += blobs.Has(ref.sha256) ? 0 : 1;
+    cursor = refs->back().cursor;
+  }
+}
 
 uint64_t PendingOps(const Store& store, const SyncRecord& record) {
   Result<uint64_t> last = store.LastSeq(store.self());
@@ -369,12 +538,21 @@ SyncReport Sync(Store& store, SyncRecord& record,
       s.message = message;
       s.last_sync_ms = record.last_sync_ms;
       s.pending_ops = PendingOps(store, record);
-      s.pending_blobs = 0;
+      if (options.blobs) {
+        s.pending_blobs = PendingBlobs(store, record);
+        s.missing_blobs = MissingBlobs(store, *options.blobs, record);
+      }
+      s.blobs_wait_for_unmetered = options.blobs && !options.blobs_allowed;
     });
   };
   record.last_attempt_ms = options.clock->NowMillis();
   publish(SyncPhase::kSyncing, "");
   SyncReport report = SyncRun(store, record, save, options).Run();
+  if (report.ok() && report.blobs_waited && report.pending_blobs > 0) {
+    report.message = std::to_string(report.pending_blobs) +
+                     " files wait for a network that is not metered; this device's work is "
+                     "synced";
+  }
   if (report.ok()) record.last_sync_ms = options.clock->NowMillis();
   record.last_error = report.ok() ? "" : report.message;
   Status saved = save(record);

@@ -45,6 +45,8 @@ Result<std::optional<SyncRecord>> LoadSyncRecord(const std::filesystem::path& fi
     r.enrolled_ms = j.value("enrolled_ms", int64_t{0});
     r.acked = j.value("acked", uint64_t{0});
     r.cursor = j.value("cursor", uint64_t{0});
+    r.blobs_sent_cursor = j.value("blobs_sent_cursor", uint64_t{0});
+    r.blobs_fetched_cursor = j.value("blobs_fetched_cursor", uint64_t{0});
     r.last_sync_ms = j.value("last_sync_ms", int64_t{0});
     r.last_attempt_ms = j.value("last_attempt_ms", int64_t{0});
     r.last_error = j.value("last_error", std::string());
@@ -66,6 +68,8 @@ Status SaveSyncRecord(const std::filesystem::path& file, const SyncRecord& r) {
             {"enrolled_ms", r.enrolled_ms},
             {"acked", r.acked},
             {"cursor", r.cursor},
+            {"blobs_sent_cursor", r.blobs_sent_cursor},
+            {"blobs_fetched_cursor", r.blobs_fetched_cursor},
             {"last_sync_ms", r.last_sync_ms},
             {"last_attempt_ms", r.last_attempt_ms},
             {"last_error", r.last_error}};

@@ -294,6 +294,15 @@ Status RosterImport(const Args& args) {
 Status PackPublish(const Args& args) {
   CAIRN_ASSIGN_OR_RETURN(Pack pack, ReadPack(args.Get1("file")));
   CAIRN_ASSIGN_OR_RETURN(auto storage, Open(args));
+  // The file itself too, before the ops that name it: devices fetch it as a blob
+  // (PROTOCOL.md, "Pack files"), so the op never names a file the server lacks.
+  std::ifstream in(args.Get1("file"), std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CAIRN_ASSIGN_OR_RETURN(BlobFile blob, storage->PutBlob(bytes));
+  if (blob.sha256 != pack.content_hash) {
+    return Status::FailedPrecondition(args.Get1("file") +
+                                      " changed while it was being published; publish it again");
+  }
   CAIRN_ASSIGN_OR_RETURN(PackImport result, ImportPack(*storage->AgentStore(), pack));
   if (result.already_present) {
     std::cout << "The pack " << pack.id << " " << pack.version << " is already published\n";

@@ -24,8 +24,11 @@
 #include <thread>
 #include <variant>
 
+#include "cairn/agent/kinds.h"
+#include "cairn/platform/numbers.h"
 #include "cairn/sync/server/server.h"
 #include "cairn/sync/wire.h"
+#include "blobs.h"
 #include "service.h"
 #include "writer.h"
 
@@ -70,13 +73,6 @@ class RateLimiter {
 int StatusFor(sync::WireError why) { return why == sync::WireError::kTooLarge ? 413 : 400; }
 
 std::string_view SV(beast::string_view s) { return {s.data(), s.size()}; }
-
-std::optional<uint64_t> ParseU64(std::string_view s) {
-  uint64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
-  return v;
-}
 
 std::map<std::string, std::string> ParseQuery(std::string_view q) {
   std::map<std::string, std::string> out;
@@ -276,13 +272,20 @@ class Server::Impl {
   static void Fill(Response& res, const Request& req, const Reply& reply) {
     res.version(req.version());
     res.result(static_cast<http::status>(reply.status));
-    res.set(http::field::content_type, "application/json");
-    res.body() = reply.body.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (reply.bytes) {
+      res.set(http::field::content_type, "application/octet-stream");
+      res.body() = *reply.bytes;
+    } else {
+      res.set(http::field::content_type, "application/json");
+      res.body() = reply.body.dump(-1, ' ', false, json::error_handler_t::replace);
+    }
     if (reply.retry_after_s > 0) {
       res.set(http::field::retry_after, std::to_string(reply.retry_after_s));
     }
     res.keep_alive(req.keep_alive() && reply.status < 500);
     res.prepare_payload();
+    // After prepare_payload: a HEAD answer's Content-Length is the whole blob's.
+    for (const auto& [name, value] : reply.headers) res.set(name, value);
   }
 
   double NowSeconds() const {
@@ -324,7 +327,7 @@ class Server::Impl {
   // What the worker pool made of a request before the writer sees it: the
   // route, the credential, and the decoded body (or why it did not decode).
   struct Prepared {
-    enum class Route { kEnroll, kPush, kPull, kClock };
+    enum class Route { kEnroll, kPush, kPull, kClock, kBlob };
     Route route = Route::kClock;
     std::optional<Reply> early;  // refused before any storage is read (404, 405)
     std::string credential;
@@ -336,6 +339,12 @@ class Server::Impl {
     std::vector<Op> ops;
     uint64_t after = 0;
     uint64_t limit = 1000;
+    // kBlob: the blob's name, the method, and the range headers (the chunk of a
+    // PUT stays in the request's body).
+    std::string blob;
+    http::verb method = http::verb::get;
+    std::string range;
+    std::string content_range;
   };
 
   // The request's body decompressed, or nullopt with `p.bad_input` saying why not.
@@ -347,6 +356,47 @@ class Server::Impl {
       return std::nullopt;
     }
     return std::move(text).value();
+  }
+
+  // The credential and the Cairn-Clock of a request to an authenticated route.
+  static void Authenticated(const Request& req, Prepared& p) {
+    std::string_view auth;
+    if (auto it = req.find(http::field::authorization); it != req.end()) auth = SV(it->value());
+    if (auth.starts_with("Bearer ")) p.credential = auth.substr(7);
+    p.device_clock = DeviceClock(req);
+  }
+
+  // /v1/blobs/SHA256: HEAD, GET (Range), PUT (Content-Range, raw bytes).
+  Prepared PrepareBlob(const Request& req, std::string_view name) {
+    Prepared p;
+    p.route = Prepared::Route::kBlob;
+    p.method = req.method();
+    if (!IsSha256Hex(name)) {
+      p.early = ErrorReply(404, "not_found",
+                           "a blob is named by its SHA-256: 64 lower-case hex digits");
+      return p;
+    }
+    if (p.method != http::verb::head && p.method != http::verb::get &&
+        p.method != http::verb::put) {
+      p.early = ErrorReply(405, "method_not_allowed", "use HEAD, GET or PUT for /v1/blobs/");
+      return p;
+    }
+    Authenticated(req, p);
+    p.blob = std::string(name);
+    if (auto it = req.find(http::field::range); it != req.end()) p.range = SV(it->value());
+    if (auto it = req.find(http::field::content_range); it != req.end()) {
+      p.content_range = SV(it->value());
+    }
+    if (p.method == http::verb::put) {
+      auto ct = req.find(http::field::content_type);
+      std::string_view type = ct == req.end() ? "" : SV(ct->value());
+      if (type != "application/octet-stream") {
+        p.bad_input = ErrorReply(415, "bad_request",
+                                 "a blob chunk is sent as Content-Type: application/octet-stream, "
+                                 "not \"" + std::string(type.substr(0, 80)) + "\"");
+      }
+    }
+    return p;
   }
 
   // Worker pool: routing, decompression, JSON and batch decoding. No storage.
@@ -375,6 +425,7 @@ class Server::Impl {
       p.enroll = std::move(body).value();
       return p;
     }
+    if (path.starts_with("/v1/blobs/")) return PrepareBlob(req, path.substr(10));
     if (path != "/v1/push" && path != "/v1/pull" && path != "/v1/clock") {
       p.early = ErrorReply(404, "not_found", "no such endpoint: " + std::string(path));
       return p;
@@ -385,10 +436,7 @@ class Server::Impl {
                                std::string(path));
       return p;
     }
-    std::string_view auth;
-    if (auto it = req.find(http::field::authorization); it != req.end()) auth = SV(it->value());
-    if (auth.starts_with("Bearer ")) p.credential = auth.substr(7);
-    p.device_clock = DeviceClock(req);
+    Authenticated(req, p);
     if (path == "/v1/clock") {
       p.route = Prepared::Route::kClock;
       return p;
@@ -426,7 +474,8 @@ class Server::Impl {
   }
 
   // Writer thread: authentication, rate limits, the service (storage).
-  std::variant<Reply, SyncService::PullResult> Route(const Prepared& p, const std::string& peer,
+  std::variant<Reply, SyncService::PullResult> Route(const Prepared& p, const Request& req,
+                                                     const std::string& peer,
                                                      std::string& device_label) {
     if (p.early) return *p.early;
     if (p.route == Prepared::Route::kEnroll) {
@@ -460,6 +509,10 @@ class Server::Impl {
         return service_.ClockReply(device, p.device_clock);
       case Prepared::Route::kPush:
         return service_.Push(device, p.ops, p.device_clock);
+      case Prepared::Route::kBlob:
+        if (p.method == http::verb::head) return blobs_.Head(device, p.blob);
+        if (p.method == http::verb::get) return blobs_.Get(device, p.blob, p.range);
+        return blobs_.Put(device, p.blob, p.content_range, req.body());
       default: {
         auto pulled = service_.Pull(device, p.after, p.limit, p.device_clock);
         if (auto* r = std::get_if<Reply>(&pulled)) return *r;
@@ -477,7 +530,7 @@ class Server::Impl {
     using Answer = std::variant<Reply, SyncService::PullResult>;
     auto answer = std::make_shared<Answer>();
     try {
-      *answer = Route(*prepared, peer, *device);
+      *answer = Route(*prepared, *req, peer, *device);
     } catch (const std::exception& e) {
       *answer = ErrorReply(500, "internal", std::string("the server failed: ") + e.what());
     }
@@ -533,6 +586,7 @@ class Server::Impl {
   std::unique_ptr<ServerStorage> storage_;
   ServerOptions options_;
   SyncService service_;
+  BlobService blobs_{*storage_, options_.limits.blobs};
   RateLimiter limiter_;  // writer thread only
   net::io_context ioc_{1};
   net::executor_work_guard<net::io_context::executor_type> guard_{ioc_.get_executor()};

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -21,6 +22,10 @@ struct Reply {
   int status = 200;
   nlohmann::json body;
   int retry_after_s = 0;  // 429/503: sent as Retry-After
+  // Blob downloads: these bytes (application/octet-stream) instead of `body`.
+  std::optional<std::string> bytes = std::nullopt;
+  // Further headers (Content-Range, Upload-Offset, ...).
+  std::vector<std::pair<std::string, std::string>> headers = {};
 };
 
 // {"error": code, "message": message} plus `extra` fields.

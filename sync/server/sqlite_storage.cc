@@ -23,7 +23,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kServerSchemaVersion = 1;
+constexpr int kServerSchemaVersion = 2;
 
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -54,6 +54,16 @@ CREATE TABLE IF NOT EXISTS device(
 -- synced (its enroll answer was lost, or a late copy of its enroll request
 -- arrived after the one it got an answer to): they stay valid, so that
 -- whichever answer reached the device works. Revoking the device ends them too.
+-- Blobs devices uploaded (version 2): who, and how large, for their quota.
+-- The bytes are files (blob_store.h); a row whose upload was never finished
+-- keeps counting until the upload is.
+CREATE TABLE IF NOT EXISTS blob(
+  sha256 TEXT PRIMARY KEY,
+  size INTEGER NOT NULL,
+  device INTEGER NOT NULL,
+  started_ms INTEGER NOT NULL,
+  completed_ms INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS blob_by_device ON blob(device);
 CREATE TABLE IF NOT EXISTS spare_credential(
   credential_hash BLOB PRIMARY KEY,
   device INTEGER NOT NULL REFERENCES device(id));
@@ -336,6 +346,58 @@ class SqliteStorage final : public ServerStorage {
     AbortServerTables();
   }
 
+  Result<BlobState> Blob(std::string_view sha256) override {
+    CAIRN_ASSIGN_OR_RETURN(uint64_t received, blobs_.Received(sha256));
+    return BlobState{received, blobs_.Has(sha256)};
+  }
+
+  Result<BlobState> AppendBlob(std::string_view sha256, uint64_t size, uint64_t offset,
+                               std::string_view bytes, int64_t device) override {
+    CAIRN_ASSIGN_OR_RETURN(
+        sql::Statement * start,
+        db_->Prepare("INSERT OR IGNORE INTO blob(sha256, size, device, started_ms) "
+                     "VALUES (?1, ?2, ?3, ?4)"));
+    CAIRN_RETURN_IF_ERROR(
+        start->Bind(1, sha256).Bind(2, size).Bind(3, device).Bind(4, options_.clock->NowMillis()).Run());
+    Result<uint64_t> received = blobs_.Append(sha256, size, offset, bytes);
+    if (!received.ok()) {
+      if (received.status().code() == Status::Code::kCorruption) {
+        CAIRN_ASSIGN_OR_RETURN(sql::Statement * drop,
+                               db_->Prepare("DELETE FROM blob WHERE sha256 = ?1"));
+        CAIRN_RETURN_IF_ERROR(drop->Bind(1, sha256).Run());
+      }
+      return received.status();
+    }
+    BlobState state{*received, blobs_.Has(sha256)};
+    if (state.complete) {
+      CAIRN_ASSIGN_OR_RETURN(
+          sql::Statement * done,
+          db_->Prepare("UPDATE blob SET completed_ms = ?2 WHERE sha256 = ?1 AND completed_ms = 0"));
+      CAIRN_RETURN_IF_ERROR(done->Bind(1, sha256).Bind(2, options_.clock->NowMillis()).Run());
+    }
+    return state;
+  }
+
+  Result<std::string> ReadBlob(std::string_view sha256, uint64_t offset, size_t max) override {
+    return blobs_.Read(sha256, offset, max);
+  }
+
+  Result<BlobFile> PutBlob(std::string_view bytes) override { return blobs_.AddBytes(bytes); }
+
+  Result<uint64_t> BlobBytesOf(int64_t device) override {
+    CAIRN_ASSIGN_OR_RETURN(sql::Statement * st,
+                           db_->Prepare("SELECT coalesce(sum(size), 0) FROM blob WHERE device = ?1"));
+    st->Bind(1, device);
+    CAIRN_ASSIGN_OR_RETURN(bool row, st->Step());
+    uint64_t bytes = row ? static_cast<uint64_t>(st->ColumnInt(0)) : 0;
+    st->Reset();
+    return bytes;
+  }
+
+  Result<std::vector<Op>> OpsNamingBlob(std::string_view sha256) override {
+    return store_->OpsNamingBlob(sha256);
+  }
+
   Result<std::optional<std::string>> Setting(std::string_view key) override {
     CAIRN_ASSIGN_OR_RETURN(sql::Statement * st,
                            db_->Prepare("SELECT value FROM meta WHERE key = ?1"));
@@ -417,6 +479,7 @@ class SqliteStorage final : public ServerStorage {
   std::unique_ptr<Store> store_;
   std::unique_ptr<sql::Database> db_;
   std::optional<sql::Transaction> server_txn_;  // server.db's side of an open group
+  BlobStore blobs_{BlobStoreDir(options_.dir)};
 };
 
 Result<std::unique_ptr<sql::Database>> OpenServerTables(const std::filesystem::path& file,

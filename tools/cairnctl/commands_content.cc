@@ -1,6 +1,7 @@
 // Content packs: checking one, importing it, listing what is installed.
 #include <iostream>
 
+#include "cairn/agent/blob_store.h"
 #include "cairn/agent/pack.h"
 #include "commands.h"
 #include "human.h"
@@ -81,6 +82,27 @@ Status List(const Args&) {
   return Status::Ok();
 }
 
+// The file of a pack as it was published, from this device's blobs (an enrolled
+// device fetches it when it syncs on a link that is not metered), checked by
+// its SHA-256: a teacher carries it to a classroom with no server (`pack import`).
+Status Export(const Args& args) {
+  CAIRN_ASSIGN_OR_RETURN(Session session, OpenSession());
+  std::string id = args.Get1("pack");
+  CAIRN_ASSIGN_OR_RETURN(std::optional<json> pack, session.store->Entity("pack", id));
+  if (!pack) return Status::NotFound("no pack " + id + " here; `cairnctl pack list` shows them");
+  std::string hash = pack->value("content_hash", "");
+  BlobStore blobs(BlobStoreDir(session.paths.data));
+  if (hash.empty() || !blobs.Has(hash)) {
+    return Status::Unavailable("the file of pack " + id +
+                               " is not on this device yet; `cairnctl sync` fetches it on a "
+                               "network that is not metered");
+  }
+  CAIRN_RETURN_IF_ERROR(blobs.CopyOut(hash, args.Get1("file")));
+  std::cout << "Wrote " << id << " " << pack->value("version", "") << " to " << args.Get1("file")
+            << " (sha256 " << hash << ")\n";
+  return Status::Ok();
+}
+
 }  // namespace
 
 void AddContentCommands(std::vector<Command>& out) {
@@ -104,6 +126,15 @@ void AddContentCommands(std::vector<Command>& out) {
                  "Example:\n  cairnctl pack validate content/reading-main-idea.en.json",
                  Validate});
   out.push_back({"pack list", "list the content packs in the store", {}, {}, "", List});
+  out.push_back({"pack export",
+                 "write a pack's file as the school published it (to import elsewhere)",
+                 {{"pack", "the pack id (`pack list`)"}, {"file", "where to write it"}},
+                 {},
+                 "An enrolled device fetches each pack's file from the school server (on a\n"
+                 "link that is not metered) and checks it by its SHA-256. Exported, it sets up\n"
+                 "a classroom without a server: `cairnctl pack import FILE` there.\n\n"
+                 "Example:\n  cairnctl pack export math-fractions fractions.json",
+                 Export});
 }
 
 }  // namespace cairn::cli

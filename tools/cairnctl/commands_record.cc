@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cairn/agent/answer.h"
+#include "cairn/agent/artifact.h"
 #include "commands.h"
 #include "resolve.h"
 #include "session.h"
@@ -104,7 +105,13 @@ Status RecordObservation(const Args& args) {
   if (args.Has("note")) body["note"] = args.Get("note");
   std::vector<std::string> artifacts = args.List("artifact");
   if (!artifacts.empty()) body["artifacts"] = artifacts;
-  CAIRN_ASSIGN_OR_RETURN(OpId id, store.Append("observation", body));
+  OpId id;
+  if (args.Has("file")) {
+    BlobStore blobs(BlobStoreDir(session.paths.data));
+    CAIRN_ASSIGN_OR_RETURN(id, AppendObservationWithFile(store, blobs, body, args.Get("file")));
+  } else {
+    CAIRN_ASSIGN_OR_RETURN(id, store.Append("observation", body));
+  }
   std::cout << "Recorded: " << DisplayName("teacher", teacher) << " observed " << names << " on "
             << DisplayName("competency", competency) << ", level " << level << " (op "
             << id.ToString() << ")\n";
@@ -205,10 +212,11 @@ void AddRecordCommands(std::vector<Command>& out) {
         {"modality", "SETTING",
          "small_group, whole_class, individual, project, conference, field or other", true},
         {"note", "TEXT", "what the teacher saw"},
-        {"artifact", "SHA256", "attached photos or files (SHA-256 hex, comma-separated)"}},
+        {"artifact", "SHA256", "attached photos or files (SHA-256 hex, comma-separated)"},
+        {"file", "PATH", "a photo or file to attach: kept on this device, synced to the school"}},
        "Example:\n  cairnctl record observation Ada Ben --teacher \"Ms Rivera\" \\\n"
        "      --competency frac.equivalent --level 3 --modality small_group \\\n"
-       "      --note \"Folded paper strips to show 1/2 = 2/4\"",
+       "      --note \"Folded paper strips to show 1/2 = 2/4\" --file strips.jpg",
        RecordObservation});
   out.push_back({"record retract",
                  "withdraw evidence recorded by mistake (it stays in the log, no longer counts)",

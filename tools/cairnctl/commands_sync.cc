@@ -9,6 +9,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cairn/agent/blob_store.h"
 #include "cairn/platform/network.h"
 #include "cairn/sync/client/backoff.h"
 #include "cairn/sync/client/client.h"
@@ -147,16 +148,33 @@ Result<sync::SyncReport> SyncOnce(const sync::ClientOptions& options,
     CAIRN_RETURN_IF_ERROR(sync::SaveSyncRecord(file, *record));
     return offline;
   }
-  // Blobs and packs do not travel yet; when they do, allowed.blobs gates them.
+  // Files after the ops, only on a link that is not metered (DESIGN.md, "When").
+  BlobStore blobs(BlobStoreDir(session.paths.data));
+  sync::ClientOptions with_blobs = options;
+  with_blobs.blobs = &blobs;
+  with_blobs.blobs_allowed = allowed.blobs;
   return sync::Sync(*session.store, *record,
                     [&](const sync::SyncRecord& r) { return sync::SaveSyncRecord(file, r); },
-                    options);
+                    with_blobs);
 }
 
 std::string Summary(const sync::SyncReport& r) {
+  std::string files;
+  if (r.blobs_sent || r.blobs_received) {
+    files = ", " + Count(r.blobs_sent, "file") + " sent, " + Count(r.blobs_received, "file") +
+            " received";
+  }
   return "sent " + Count(r.pushed, "op") + ", received " + Count(r.pulled, "op") + " (" +
-         std::to_string(r.applied) + " new); " + Count(r.requests, "request") + ", " +
-         FormatBytes(r.bytes_sent) + " up, " + FormatBytes(r.bytes_received) + " down";
+         std::to_string(r.applied) + " new)" + files + "; " + Count(r.requests, "request") +
+         ", " + FormatBytes(r.bytes_sent) + " up, " + FormatBytes(r.bytes_received) + " down";
+}
+
+// Files named by ops here that their devices have not uploaded yet: not this
+// device's to send, so the sync is done; said for people.
+std::string Missing(const sync::SyncReport& r) {
+  if (r.missing_blobs == 0) return "";
+  return " " + Count(r.missing_blobs, "file") +
+         " named here will come once the devices that recorded them send them.";
 }
 
 Status Sync(const Args& args) {
@@ -196,9 +214,17 @@ Status Sync(const Args& args) {
   sync::Backoff backoff({.base_ms = 1'000, .cap_ms = 60'000});
   while (true) {
     CAIRN_ASSIGN_OR_RETURN(sync::SyncReport report, SyncOnce(options, policy));
-    if (report.ok()) {
-      std::cout << "Synced: " << Summary(report) << ". Nothing is waiting to be sent.\n";
+    if (report.all_sent()) {
+      std::cout << "Synced: " << Summary(report) << ". Nothing is waiting to be sent."
+                << Missing(report) << "\n";
       return Status::Ok();
+    }
+    if (report.ok()) {
+      // The ops went; files wait (a metered link): retrying now would not help.
+      std::cout << "Synced the ops: " << Summary(report) << ".\n";
+      return Status::Unavailable(report.message.empty()
+                                     ? Count(report.pending_blobs, "file") + " not yet sent"
+                                     : report.message);
     }
     if (report.pushed || report.pulled) std::cout << "Partly synced: " << Summary(report) << ".\n";
     std::string waiting = report.pending_ops ? " (" + Count(report.pending_ops, "op") +
@@ -243,7 +269,12 @@ void AddSyncStatusRows(const std::filesystem::path& data_dir, const Store& store
                            Classes(r.classes) + ")"});
   if (!r.pin.empty()) table.Add({"certificate", sync::PinFingerprint(r.pin)});
   table.Add({"last sync", r.last_sync_ms ? FormatTime(r.last_sync_ms) : "never"});
-  table.Add({"waiting", Count(sync::PendingOps(store, r), "op") + " and 0 files to send"});
+  table.Add({"waiting", Count(sync::PendingOps(store, r), "op") + " and " +
+                            Count(sync::PendingBlobs(store, r), "file") + " to send"});
+  BlobStore blobs(BlobStoreDir(data_dir));
+  if (uint64_t missing = sync::MissingBlobs(store, blobs, r)) {
+    table.Add({"files to fetch", Count(missing, "file") + " named by ops here, not here yet"});
+  }
   if (!r.last_error.empty()) {
     table.Add({"sync problem", r.last_error + " (at " + FormatTime(r.last_attempt_ms) + ")"});
   }
@@ -286,7 +317,9 @@ void AddSyncCommands(std::vector<Command>& out) {
        "Exit status: 0 everything sent and received; 3 the server could not be reached\n"
        "or asked to wait (the work is saved here and goes next time); 1 the server\n"
        "refused (revoked device, wrong certificate).\n"
-       "On a metered link (NetworkManager says so) only ops sync; files and packs wait.",
+       "On a metered link (NetworkManager says so) only ops sync; files and packs wait\n"
+       "(exit status 3, the ops are sent). Files go after the ops, resumed where a cut\n"
+       "connection left them.",
        Sync});
 }
 

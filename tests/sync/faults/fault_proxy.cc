@@ -102,7 +102,7 @@ void FaultProxy::SetFaultRate(double rate) {
 
 void FaultProxy::ForceNext(FaultPlan plan) {
   std::lock_guard lock(mu_);
-  forced_ = plan;
+  forced_.push_back(plan);
 }
 
 std::vector<uint64_t> FaultProxy::Counts() const {
@@ -119,9 +119,9 @@ uint64_t FaultProxy::Connections() const {
 FaultPlan FaultProxy::Draw() {
   std::lock_guard lock(mu_);
   FaultPlan plan;
-  if (forced_) {
-    plan = *forced_;
-    forced_.reset();
+  if (!forced_.empty()) {
+    plan = forced_.front();
+    forced_.pop_front();
   } else if (std::uniform_real_distribution<double>(0, 1)(rng_) < fault_rate_) {
     plan.fault = static_cast<Fault>(1 + rng_() % (kFaultKinds - 1));
     plan.at = 1 + rng_() % max_cut_;

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -48,7 +49,7 @@ class FaultProxy {
   // Where new connections go (a restarted server may listen elsewhere).
   void SetTarget(uint16_t target_port) { target_port_ = target_port; }
   void SetFaultRate(double rate);
-  // The next connection gets exactly this plan (for tests of the proxy itself).
+  // The next connection not yet planned gets exactly this plan (calls queue up).
   void ForceNext(FaultPlan plan);
 
   // How many connections got each fault so far.
@@ -70,7 +71,7 @@ class FaultProxy {
   mutable std::mutex mu_;
   std::mt19937_64 rng_;
   double fault_rate_;
-  std::optional<FaultPlan> forced_;
+  std::deque<FaultPlan> forced_;
   std::vector<uint64_t> counts_;
   std::vector<std::thread> sessions_;
   std::thread acceptor_;

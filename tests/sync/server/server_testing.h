@@ -73,6 +73,10 @@ class ServerFixture {
   // Stops the server and starts it again on the same data (on a new port).
   void Restart();
 
+  // Blob limits; they take effect at the next Restart().
+  server::BlobLimits blob_limits;
+  const std::filesystem::path& dir() const { return dir_; }
+
   uint64_t OpCount();
   std::string Digest();
   uint16_t port() const { return server_->port(); }

@@ -40,7 +40,7 @@ class Transaction;
 class Interner;
 
 // The newest schema this build reads and writes.
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 // Who this replica is with respect to server-owned kinds (schools, classes,
 // learners, enrollments, content).
@@ -75,6 +75,14 @@ struct OpsPage {
   std::vector<Op> ops;
   uint64_t next_cursor = 0;  // pass back to continue after the last op returned
   bool more = false;         // true when the page was cut by the limit
+};
+
+// A blob (blob_store.h) that an op names: an artifact's file, a pack's file.
+struct BlobRef {
+  std::string sha256;  // 64 hex digits
+  uint64_t size = 0;   // bytes, as the op declares
+  OpId op;             // the op that names it
+  uint64_t cursor = 0; // the op's place in this store's commit order (as OpsSince)
 };
 
 struct ApplyStats {
@@ -173,6 +181,15 @@ class Store {
   // The op with this id, or nullopt when it is not stored.
   Result<std::optional<Op>> FindOp(const OpId& id) const;
 
+  // --- Blobs the ops name (artifact files, pack files) -----------------------
+  // Blob references of ops committed after `cursor`, in commit order, at most
+  // `limit`; only those of our own ops when `own_only`. One per (op, blob).
+  Result<std::vector<BlobRef>> BlobRefsAfter(uint64_t cursor, size_t limit, bool own_only) const;
+  // How many references BlobRefsAfter(cursor, ∞, own_only) would return.
+  Result<uint64_t> CountBlobRefsAfter(uint64_t cursor, bool own_only) const;
+  // The ops that name blob `sha256`, oldest first (none: empty).
+  Result<std::vector<Op>> OpsNamingBlob(std::string_view sha256) const;
+
   // --- Reads for views --------------------------------------------------------
   // The current fields of one entity of a last-writer-wins kind (e.g. "learner",
   // "profile", "goal"), keys included; nullopt when nothing was ever written.
@@ -230,6 +247,10 @@ class Store {
   Status CatchUpLearnerIndex(int64_t& indexed);
   Status Materialize(const KindSpec& kind, const nlohmann::json& body, Hlc hlc,
                      const Origin& origin, int64_t lsn);
+  // Adds the blob_ref row of an op that names a blob (store_blobs.cc).
+  Status IndexBlobRef(const KindSpec& kind, const nlohmann::json& body, int64_t lsn);
+  // Indexes every stored op that names a blob (the v3 migration).
+  Status IndexAllBlobRefs();
   void AfterRollback();
   // Begins a write's transaction (a savepoint inside a group) and remembers where
   // the interners stood, for Finish.

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cairn/agent/blob_store.h"
 #include "cairn/agent/op.h"
 #include "cairn/agent/store.h"
 #include "cairn/platform/status.h"
@@ -19,9 +20,9 @@ struct ObservationDraft {
   int level = 0;  // 1 beginning … 4 advanced; 0 = not chosen yet
   std::string modality = "small_group";
   std::string note;
-  // A photo or file on this device. Blobs do not travel yet (DESIGN.md: artifacts
-  // are content-addressed blobs, to come with sync), so the op records only a
-  // reference to the file's path, in the note.
+  // A photo or file on this device: copied into the device's blobs and recorded
+  // as an artifact op the observation names (agent/artifact.h); it syncs after
+  // the ops, on a link that is not metered.
   std::string attachment;
 };
 
@@ -32,8 +33,10 @@ const std::vector<std::string>& ObservationModalities();
 // catalog key of the message ("observe.need_students", ...).
 std::string MissingFromDraft(const ObservationDraft& draft);
 
-// Records the draft as one observation op. kInvalidArgument (nothing stored) when
-// something is missing, or the attached file does not exist.
-Result<OpId> SaveObservation(Store& store, const ObservationDraft& draft);
+// Records the draft as one observation op (with an artifact op for the attached
+// file, copied into `blobs`, in the same transaction). kInvalidArgument (nothing
+// stored) when something is missing, or the attached file does not exist, is
+// empty or too large.
+Result<OpId> SaveObservation(Store& store, BlobStore& blobs, const ObservationDraft& draft);
 
 }  // namespace cairn::gui

@@ -13,6 +13,7 @@
 #include <functional>
 #include <string>
 
+#include "cairn/agent/blob_store.h"
 #include "cairn/agent/store.h"
 #include "cairn/platform/clock.h"
 #include "cairn/platform/origin.h"
@@ -34,6 +35,14 @@ struct ClientOptions {
   const Clock* clock = &SystemClock();
   SyncStateBox* state = nullptr;             // updated as the sync goes, when set
   const std::atomic<bool>* cancel = nullptr;  // set: stop at once (transfer aborted)
+  // Blobs (PROTOCOL.md, "Blobs"): after the ops, the files our ops name go up and
+  // the files other ops name come down. nullptr: no blob transfer.
+  BlobStore* blobs = nullptr;
+  // False on a metered link (platform/network.h, SyncAllowance::blobs): ops sync,
+  // files wait.
+  bool blobs_allowed = true;
+  // Bytes of one upload request: a cut connection loses at most this much.
+  size_t blob_chunk_bytes = 512 * 1024;
 };
 
 // How a sync or enrollment ended, as a caller acts on it.
@@ -56,7 +65,15 @@ struct SyncReport {
   uint64_t bytes_sent = 0;
   uint64_t bytes_received = 0;
   uint64_t pending_ops = 0;  // own ops still not acknowledged afterwards
+  size_t blobs_sent = 0;      // files uploaded whole in this sync
+  size_t blobs_received = 0;  // files downloaded whole (and checked) in this sync
+  uint64_t pending_blobs = 0; // files of our ops not yet on the server, afterwards
+  uint64_t missing_blobs = 0; // files other ops name, not here yet (not uploaded by their device)
+  bool blobs_waited = false;  // the link was metered: no file moved
+  // Ops pushed and pulled (`outcome`); files are not part of ok().
   bool ok() const { return outcome == SyncOutcome::kDone; }
+  // Everything this device has was sent: ops and files.
+  bool all_sent() const { return ok() && pending_blobs == 0; }
 };
 
 // What the person typed to enroll.
@@ -92,5 +109,9 @@ SyncReport Sync(Store& store, SyncRecord& record,
 
 // Own ops not yet acknowledged by the server.
 uint64_t PendingOps(const Store& store, const SyncRecord& record);
+// Files our own ops name that the server does not have yet (as far as we know).
+uint64_t PendingBlobs(const Store& store, const SyncRecord& record);
+// Files the ops here name that are not in `blobs` yet.
+uint64_t MissingBlobs(const Store& store, const BlobStore& blobs, const SyncRecord& record);
 
 }  // namespace cairn::sync

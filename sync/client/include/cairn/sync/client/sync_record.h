@@ -32,6 +32,11 @@ struct SyncRecord {
   // --- Progress ----------------------------------------------------------------
   uint64_t acked = 0;   // the highest own seq the server has confirmed
   uint64_t cursor = 0;  // pull cursor: opaque, the server's commit order
+  // Blobs (the store's commit order, Store::BlobRefsAfter): the files our own ops
+  // name up to here are on the server; the files any op names up to here are on
+  // this device (or can never be: see PROTOCOL.md, "Blobs").
+  uint64_t blobs_sent_cursor = 0;
+  uint64_t blobs_fetched_cursor = 0;
   int64_t last_sync_ms = 0;     // the last sync that sent and pulled everything
   int64_t last_attempt_ms = 0;  // the last sync started
   std::string last_error;       // the last attempt's problem, for people; "" when it went well

@@ -25,7 +25,10 @@ struct SyncState {
   int64_t last_sync_ms = 0;  // the last complete sync; 0 = never
   std::string message;       // a sentence for people; empty when there is nothing to say
   uint64_t pending_ops = 0;  // own ops the server has not acknowledged
-  uint64_t pending_blobs = 0;  // artifacts not yet uploaded (0 until blobs sync)
+  uint64_t pending_blobs = 0;  // files of this device's ops not yet on the server
+  uint64_t missing_blobs = 0;  // files other ops name that are not on this device yet
+  // The link is metered (platform/network.h): ops sync, files wait for another link.
+  bool blobs_wait_for_unmetered = false;
   int64_t next_attempt_ms = 0;  // when the background loop tries again; 0 = not scheduled
 };
 

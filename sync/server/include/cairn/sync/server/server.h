@@ -18,6 +18,13 @@
 
 namespace cairn::server {
 
+// Blobs (PROTOCOL.md, "Blobs").
+struct BlobLimits {
+  uint64_t max_blob_bytes = kMaxBlobBytes;   // a larger upload is 413
+  size_t max_answer_bytes = 1 << 20;         // one download answer holds at most this
+  uint64_t device_quota_bytes = 8ull << 30;  // bytes of files one device may upload, in all
+};
+
 struct ServerLimits {
   size_t max_header_bytes = 8 * 1024;  // request line and headers: 431 past it
   sync::WireLimits wire;               // body, decoded body, JSON depth, ops per batch
@@ -29,6 +36,7 @@ struct ServerLimits {
   double enrolls_per_second = 1;
   double enroll_burst = 10;
   int idle_timeout_s = 60;  // a connection that sends nothing for this long is closed
+  BlobLimits blobs;
 };
 
 struct ServerOptions {

@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "cairn/agent/blob_store.h"
 #include "cairn/agent/hlc.h"
 #include "cairn/agent/op.h"
 #include "cairn/agent/store.h"
@@ -65,6 +66,12 @@ struct DeviceRecord {
   bool revoked = false;
 
   std::string Label() const { return "d" + std::to_string(id); }
+};
+
+// How much of a blob the server holds (blob_store.h).
+struct BlobState {
+  uint64_t received = 0;  // bytes held: the size when complete
+  bool complete = false;  // the whole blob, checked against its SHA-256
 };
 
 struct PushOutcome {
@@ -117,6 +124,24 @@ class ServerStorage {
   // that do not keep one return nullptr.
   virtual Store* AgentStore() = 0;
 
+  // --- Blobs: artifact and pack files, named by SHA-256 (64 hex digits) -------
+  virtual Result<BlobState> Blob(std::string_view sha256) = 0;
+  // Appends a chunk of an upload by `device`, as BlobStore::Append: `offset`
+  // must be what is held (else kFailedPrecondition, nothing written); the
+  // complete bytes are checked against the hash, and a mismatch is discarded,
+  // all of it (kCorruption). The blob counts toward `device`'s quota
+  // (BlobBytesOf) from its first chunk, at its full `size`.
+  virtual Result<BlobState> AppendBlob(std::string_view sha256, uint64_t size, uint64_t offset,
+                                       std::string_view bytes, int64_t device) = 0;
+  // At most `max` bytes of a complete blob from `offset` (kNotFound when not complete).
+  virtual Result<std::string> ReadBlob(std::string_view sha256, uint64_t offset, size_t max) = 0;
+  // Stores a whole blob the server authors itself (a published pack file).
+  virtual Result<BlobFile> PutBlob(std::string_view bytes) = 0;
+  // Bytes of the blobs `device` uploaded or is uploading: what its quota counts.
+  virtual Result<uint64_t> BlobBytesOf(int64_t device) = 0;
+  // The ops that name blob `sha256` (artifacts, packs), oldest first.
+  virtual Result<std::vector<Op>> OpsNamingBlob(std::string_view sha256) = 0;
+
   // --- Tokens and devices ------------------------------------------------------
   // Records a token; `secret_hash` and `join_hash` must be unique.
   virtual Result<TokenRecord> CreateToken(const TokenRecord& token, const SecretHash& secret_hash,
@@ -162,7 +187,8 @@ struct SqliteStorageOptions {
 // The school-size backend: SQLite files in `dir`.
 // - ops.db: a cairn::Store in server mode (the op log and its materialized state),
 //   so the server reads and merges ops exactly as devices do;
-// - server.db: tokens, devices, settings.
+// - server.db: tokens, devices, settings, who uploaded which blob;
+// - blobs/: the blobs' bytes (blob_store.h).
 // Two files rather than one because Store owns its file's schema and migrations;
 // the cost is that a push commits in ops.db and then records the device's acked
 // seq in server.db: a crash between the two leaves server.db's copy behind, which
