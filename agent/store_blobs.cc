@@ -73,10 +73,11 @@ Result<std::vector<BlobRef>> Store::BlobRefsAfter(uint64_t cursor, size_t limit,
   CAIRN_ASSIGN_OR_RETURN(
       sql::Statement * st,
       db_->Prepare("SELECT b.sha256, b.size, b.lsn, o.origin, o.seq FROM blob_ref b "
-                   "JOIN op o ON o.lsn = b.lsn WHERE b.lsn > ?1 AND (?2 = 0 OR o.origin = ?2) "
+                   "JOIN op o ON o.lsn = b.lsn WHERE b.lsn > ?1 "
+                   "AND (?2 = 0 OR (o.origin = ?2 AND o.kind = ?4)) "
                    "ORDER BY b.lsn, b.sha256 LIMIT ?3"));
   st->Bind(1, cursor).Bind(2, own_only ? self_ref_ : int64_t{0});
-  st->Bind(3, static_cast<int64_t>(limit));
+  st->Bind(3, static_cast<int64_t>(limit)).Bind(4, FindKind("artifact")->code);
   while (true) {
     CAIRN_ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) break;
@@ -101,8 +102,9 @@ Result<uint64_t> Store::CountBlobRefsAfter(uint64_t cursor, bool own_only) const
   CAIRN_ASSIGN_OR_RETURN(
       sql::Statement * st,
       db_->Prepare("SELECT count(*) FROM blob_ref b JOIN op o ON o.lsn = b.lsn "
-                   "WHERE b.lsn > ?1 AND (?2 = 0 OR o.origin = ?2)"));
+                   "WHERE b.lsn > ?1 AND (?2 = 0 OR (o.origin = ?2 AND o.kind = ?3))"));
   st->Bind(1, cursor).Bind(2, own_only ? self_ref_ : int64_t{0});
+  st->Bind(3, FindKind("artifact")->code);
   CAIRN_ASSIGN_OR_RETURN(bool row, st->Step());
   uint64_t n = row ? static_cast<uint64_t>(st->ColumnInt(0)) : 0;
   st->Reset();

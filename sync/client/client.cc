@@ -550,8 +550,8 @@ SyncReport Sync(Store& store, SyncRecord& record,
   SyncReport report = SyncRun(store, record, save, options).Run();
   if (report.ok() && report.blobs_waited && report.pending_blobs > 0) {
     report.message = std::to_string(report.pending_blobs) +
-                     " files wait for a network that is not metered; this device's work is "
-                     "synced";
+                     (report.pending_blobs == 1 ? " file waits" : " files wait") +
+                     " for a network that is not metered; this device's work is synced";
   }
   if (report.ok()) record.last_sync_ms = options.clock->NowMillis();
   record.last_error = report.ok() ? "" : report.message;

@@ -1,6 +1,10 @@
 // The teacher's view-models without a window: sign-in, the class grid, a cell's
 // evidence timeline.
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
 
 #include "cairn/gui/class_grid.h"
 #include "cairn/gui/groups.h"
@@ -116,9 +120,21 @@ TEST_CASE("a cell's timeline lists the evidence on that competency, newest first
 
 namespace cairn::gui {
 
+// A device's blob directory for one test, removed afterwards.
+struct TempBlobs {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                              ("cairn-gui-blobs-" + std::to_string(std::random_device{}()));
+  BlobStore blobs{dir};
+  ~TempBlobs() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+};
+
 TEST_CASE("an observation of two students is saved as one op, an incomplete one is refused",
           "[gui][teacher]") {
   Classroom c;
+  TempBlobs t;
   ObservationDraft d;
   d.teacher = "rivera";
   CHECK(MissingFromDraft(d) == "observe.need_students");
@@ -126,17 +142,17 @@ TEST_CASE("an observation of two students is saved as one op, an incomplete one 
   CHECK(MissingFromDraft(d) == "observe.need_competency");
   d.competency = "math.frac.equivalent";
   CHECK(MissingFromDraft(d) == "observe.need_level");
-  CHECK(!SaveObservation(*c.store, d).ok());
+  CHECK(!SaveObservation(*c.store, t.blobs, d).ok());
   d.level = 3;
   d.attachment = "/no/such/photo.jpg";
-  Result<OpId> missing_file = SaveObservation(*c.store, d);
+  Result<OpId> missing_file = SaveObservation(*c.store, t.blobs, d);
   REQUIRE(!missing_file.ok());
   CHECK(missing_file.status().message().find("nothing was saved") != std::string::npos);
   CHECK(c.store->EvidenceFor("ada").value().empty());
 
   d.attachment.clear();
   d.note = "Folded strips";
-  REQUIRE(SaveObservation(*c.store, d).ok());
+  REQUIRE(SaveObservation(*c.store, t.blobs, d).ok());
   for (const char* who : {"ada", "ben"}) {
     auto evidence = c.store->EvidenceFor(who).value();
     REQUIRE(evidence.size() == 1);
@@ -150,15 +166,29 @@ TEST_CASE("an observation of two students is saved as one op, an incomplete one 
   CHECK(g.At(Row(g, "ben"), column).mark == CellMark::kNotEnoughEvidence);
 }
 
-TEST_CASE("an attached file is recorded by its path in the note", "[gui][teacher]") {
+TEST_CASE("an attached file is kept on the device and named by an artifact the observation lists",
+          "[gui][teacher]") {
   Classroom c;
+  TempBlobs t;
   const char* src = std::getenv("CAIRN_SOURCE_DIR");
   ObservationDraft d{"rivera", {"ada"}, kUnitFractions, 2, "project", "", ""};
   d.attachment = std::string(src) + "/README.md";
-  REQUIRE(SaveObservation(*c.store, d).ok());
+  REQUIRE(SaveObservation(*c.store, t.blobs, d).ok());
   auto evidence = c.store->EvidenceFor("ada").value();
-  REQUIRE(evidence.size() == 1);
-  CHECK(evidence[0].op.body["note"] == "[file: " + d.attachment + "]");
+  REQUIRE(evidence.size() == 2);
+  const nlohmann::json& artifact = evidence[0].op.body;
+  CHECK(evidence[0].op.kind == "artifact");
+  CHECK(artifact["name"] == "README.md");
+  CHECK(artifact["media_type"] == "text/markdown");
+  CHECK(artifact["size"] == std::filesystem::file_size(d.attachment));
+  CHECK(evidence[1].op.body["artifacts"][0] == artifact["sha256"]);
+  CHECK_FALSE(evidence[1].op.body.contains("note"));
+  std::ifstream copy(t.blobs.PathOf(artifact["sha256"].get<std::string>()), std::ios::binary);
+  std::ifstream original(d.attachment, std::ios::binary);
+  CHECK(std::string(std::istreambuf_iterator<char>(copy), {}) ==
+        std::string(std::istreambuf_iterator<char>(original), {}));
+  // Named by one of this device's ops: a file to send when the device syncs.
+  CHECK(c.store->BlobRefsAfter(0, 10, true).value().size() == 1);
 }
 
 TEST_CASE("suggested groups can be edited and a group's lesson reaches its members' home",

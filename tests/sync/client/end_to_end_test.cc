@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "cairn/agent/blob_store.h"
 #include "cairn/agent/store.h"
 #include "cairn/sync/client/sync_record.h"
 #include "cairn/sync/server/enrollment_token.h"
@@ -165,6 +166,52 @@ TEST_CASE("two student devices and a teacher device that worked offline converge
     auto store = OpenDevice(i == 0 ? laptop1 : i == 1 ? laptop2 : teacher);
     CHECK(server.acked_by_origin[origins[i].Hex()] == store->Stats()->own_ops);
   }
+}
+
+TEST_CASE("a teacher's observation photo arrives byte-identical on another teacher device",
+          "[sync][e2e][blobs]") {
+  School school;
+  std::string token = school.Token("teacher-device");
+  school.Start();
+  CairnctlHome tablet, laptop;
+  Enroll(tablet, token, "tablet");
+  Enroll(laptop, token, "laptop");
+  RequireSynced(tablet);
+  std::string photo(2'000'000, '\0');
+  for (size_t i = 0; i < photo.size(); ++i) photo[i] = static_cast<char>((i * 2654435761u) >> 13);
+  fs::path file = tablet.WriteFile("strips.jpg", photo);
+  Must(tablet, {"record", "observation", "Ada", "--teacher", "Ms Rivera", "--competency",
+                "math.frac.equivalent", "--level", "3", "--modality", "small_group", "--file",
+                file.string()});
+
+  // A metered link: the ops go, the photo waits (exit 3, said why).
+  Run metered = tablet({"sync", "--once", "--unknown-network", "metered"});
+  INFO(metered.out << metered.err);
+  CHECK(metered.status == 3);
+  CHECK(metered.err.find("not metered") != std::string::npos);
+  CHECK(tablet({"status"}).out.find("0 ops and 1 file to send") != std::string::npos);
+
+  RequireSynced(tablet);
+  CHECK(tablet({"status"}).out.find("0 ops and 0 files to send") != std::string::npos);
+  RequireSynced(laptop);
+  auto store = OpenDevice(laptop);
+  auto evidence = store->EvidenceFor(
+      (*store->EntitiesWhere("learner", "display_name", "Ada"))[0]["learner"].get<std::string>());
+  REQUIRE(evidence.ok());
+  std::string sha;
+  for (const Evidence& e : *evidence) {
+    if (e.op.kind == "artifact") sha = e.op.body["sha256"];
+  }
+  REQUIRE(!sha.empty());
+  store.reset();  // cairnctl takes the store next
+  BlobStore blobs(BlobStoreDir(laptop.dir() / "data"));
+  CHECK(ReadAll(blobs.PathOf(sha)) == photo);
+
+  // The pack's file came too, exactly as published.
+  fs::path exported = laptop.dir() / "pack.json";
+  Must(laptop, {"pack", "export", "math-fractions-place-value", exported.string()});
+  CHECK(ReadAll(exported) ==
+        ReadAll(fs::path(CAIRN_SOURCE_DIR_DEFAULT) / "content/math-fractions-place-value.en.json"));
 }
 
 TEST_CASE("a sync cut by a server crash resumes exactly after the restart", "[sync][e2e]") {

@@ -183,7 +183,8 @@ class Store {
 
   // --- Blobs the ops name (artifact files, pack files) -----------------------
   // Blob references of ops committed after `cursor`, in commit order, at most
-  // `limit`; only those of our own ops when `own_only`. One per (op, blob).
+  // `limit`; with `own_only`, only our own artifacts' (the files this device
+  // uploads; a standalone device's own pack ops are not sent). One per (op, blob).
   Result<std::vector<BlobRef>> BlobRefsAfter(uint64_t cursor, size_t limit, bool own_only) const;
   // How many references BlobRefsAfter(cursor, ∞, own_only) would return.
   Result<uint64_t> CountBlobRefsAfter(uint64_t cursor, bool own_only) const;
