@@ -104,7 +104,7 @@ TEST_CASE("every migration step works on an empty store", "[agent]") {
   CHECK_FALSE(one.objects.count("register"));
 
   {
-    std::unique_ptr<Store> v2 = Must(Store::Open(options));
+    std::unique_ptr<Store> v2 = Must(Store::Open(AtVersion(options, 2)));
     CHECK(Must(v2->Stats()).schema_version == 2);
     CHECK(Problems(*v2).empty());
   }
@@ -114,19 +114,52 @@ TEST_CASE("every migration step works on an empty store", "[agent]") {
     INFO(t);
     CHECK(two.objects.count(t));
   }
+  CHECK_FALSE(two.objects.count("blob_ref"));
+
+  {
+    std::unique_ptr<Store> v3 = Must(Store::Open(options));
+    CHECK(Must(v3->Stats()).schema_version == 3);
+  }
+  FileFacts three = ReadFacts(dir / "cairn.db");
+  CHECK(three.schema_version == 3);
+  CHECK(three.objects.count("blob_ref"));
 
   SECTION("asking for an older version never downgrades") {
     std::unique_ptr<Store> again = Must(Store::Open(AtVersion(options, 1)));
-    CHECK(Must(again->Stats()).schema_version == 2);
-    CHECK(ReadFacts(dir / "cairn.db").schema_version == 2);
+    CHECK(Must(again->Stats()).schema_version == kSchemaVersion);
+    CHECK(ReadFacts(dir / "cairn.db").schema_version == kSchemaVersion);
   }
   SECTION("straight from nothing to the newest version gives the same schema") {
     StoreOptions fresh = FileOptions(dir / "fresh.db", clock);
     { Must(Store::Open(fresh)); }
     FileFacts direct = ReadFacts(dir / "fresh.db");
-    CHECK(direct.objects == two.objects);
+    CHECK(direct.objects == three.objects);
     CHECK(direct.schema_version == kSchemaVersion);
   }
+}
+
+TEST_CASE("files named by ops recorded at schema 2 are indexed when the store migrates",
+          "[agent]") {
+  ScratchDir dir;
+  FakeClock clock(kT);
+  StoreOptions options = FileOptions(dir / "cairn.db", clock);
+  const std::string sha(64, 'a');
+  {
+    std::unique_ptr<Store> v2 = OpenInitialized(AtVersion(options, 2), TestOrigin(1));
+    Must(v2->Append("pack", {{"pack", "p"}, {"content_hash", sha}, {"content_size", 1234}}));
+    Must(v2->Append("pack", {{"pack", "old"}, {"content_hash", std::string(64, 'b')}}));
+    Must(v2->Append("artifact", {{"learners", {"l-1"}}, {"sha256", std::string(64, 'c')},
+                                 {"size", 99}}));
+  }
+  std::unique_ptr<Store> v3 = Must(Store::Open(options));
+  std::vector<BlobRef> refs = Must(v3->BlobRefsAfter(0, 10, false));
+  REQUIRE(refs.size() == 2);  // a pack without its size names no file
+  CHECK(refs[0].sha256 == sha);
+  CHECK(refs[0].size == 1234);
+  CHECK(refs[1].sha256 == std::string(64, 'c'));
+  CHECK(Must(v3->OpsNamingBlob(sha)).size() == 1);
+  CHECK(Must(v3->CountBlobRefsAfter(0, true)) == 1);  // own artifacts only
+  CHECK(Must(v3->EvidenceFor("l-1")).size() == 1);
 }
 
 TEST_CASE("ops recorded at schema 1 are materialized when the store migrates", "[agent]") {
@@ -162,7 +195,7 @@ TEST_CASE("ops recorded at schema 1 are materialized when the store migrates", "
     before = AllOps(*v1);
   }
   std::unique_ptr<Store> v2 = Must(Store::Open(options));
-  CHECK(Must(v2->Stats()).schema_version == 2);
+  CHECK(Must(v2->Stats()).schema_version == kSchemaVersion);
   std::vector<Op> after = AllOps(*v2);
   REQUIRE(after.size() == before.size());
   for (size_t i = 0; i < after.size(); ++i) CHECK(SameOp(after[i], before[i]));
@@ -213,8 +246,8 @@ TEST_CASE("a store written by the previous schema opens with everything in it", 
 
   std::unique_ptr<Store> store = Must(Store::Open(options));
   StoreStats stats = Must(store->Stats());
-  CHECK(stats.schema_version == 2);
-  CHECK(ReadFacts(path).schema_version == 2);
+  CHECK(stats.schema_version == kSchemaVersion);
+  CHECK(ReadFacts(path).schema_version == kSchemaVersion);
   CHECK(store->self() == self);
   CHECK(store->mode() == StoreMode::kStandalone);
 
