@@ -55,8 +55,12 @@ json RandomValue(std::mt19937_64& rng, const FieldSpec& f) {
       for (size_t i = 0; i < n; ++i) a.push_back(RandomId(rng));
       return a;
     }
-    case FieldType::kText:
-      return RandomText(rng, f.max > 0 ? static_cast<size_t>(f.max) : 4000);
+    case FieldType::kText: {
+      if (!f.sha256) return RandomText(rng, f.max > 0 ? static_cast<size_t>(f.max) : 4000);
+      std::string hex;
+      for (int i = 0; i < 64; ++i) hex.push_back("0123456789abcdef"[rng() % 16]);
+      return hex;
+    }
     case FieldType::kTextList: {
       json a = json::array();
       size_t n = rng() % 3;
