@@ -24,6 +24,7 @@ json SampleValue(const FieldSpec& f, int variant) {
     case FieldType::kIdList:
       return {"a-" + std::to_string(variant), "b-" + std::to_string(variant), "a-0"};
     case FieldType::kText: {
+      if (f.sha256) return std::string(64, "0123456789abcdef"[variant % 16]);
       if (f.max > 0 && f.max < 40) return std::string(static_cast<size_t>(f.max), 'x');
       return name + " — ünï ✓ " + std::to_string(variant);
     }
