@@ -15,6 +15,11 @@ namespace {
 
 using nlohmann::json;
 
+// The store's mutex when it is shared (ClientOptions::store_mu), else no lock.
+std::unique_lock<std::mutex> StoreLock(const ClientOptions& o) {
+  return o.store_mu ? std::unique_lock<std::mutex>(*o.store_mu) : std::unique_lock<std::mutex>();
+}
+
 ConnectionOptions ConnectionFor(const std::string& url, const std::string& pin,
                                 const ClientOptions& o) {
   ConnectionOptions c;
@@ -96,8 +101,11 @@ class SyncRun {
     report_.requests = requests_;
     report_.bytes_sent = connection_.bytes_sent();
     report_.bytes_received = connection_.bytes_received();
-    report_.pending_ops = PendingOps(store_, record_);
-    report_.pending_blobs = options_.blobs ? PendingBlobs(store_, record_) : 0;
+    {
+      auto lock = StoreLock(options_);
+      report_.pending_ops = PendingOps(store_, record_);
+      report_.pending_blobs = options_.blobs ? PendingBlobs(store_, record_) : 0;
+    }
     if (!s.ok() && report_.outcome == SyncOutcome::kDone) {
       // A local failure (the store, the record file): nothing the server did.
       report_.outcome = SyncOutcome::kRefused;
@@ -121,7 +129,12 @@ class SyncRun {
                                std::string_view body, std::vector<std::string> headers,
                                std::initializer_list<std::string_view> handled = {}) {
     headers.push_back("Authorization: Bearer " + record_.credential);
-    Hlc now = std::max(store_.clock(), MakeHlc(options_.clock->NowMillis(), 0));
+    Hlc clock;
+    {
+      auto lock = StoreLock(options_);
+      clock = store_.clock();
+    }
+    Hlc now = std::max(clock, MakeHlc(options_.clock->NowMillis(), 0));
     headers.push_back("Cairn-Clock: " + std::to_string(now));
     HttpResponse response;
     TransportError error;
@@ -163,6 +176,7 @@ class SyncRun {
     return Fail(SyncOutcome::kRefused, "the server refused the sync: " + e.message);
   }
 
+  // The caller holds the store lock.
   Status ObserveClock(const json& body) {
     auto it = body.find("clock");
     if (it == body.end() || !it->is_number_unsigned()) return Status::Ok();
@@ -181,8 +195,11 @@ class SyncRun {
       if (options_.cancel && options_.cancel->load()) {
         return Fail(SyncOutcome::kCancelled, "sync stopped before it finished");
       }
-      CAIRN_ASSIGN_OR_RETURN(std::vector<Op> ops,
-                             store_.OwnOpsAfter(record_.acked, options_.push_batch_ops));
+      Result<std::vector<Op>> own = [&] {
+        auto lock = StoreLock(options_);
+        return store_.OwnOpsAfter(record_.acked, options_.push_batch_ops);
+      }();
+      CAIRN_ASSIGN_OR_RETURN(std::vector<Op> ops, std::move(own));
       if (ops.empty()) return Status::Ok();
       // Fewer ops until the compressed body fits the byte bound.
       std::string body;
@@ -207,7 +224,10 @@ class SyncRun {
                         (*j).value("message", std::string()) +
                         "); this store may be a copy of another device's. Ask IT.");
       }
-      CAIRN_RETURN_IF_ERROR(ObserveClock(*j));
+      {
+        auto lock = StoreLock(options_);
+        CAIRN_RETURN_IF_ERROR(ObserveClock(*j));
+      }
       // A gap: the server has fewer (or more) of our ops than we thought; go on
       // from what it has.
       if (r.status == 200 && acked > record_.acked) {
@@ -241,15 +261,23 @@ class SyncRun {
                     "the server's answer to a pull was not understood" +
                         (ops.ok() ? std::string() : ": " + ops.status().message()));
       }
-      Result<ApplyStats> stats = store_.ApplyRemote(*ops);
-      if (!stats.ok()) {
-        return Fail(SyncOutcome::kRefused,
-                    "ops from the server could not be stored (" + stats.status().message() +
-                        "); nothing of that page was kept");
+      {
+        // The page and the clock it came with, as one step of the store.
+        auto lock = StoreLock(options_);
+        Result<ApplyStats> stats = store_.ApplyRemote(*ops);
+        if (!stats.ok()) {
+          return Fail(SyncOutcome::kRefused,
+                      "ops from the server could not be stored (" + stats.status().message() +
+                          "); nothing of that page was kept");
+        }
+        CAIRN_RETURN_IF_ERROR(ObserveClock(*j));
+        report_.applied += stats->applied;
       }
-      CAIRN_RETURN_IF_ERROR(ObserveClock(*j));
+      if (options_.state && report_.applied > applied_told_) {
+        applied_told_ = report_.applied;
+        options_.state->Update([](SyncState& st) { ++st.remote_changes; });
+      }
       report_.pulled += ops->size();
-      report_.applied += stats->applied;
       // Only now that the page is committed does the cursor move past it.
       record_.cursor = (*j)["next_cursor"].get<uint64_t>();
       CAIRN_RETURN_IF_ERROR(Save());
@@ -412,6 +440,7 @@ class SyncRun {
   HttpConnection connection_;
   SyncReport report_;
   size_t requests_ = 0;
+  size_t applied_told_ = 0;  // report_.applied when options_.state last heard of it
 };
 
 SyncPhase PhaseOf(SyncOutcome outcome) {
@@ -533,14 +562,24 @@ SyncReport Sync(Store& store, SyncRecord& record,
                 const ClientOptions& options) {
   auto publish = [&](SyncPhase phase, const std::string& message) {
     if (!options.state) return;
+    uint64_t pending, pending_blobs = 0, missing_blobs = 0;
+    {
+      auto lock = StoreLock(options);
+      pending = PendingOps(store, record);
+      if (options.blobs) {
+        pending_blobs = PendingBlobs(store, record);
+        missing_blobs = MissingBlobs(store, *options.blobs, record);
+      }
+    }
     options.state->Update([&](SyncState& s) {
       s.phase = phase;
       s.message = message;
       s.last_sync_ms = record.last_sync_ms;
-      s.pending_ops = PendingOps(store, record);
+      s.pending_ops = pending;
+      s.acked = record.acked;
       if (options.blobs) {
-        s.pending_blobs = PendingBlobs(store, record);
-        s.missing_blobs = MissingBlobs(store, *options.blobs, record);
+        s.pending_blobs = pending_blobs;
+        s.missing_blobs = missing_blobs;
       }
       s.blobs_wait_for_unmetered = options.blobs && !options.blobs_allowed;
     });
@@ -562,6 +601,46 @@ SyncReport Sync(Store& store, SyncRecord& record,
   }
   publish(PhaseOf(report.outcome), report.message);
   return report;
+}
+
+SyncReport SyncRound(Store& store, SyncRecord& record, const std::filesystem::path& record_file,
+                     const NetworkPolicy& policy, const ClientOptions& options) {
+  // No separate reachability probe: the sync's own connection is the probe. A
+  // server that cannot be reached fails its connect just as fast (kUnreachable),
+  // and one that can is not made to wait a round trip more (300 ms on a poor
+  // school link: bench_sync_netem).
+  SyncAllowance allowed = DecideSync(/*reachable=*/true, NetworkManagerMetered(), policy);
+  if (!allowed.ops) {
+    SyncReport offline;
+    offline.outcome = SyncOutcome::kUnreachable;
+    offline.message =
+        std::string(kOfflineMessage) + " (" + record.server_url + ": " + allowed.reason + ")";
+    {
+      auto lock = StoreLock(options);
+      offline.pending_ops = PendingOps(store, record);
+    }
+    record.last_attempt_ms = options.clock->NowMillis();
+    record.last_error = offline.message;
+    if (Status s = SaveSyncRecord(record_file, record); !s.ok()) {
+      offline.outcome = SyncOutcome::kRefused;
+      offline.message = "cannot save sync progress: " + s.message();
+    }
+    if (options.state) {
+      options.state->Update([&](SyncState& st) {
+        st.phase = PhaseOf(offline.outcome);
+        st.message = offline.message;
+        st.last_sync_ms = record.last_sync_ms;
+        st.pending_ops = offline.pending_ops;
+        st.acked = record.acked;
+      });
+    }
+    return offline;
+  }
+  // Files after the ops, only on a link that is not metered (DESIGN.md, "When").
+  ClientOptions round = options;
+  round.blobs_allowed = allowed.blobs;
+  return Sync(
+      store, record, [&](const SyncRecord& r) { return SaveSyncRecord(record_file, r); }, round);
 }
 
 }  // namespace cairn::sync

@@ -29,6 +29,7 @@ void SyncLoop::Start() {
   std::lock_guard<std::mutex> lock(mu_);
   if (thread_.joinable()) return;
   stopping_ = false;
+  finished_ = false;
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -59,12 +60,16 @@ size_t SyncLoop::runs() const {
   return runs_;
 }
 
+bool SyncLoop::WaitFinished(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return finished_cv_.wait_for(lock, timeout, [&] { return finished_; });
+}
+
 void SyncLoop::Run() {
   Backoff backoff(options_.backoff);
   while (!stopping_) {
     SyncReport report = sync_(stopping_);
     std::chrono::milliseconds wait = options_.interval;
-    bool wait_for_request = false;
     switch (report.outcome) {
       case SyncOutcome::kDone:
         backoff.Reset();
@@ -74,16 +79,24 @@ void SyncLoop::Run() {
         wait = std::chrono::milliseconds(backoff.NextDelayMs(report.retry_after_ms));
         break;
       case SyncOutcome::kRefused:
-        wait_for_request = true;  // retrying will not help until someone acts
+        wait = kUntilAsked;  // retrying will not help until someone acts
         break;
       case SyncOutcome::kCancelled:
         break;
     }
+    std::optional<std::chrono::milliseconds> chosen = wait;
+    if (options_.next) chosen = options_.next(report, wait);
     std::unique_lock<std::mutex> lock(mu_);
     last_ = report;
     ++runs_;
+    if (!chosen) {
+      finished_ = true;
+      finished_cv_.notify_all();
+      return;
+    }
+    wait = *chosen;
     auto woken = [&] { return stopping_.load() || now_; };
-    if (wait_for_request) {
+    if (wait == kUntilAsked) {
       wake_.wait(lock, woken);
     } else {
       wake_.wait_for(lock, wait, woken);

@@ -7,12 +7,11 @@
 #include <chrono>
 #include <csignal>
 #include <iostream>
-#include <thread>
 
 #include "cairn/agent/blob_store.h"
 #include "cairn/platform/network.h"
-#include "cairn/sync/client/backoff.h"
 #include "cairn/sync/client/client.h"
+#include "cairn/sync/client/sync_loop.h"
 #include "cairn/sync/client/sync_record.h"
 #include "commands.h"
 #include "human.h"
@@ -132,30 +131,16 @@ Result<sync::SyncReport> SyncOnce(const sync::ClientOptions& options,
         "this device is not enrolled with a school server; run `cairnctl enroll TOKEN` "
         "(or a join code with --server URL) first");
   }
-  // No separate reachability probe: the sync's own connection is the probe. A
-  // server that cannot be reached fails its connect just as fast (kUnreachable),
-  // and one that can is not made to wait a round trip more (300 ms on a poor
-  // school link: bench_sync_netem).
-  SyncAllowance allowed = DecideSync(/*reachable=*/true, NetworkManagerMetered(), policy);
-  if (!allowed.ops) {
-    sync::SyncReport offline;
-    offline.outcome = sync::SyncOutcome::kUnreachable;
-    offline.message = std::string(sync::kOfflineMessage) + " (" + record->server_url + ": " +
-                      allowed.reason + ")";
-    offline.pending_ops = sync::PendingOps(*session.store, *record);
-    record->last_attempt_ms = SystemClock().NowMillis();
-    record->last_error = offline.message;
-    CAIRN_RETURN_IF_ERROR(sync::SaveSyncRecord(file, *record));
-    return offline;
-  }
-  // Files after the ops, only on a link that is not metered (DESIGN.md, "When").
+  // Files after the ops, only on a link that is not metered (SyncRound decides).
   BlobStore blobs(BlobStoreDir(session.paths.data));
   sync::ClientOptions with_blobs = options;
   with_blobs.blobs = &blobs;
-  with_blobs.blobs_allowed = allowed.blobs;
-  return sync::Sync(*session.store, *record,
-                    [&](const sync::SyncRecord& r) { return sync::SaveSyncRecord(file, r); },
-                    with_blobs);
+  return sync::SyncRound(*session.store, *record, file, policy, with_blobs);
+}
+
+// What is still to go, for the end of a sentence: " (3 ops of this device not yet sent)".
+std::string Waiting(const sync::SyncReport& r) {
+  return r.pending_ops ? " (" + Count(r.pending_ops, "op") + " of this device not yet sent)" : "";
 }
 
 std::string Summary(const sync::SyncReport& r) {
@@ -207,46 +192,80 @@ Status Sync(const Args& args) {
   action.sa_handler = OnSignal;
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
-  options.cancel = &interrupted;
 
   using Clock = std::chrono::steady_clock;
   const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
-  sync::Backoff backoff({.base_ms = 1'000, .cap_ms = 60'000});
-  while (true) {
-    CAIRN_ASSIGN_OR_RETURN(sync::SyncReport report, SyncOnce(options, policy));
-    if (report.all_sent()) {
-      std::cout << "Synced: " << Summary(report) << ". Nothing is waiting to be sent."
-                << Missing(report) << "\n";
-      return Status::Ok();
-    }
-    if (report.ok()) {
-      // The ops went; files wait (a metered link): retrying now would not help.
-      std::cout << "Synced the ops: " << Summary(report) << ".\n";
-      return Status::Unavailable(report.message.empty()
-                                     ? Count(report.pending_blobs, "file") + " not yet sent"
-                                     : report.message);
+  // The rounds run on SyncLoop's thread (the client's loop: one backoff, one
+  // retry rule); this thread waits for the outcome or Ctrl-C.
+  Status failed;  // a round that could not start (no store, not enrolled)
+  sync::SyncLoopOptions loop_options;
+  loop_options.interval = std::chrono::milliseconds(0);  // `next` ends the loop when done
+  loop_options.backoff = {.base_ms = 1'000, .cap_ms = 60'000};
+  loop_options.next = [&](const sync::SyncReport& report, std::chrono::milliseconds planned)
+      -> std::optional<std::chrono::milliseconds> {
+    bool out_of_time = timeout_ms > 0 && Clock::now() >= deadline;
+    // ok(): the ops went; files that wait for an unmetered link would not go on a retry.
+    if (!failed.ok() || report.ok() || report.outcome == sync::SyncOutcome::kRefused || once ||
+        out_of_time || report.outcome == sync::SyncOutcome::kCancelled) {
+      return std::nullopt;
     }
     if (report.pushed || report.pulled) std::cout << "Partly synced: " << Summary(report) << ".\n";
-    std::string waiting = report.pending_ops ? " (" + Count(report.pending_ops, "op") +
-                                                   " of this device not yet sent)"
-                                             : "";
-    if (report.outcome == sync::SyncOutcome::kRefused) {
-      return Status::FailedPrecondition(report.message + waiting);
-    }
-    bool out_of_time = timeout_ms > 0 && Clock::now() >= deadline;
-    if (once || interrupted || out_of_time ||
-        report.outcome == sync::SyncOutcome::kCancelled) {
-      return Status::Unavailable(report.message + waiting);
-    }
-    int64_t delay = backoff.NextDelayMs(report.retry_after_ms);
     char in[32];
-    std::snprintf(in, sizeof in, "%.1f s", static_cast<double>(delay) / 1000);
-    std::cout << report.message << waiting << "; trying again in " << in << std::endl;
-    auto wake = Clock::now() + std::chrono::milliseconds(delay);
-    while (!interrupted && Clock::now() < wake && (timeout_ms == 0 || Clock::now() < deadline)) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::snprintf(in, sizeof in, "%.1f s", static_cast<double>(planned.count()) / 1000);
+    std::cout << report.message << Waiting(report) << "; trying again in " << in << std::endl;
+    // The last try comes at the deadline, not after it.
+    if (timeout_ms > 0) {
+      planned = std::min(planned, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      deadline - Clock::now()));
+    }
+    return planned;
+  };
+  sync::SyncLoop loop(
+      [&](const std::atomic<bool>& cancel) {
+        sync::ClientOptions round = options;
+        round.cancel = &cancel;
+        Result<sync::SyncReport> report = SyncOnce(round, policy);
+        if (report.ok()) return *report;
+        failed = report.status();
+        sync::SyncReport stop;  // `next` ends the loop on `failed`
+        stop.outcome = sync::SyncOutcome::kRefused;
+        return stop;
+      },
+      loop_options);
+  loop.Start();
+  while (!loop.WaitFinished(std::chrono::milliseconds(50))) {
+    if (interrupted) {
+      loop.Stop();  // cancels the transfer in flight
+      break;
     }
   }
+  loop.Stop();
+  if (failed.code() == Status::Code::kBusy) {
+    // The systemd timer's run while the app is open: the app syncs by itself.
+    std::cout << "Skipped: " << failed.message()
+              << ". While the Cairn app is open it syncs by itself.\n";
+    return Status::Ok();
+  }
+  if (!failed.ok()) return failed;
+  sync::SyncReport report = loop.last_report();
+  if (report.all_sent()) {
+    std::cout << "Synced: " << Summary(report) << ". Nothing is waiting to be sent."
+              << Missing(report) << "\n";
+    return Status::Ok();
+  }
+  if (report.ok()) {
+    // The ops went; files wait (a metered link): retrying now would not help.
+    std::cout << "Synced the ops: " << Summary(report) << ".\n";
+    return Status::Unavailable(report.message.empty()
+                                   ? Count(report.pending_blobs, "file") + " not yet sent"
+                                   : report.message);
+  }
+  if (report.pushed || report.pulled) std::cout << "Partly synced: " << Summary(report) << ".\n";
+  if (report.outcome == sync::SyncOutcome::kRefused) {
+    return Status::FailedPrecondition(report.message + Waiting(report));
+  }
+  if (report.message.empty()) report.message = "sync stopped before it finished";
+  return Status::Unavailable(report.message + Waiting(report));
 }
 
 }  // namespace
@@ -314,7 +333,8 @@ void AddSyncCommands(std::vector<Command>& out) {
        "Pushes this device's ops, then pulls the roster, content and the work of its\n"
        "classes. Without --once, an unreachable or busy server is retried with growing,\n"
        "randomized waits until the sync is done, --timeout passes, or Ctrl-C.\n"
-       "Exit status: 0 everything sent and received; 3 the server could not be reached\n"
+       "Exit status: 0 everything sent and received, or skipped because the Cairn app has\n"
+       "the store open (it syncs by itself); 3 the server could not be reached\n"
        "or asked to wait (the work is saved here and goes next time); 1 the server\n"
        "refused (revoked device, wrong certificate).\n"
        "On a metered link (NetworkManager says so) only ops sync; files and packs wait\n"

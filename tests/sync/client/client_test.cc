@@ -254,7 +254,7 @@ TEST_CASE("the background loop syncs, syncs again on request, and stops promptly
         options.cancel = &cancel;
         return device.Sync(options);
       },
-      {.interval = std::chrono::hours(1), .backoff = {}});
+      {.interval = std::chrono::hours(1), .backoff = {}, .next = nullptr});
   loop.Start();
   auto wait_for_runs = [&](size_t n) {
     for (int i = 0; i < 500 && loop.runs() < n; ++i) {

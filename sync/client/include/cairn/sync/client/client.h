@@ -3,19 +3,23 @@
 // server — push its own ops, then pull what its scope holds — over one reused
 // libcurl connection.
 //
-// Thread safety: a SyncClient call uses the Store it is given on the calling
-// thread only (a Store belongs to one thread); `state` and `cancel` in the
-// options may be shared with other threads.
+// Thread safety: a Store is not thread-safe. Without `store_mu` a sync uses the
+// Store it is given on the calling thread only; with it, the store may be shared
+// with other threads (the desktop client's UI thread) that hold `store_mu`
+// whenever they use it. `state` and `cancel` may be shared with other threads.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
+#include <mutex>
 #include <string>
 
 #include "cairn/agent/blob_store.h"
 #include "cairn/agent/store.h"
 #include "cairn/platform/clock.h"
+#include "cairn/platform/network.h"
 #include "cairn/platform/origin.h"
 #include "cairn/platform/status.h"
 #include "cairn/sync/client/sync_record.h"
@@ -43,6 +47,11 @@ struct ClientOptions {
   bool blobs_allowed = true;
   // Bytes of one upload request: a cut connection loses at most this much.
   size_t blob_chunk_bytes = 512 * 1024;
+  // Set when other threads use the store too: held around each store step (read
+  // the ops to push, apply one pulled page, observe a clock, count what waits),
+  // never across network I/O, so those threads never wait on the network. The
+  // blob transfer does not take it yet: leave `blobs` unset with a shared store.
+  std::mutex* store_mu = nullptr;
 };
 
 // How a sync or enrollment ended, as a caller acts on it.
@@ -107,11 +116,19 @@ SyncReport Sync(Store& store, SyncRecord& record,
                 const std::function<Status(const SyncRecord&)>& save,
                 const ClientOptions& options = {});
 
-// Own ops not yet acknowledged by the server.
+// Own ops not yet acknowledged by the server. The caller holds the store's mutex
+// when it shares the store with another thread.
 uint64_t PendingOps(const Store& store, const SyncRecord& record);
 // Files our own ops name that the server does not have yet (as far as we know).
 uint64_t PendingBlobs(const Store& store, const SyncRecord& record);
 // Files the ops here name that are not in `blobs` yet.
 uint64_t MissingBlobs(const Store& store, const BlobStore& blobs, const SyncRecord& record);
+
+// One round as a device runs it (`cairnctl sync`, the desktop client's sync
+// thread): on a link where `policy` keeps ops waiting (metered) it is reported
+// kUnreachable without a connection (the attempt is noted in the record and in
+// options.state); otherwise Sync, with `record` saved to `record_file` as it goes.
+SyncReport SyncRound(Store& store, SyncRecord& record, const std::filesystem::path& record_file,
+                     const NetworkPolicy& policy, const ClientOptions& options = {});
 
 }  // namespace cairn::sync

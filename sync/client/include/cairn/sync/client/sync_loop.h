@@ -1,8 +1,9 @@
 // A background thread that syncs now and then: every `interval` after a sync
 // that went well, after a backoff with full jitter (and at least the server's
 // Retry-After) after one that did not, and at once on SyncNow(). A refused sync
-// (revoked device, wrong pin) is not retried until SyncNow(). For the desktop
-// client; `cairnctl sync` runs its own loop in the foreground.
+// (revoked device, wrong pin) is not retried until SyncNow(). The desktop
+// client's sync thread; `cairnctl sync` runs one until the sync is done, through
+// the `next` hook.
 //
 // Thread safety: Start, Stop and SyncNow may be called from any thread. The
 // sync function runs on the loop's thread only.
@@ -13,6 +14,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "cairn/sync/client/backoff.h"
@@ -20,9 +22,18 @@
 
 namespace cairn::sync {
 
+// SyncLoop's wait for SyncNow() alone (after a refused sync).
+inline constexpr std::chrono::milliseconds kUntilAsked = std::chrono::milliseconds::max();
+
 struct SyncLoopOptions {
   std::chrono::milliseconds interval{std::chrono::minutes(5)};
   BackoffOptions backoff;
+  // When set, called on the loop's thread after each sync with its report and
+  // the wait the loop chose (kUntilAsked after a refusal): returns the wait to
+  // use instead, or nullopt to end the loop there (finished() becomes true).
+  std::function<std::optional<std::chrono::milliseconds>(const SyncReport&,
+                                                         std::chrono::milliseconds planned)>
+      next;
 };
 
 class SyncLoop {
@@ -46,6 +57,9 @@ class SyncLoop {
   SyncReport last_report() const;
   // Syncs run so far.
   size_t runs() const;
+  // Waits up to `timeout` for the loop to end by itself (`next` said so);
+  // true when it has.
+  bool WaitFinished(std::chrono::milliseconds timeout);
 
  private:
   void Run();
@@ -58,6 +72,8 @@ class SyncLoop {
   bool now_ = false;      // guarded by mu_
   SyncReport last_;       // guarded by mu_
   size_t runs_ = 0;       // guarded by mu_
+  bool finished_ = false; // guarded by mu_
+  std::condition_variable finished_cv_;
   std::thread thread_;
 };
 
