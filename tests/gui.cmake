@@ -33,3 +33,12 @@ add_test(NAME gui_spanish_walkthrough
     $<TARGET_FILE:cairn> $<TARGET_FILE:cairnctl> $<TARGET_FILE:gui_png_check>
     ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/gui-spanish-walkthrough)
 set_tests_properties(gui_spanish_walkthrough PROPERTIES SKIP_RETURN_CODE 77 LABELS gui)
+
+# The client's sync thread against an in-process server behind a proxy that can
+# cut the network.
+if(TARGET cairn_fault_proxy)
+  cairn_test(gui_sync_test
+    sync/server/server_testing.cc
+    gui/background_sync_test.cc
+    LIBS cairn_gui_model cairn::sync_server cairn_fault_proxy)
+endif()

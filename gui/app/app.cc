@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <sstream>
 
@@ -19,6 +21,7 @@
 #include "app/script.h"
 #include "app/ui.h"
 #include "app/window.h"
+#include "cairn/gui/background_sync.h"
 #include "cairn/gui/settings.h"
 #include "views/goals_view.h"
 #include "views/groups_view.h"
@@ -142,7 +145,8 @@ class App {
 
     ctx_.device = &device_;
     ctx_.store = device_.store.get();
-    ctx_.sync = &sync_;
+    ctx_.sync = &local_sync_;
+    StartSync();
     if (Result<TeacherPins> pins = TeacherPins::Load(TeacherPins::FileIn(device_.paths.data));
         pins.ok()) {
       pins_ = std::move(*pins);
@@ -151,35 +155,36 @@ class App {
       std::cerr << "cairn: " << pins.status().message() << "\n";
     }
     ctx_.screen = device_.needs_setup ? Screen::kSetup : Screen::kSignIn;
-    ctx_.data_changed = true;
+    ctx_.reload = true;
 
     int frames_to_draw = 2;
     bool first_frame = true;
     while (!glfwWindowShouldClose(w)) {
-      if (script && script->idling() && frames_to_draw <= 0) {
-        // As for a user who stepped away: no frames until the step ends.
-        glfwWaitEventsTimeout(std::min(30.0, script->idle_seconds_left()));
-        frames_to_draw = 2;
-      } else if (script) {
-        glfwPollEvents();
-      } else if (frames_to_draw > 0) {
-        glfwPollEvents();
-      } else {
-        // Idle: sleep until input arrives. A text field's cursor blinks, so
-        // wake for it; otherwise nothing moves on screen by itself.
-        glfwWaitEventsTimeout(io.WantTextInput ? 0.5 : 30.0);
+      // Idle, for a user or in a script's `idle` step (which stands in for one):
+      // sleep until input arrives or the sync thread has news. A text field's
+      // cursor blinks, so wake for it; otherwise nothing moves by itself.
+      if (frames_to_draw <= 0 && (!script || script->idling())) {
+        double timeout = io.WantTextInput ? 0.5 : 30.0;
+        if (script) timeout = std::min(timeout, script->idle_seconds_left());
+        glfwWaitEventsTimeout(timeout);
         frames_to_draw = 2;  // ImGui settles hover and layout over two frames
+      } else {
+        glfwPollEvents();
       }
-      if (!BetweenFrames()) return 1;
-
-      ImGui_ImplOpenGL3_NewFrame();
-      ImGui_ImplGlfw_NewFrame();
-      if (script) script->BeforeFrame(io);
-      Probe().set_detailed(script.has_value());
-      ImGui::NewFrame();
-      Probe().BeginFrame();
-      DrawScreen();
-      ImGui::Render();
+      {
+        // The frame's use of the store; the sync thread waits for it between
+        // its own store steps, and never holds the store across network I/O.
+        std::lock_guard<std::mutex> lock(store_mu_);
+        BetweenFrames();
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        if (script) script->BeforeFrame(io);
+        Probe().set_detailed(script.has_value());
+        ImGui::NewFrame();
+        Probe().BeginFrame();
+        DrawScreen();
+        ImGui::Render();
+      }
       int width = 0, height = 0;
       glfwGetFramebufferSize(w, &width, &height);
       glViewport(0, 0, width, height);
@@ -198,10 +203,11 @@ class App {
 
       --frames_to_draw;
       bool busy = io.MouseDown[0] || io.MouseDelta.x != 0 || io.MouseDelta.y != 0 ||
-                  ctx_.data_changed || ctx_.text_size_changed || ctx_.language_changed ||
+                  ctx_.reload || ctx_.text_size_changed || ctx_.language_changed ||
                   ctx_.contrast_changed;
       if (busy) frames_to_draw = std::max(frames_to_draw, 2);
     }
+    background_sync_.reset();  // cancels a transfer in flight
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
@@ -236,8 +242,22 @@ class App {
     return Status::Ok();
   }
 
+  // An enrolled device syncs on a background thread while the client is open.
+  void StartSync() {
+    if (!device_.store->initialized()) return;
+    Result<std::unique_ptr<BackgroundSync>> started = BackgroundSync::Start(
+        *device_.store, store_mu_, sync::SyncRecordFile(device_.paths.data), {},
+        [] { glfwPostEmptyEvent(); });
+    if (!started.ok()) {
+      std::cerr << "cairn: not syncing: " << started.status().message() << "\n";
+      return;
+    }
+    background_sync_ = std::move(*started);
+    if (background_sync_) ctx_.sync = background_sync_.get();
+  }
+
   // Requests from the last frame: fonts, language, data to reload.
-  bool BetweenFrames() {
+  void BetweenFrames() {
     // Moved to a screen of another scale: everything is resized for it.
     if (float scale = ContentScale(window_); scale != scale_) {
       scale_ = scale;
@@ -261,9 +281,19 @@ class App {
       ImGui_ImplOpenGL3_CreateFontsTexture();
     }
     SaveSettingsIfChanged();
-    if (ctx_.data_changed) {
-      ctx_.data_changed = false;
-      sync_.Refresh(*ctx_.store);
+    if (background_sync_) {
+      // A pulled page changed the store: every view's data is stale.
+      if (uint64_t remote = background_sync_->remote_changes(); remote != remote_changes_seen_) {
+        remote_changes_seen_ = remote;
+        ++ctx_.data_version;
+        ctx_.reload = true;
+      }
+      if (ctx_.wrote) background_sync_->AfterLocalWrite();
+    }
+    ctx_.wrote = false;
+    if (ctx_.reload) {
+      ctx_.reload = false;
+      ctx_.sync->Refresh(*ctx_.store);
       Screen shown = ctx_.screen;
       if (shown == Screen::kSignIn) sign_in_.Reload(ctx_);
       if (shown == Screen::kHome) home_.Reload(ctx_);
@@ -281,7 +311,6 @@ class App {
       }
       if (shown != Screen::kLesson) opened_lesson_.clear();
     }
-    return true;
   }
 
   // Benchmarks set CAIRN_T0_NS to CLOCK_MONOTONIC before starting the client;
@@ -296,14 +325,14 @@ class App {
   }
 
   // The device remembers language, text size, contrast and the last skill observed.
+  // Called every frame: compares in place, copies only on a change.
   void SaveSettingsIfChanged() {
-    Settings now{ctx_.language, ctx_.text_size, ctx_.high_contrast, ctx_.observe_competency};
-    if (now.language == settings_.language && now.text_size == settings_.text_size &&
-        now.high_contrast == settings_.high_contrast &&
-        now.last_competency == settings_.last_competency) {
+    if (ctx_.language == settings_.language && ctx_.text_size == settings_.text_size &&
+        ctx_.high_contrast == settings_.high_contrast &&
+        ctx_.observe_competency == settings_.last_competency) {
       return;
     }
-    settings_ = now;
+    settings_ = {ctx_.language, ctx_.text_size, ctx_.high_contrast, ctx_.observe_competency};
     if (Status s = SaveSettings(settings_file_, settings_); !s.ok()) {
       std::cerr << "cairn: the settings were not saved: " << s.message() << "\n";
     }
@@ -367,7 +396,10 @@ class App {
   std::filesystem::path settings_file_;
   float scale_ = 1;
   GLFWwindow* window_ = nullptr;
-  LocalSyncStatus sync_;
+  std::mutex store_mu_;  // held by the UI thread for a frame, by the sync thread per store step
+  LocalSyncStatus local_sync_;
+  std::unique_ptr<BackgroundSync> background_sync_;  // set on an enrolled device
+  uint64_t remote_changes_seen_ = 0;
   std::optional<Catalog> english_, current_;
   AppContext ctx_;
   TopBar top_bar_;

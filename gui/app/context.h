@@ -35,7 +35,7 @@ struct AppContext {
   Store* store = nullptr;
   const Catalog* strings = nullptr;
   Fonts fonts;
-  const SyncStatusSource* sync = nullptr;
+  SyncStatusSource* sync = nullptr;
   TeacherPins* pins = nullptr;  // null when the PIN file could not be read
 
   Screen screen = Screen::kSignIn;
@@ -51,7 +51,10 @@ struct AppContext {
   std::string problem;       // what kProblem explains
 
   // Requests the App handles between frames.
-  bool data_changed = false;  // something was written: views reload
+  bool reload = false;         // the shown view reloads (another screen, class or data)
+  uint64_t data_version = 0;   // moves on every write, here or pulled by sync: a view
+                               // whose data is as of this version need not rebuild it
+  bool wrote = false;          // written here since the last frame: sync soon
   float text_size = 22;
   bool text_size_changed = false;
   std::string language = "en";
@@ -68,9 +71,17 @@ struct AppContext {
     teacher_name.clear();
     Go(Screen::kSignIn);
   }
+  // Navigation: the new screen reloads, but data that did not change is kept
+  // (the class grid takes up to 200 ms to build).
   void Go(Screen s) {
     screen = s;
-    data_changed = true;
+    reload = true;
+  }
+  // After a write to the store: every view's data is stale.
+  void Wrote() {
+    ++data_version;
+    wrote = true;
+    reload = true;
   }
 };
 

@@ -108,7 +108,7 @@ void GoalsView::DrawGoal(AppContext& ctx, const ProfileGoal& g) {
       Status s = SetGoalStatus(*ctx.store, ctx.learner, g.id, "achieved");
       if (s.ok()) {
         message_ = ctx.T("goals.well_done");
-        ctx.data_changed = true;
+        ctx.Wrote();
       } else {
         error_ = s.message();
       }
@@ -153,7 +153,7 @@ void GoalsView::DrawCheckIn(AppContext& ctx) {
       checking_in_.clear();
       message_ = ctx.T("goals.checked_in");
       error_.clear();
-      ctx.data_changed = true;
+      ctx.Wrote();
     } else {
       error_ = s.message();
     }
@@ -197,7 +197,7 @@ void GoalsView::DrawNewGoal(AppContext& ctx) {
       draft_ = {};
       message_ = ctx.T("goals.saved");
       error_.clear();
-      ctx.data_changed = true;
+      ctx.Wrote();
     } else {
       error_ = id.status().message();
     }
@@ -256,7 +256,7 @@ void ProfileView::Draw(AppContext& ctx) {
       interests.erase(interests.begin() + static_cast<long>(i));
       Status s = SetInterests(*ctx.store, ctx.learner, interests);
       if (!s.ok()) error_ = s.message();
-      ctx.data_changed = true;
+      ctx.Wrote();
       break;
     }
   }
@@ -271,7 +271,7 @@ void ProfileView::Draw(AppContext& ctx) {
     Status s = SetInterests(*ctx.store, ctx.learner, interests);
     if (!s.ok()) error_ = s.message();
     new_interest_.clear();
-    ctx.data_changed = true;
+    ctx.Wrote();
   }
 }
 

@@ -153,7 +153,7 @@ void GroupsView::DrawAssign(AppContext& ctx, size_t g) {
       }
       message_ = ctx.strings->Format("groups.assigned",
                                      {{"lesson", lessons_[pick].title}, {"names", names}});
-      ctx.data_changed = true;
+      ctx.Wrote();
     } else {
       error_ = saved.status().message();
     }

@@ -91,6 +91,7 @@ void HomeView::DrawSteps(AppContext& ctx) {
         error_ = s.message();
       } else {
         ctx.lesson = step.lesson;
+        ctx.Wrote();
         ctx.Go(Screen::kLesson);
       }
     }

@@ -164,7 +164,7 @@ void LessonView::Submit(AppContext& ctx) {
     return;
   }
   error_.clear();
-  ctx.data_changed = true;
+  ctx.Wrote();
 }
 
 void LessonView::DrawFeedback(AppContext& ctx) {
@@ -206,7 +206,7 @@ void LessonView::DrawFeedback(AppContext& ctx) {
       Result<std::vector<MasteryChange>> changes = session_->Changes();
       if (changes.ok()) changes_ = std::move(*changes);
     }
-    ctx.data_changed = true;
+    ctx.Wrote();
   }
   ImGui::PopFont();
 }

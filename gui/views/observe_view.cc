@@ -177,7 +177,7 @@ void ObserveView::Save(AppContext& ctx) {
   draft_.level = 0;
   draft_.note.clear();
   draft_.attachment.clear();
-  ctx.data_changed = true;
+  ctx.Wrote();
 }
 
 }  // namespace cairn::gui

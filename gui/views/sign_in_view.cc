@@ -113,6 +113,7 @@ void SignInView::Draw(AppContext& ctx) {
       } else {
         ctx.learner = l.id;
         ctx.learner_name = l.name;
+        ctx.Wrote();
         ctx.Go(Screen::kHome);
       }
     }

@@ -102,7 +102,7 @@ void StudentProfileView::DrawMastery(AppContext& ctx) {
       message_ = s.ok() ? ctx.strings->Format("groups.assigned", {{"lesson", lessons_[pick_].title},
                                                                   {"names", profile_->name}})
                         : s.message();
-      ctx.data_changed = true;
+      ctx.Wrote();
     }
     if (!message_.empty()) ui::TextColoured(ui::kGreen, message_);
   }

@@ -44,7 +44,7 @@ void TeacherNav::Draw(AppContext& ctx) {
         std::string label = c.name + "##pick-" + c.id;
         if (ui::Button(label.c_str())) {
           ctx.class_id = c.id;
-          ctx.data_changed = true;
+          ctx.reload = true;
           ImGui::CloseCurrentPopup();
         }
       }

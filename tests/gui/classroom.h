@@ -17,6 +17,19 @@ namespace cairn::gui {
 
 inline constexpr const char* kUnitFractions = "math.frac.unit";
 
+// A fresh directory under the system's temporary one, removed with its contents.
+struct ScratchDir {
+  std::filesystem::path path;
+  ScratchDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "cairn-gui-XXXXXX").string();
+    REQUIRE(mkdtemp(pattern.data()) != nullptr);
+    path = pattern;
+  }
+  ~ScratchDir() { std::filesystem::remove_all(path); }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+};
+
 struct Classroom {
   std::unique_ptr<Store> store;
   Classroom() {

@@ -1,9 +1,8 @@
-// What the client says about sync, always on the teacher's top bar: offline /
-// syncing / up to date as of … / what is waiting to go. A SyncStatusSource
-// gives it; the device's sync loop (sync/client, being written) is to implement
-// one over its thread-safe state snapshot. Until it is wired, LocalSyncStatus
-// says what this device alone knows: standalone, or enrolled and not syncing
-// from this client, with how many records it holds of its own.
+// What the client says about sync, always on the top bar: offline / syncing /
+// up to date as of … / what is waiting to go. A SyncStatusSource gives it: the
+// client's sync thread on an enrolled device (background_sync.h), else
+// LocalSyncStatus, which says what this device alone knows: standalone, or
+// enrolled and not syncing (no sync record yet), with how many records it holds.
 #pragma once
 
 #include <cstdint>
@@ -37,13 +36,15 @@ class SyncStatusSource {
  public:
   virtual ~SyncStatusSource() = default;
   virtual SyncSnapshot Snapshot() const = 0;
+  // After writes here, on the UI thread while it holds the store: counts what
+  // this device wrote, so what waits to go shows before the next sync.
+  virtual void Refresh(const Store& store) = 0;
 };
 
-// What the store alone says. Refresh() after writes (the UI thread, which owns
-// the store); Snapshot() reads the figure kept.
+// What the store alone says; Snapshot() reads the figure Refresh() kept.
 class LocalSyncStatus : public SyncStatusSource {
  public:
-  void Refresh(const Store& store);
+  void Refresh(const Store& store) override;
   SyncSnapshot Snapshot() const override { return snapshot_; }
 
  private:

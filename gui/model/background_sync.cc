@@ -1,0 +1,98 @@
+#include "cairn/gui/background_sync.h"
+
+#include <algorithm>
+
+namespace cairn::gui {
+
+Result<std::unique_ptr<BackgroundSync>> BackgroundSync::Start(
+    Store& store, std::mutex& store_mu, const std::filesystem::path& record_file,
+    BackgroundSyncOptions options, std::function<void()> wake) {
+  CAIRN_ASSIGN_OR_RETURN(std::optional<sync::SyncRecord> record,
+                         sync::LoadSyncRecord(record_file));
+  if (!record) return std::unique_ptr<BackgroundSync>();
+  std::unique_ptr<BackgroundSync> s(
+      new BackgroundSync(store, store_mu, record_file, std::move(*record), std::move(options)));
+  s->state_.SetListener(std::move(wake));
+  s->loop_->Start();
+  return s;
+}
+
+BackgroundSync::BackgroundSync(Store& store, std::mutex& store_mu,
+                               std::filesystem::path record_file, sync::SyncRecord record,
+                               BackgroundSyncOptions options)
+    : store_(store),
+      store_mu_(store_mu),
+      record_file_(std::move(record_file)),
+      record_(std::move(record)),
+      options_(std::move(options)) {
+  sync::SyncState first;
+  first.phase = sync::SyncPhase::kSyncing;
+  first.last_sync_ms = record_.last_sync_ms;
+  {
+    std::lock_guard<std::mutex> lock(store_mu_);
+    first.pending_ops = sync::PendingOps(store_, record_);
+  }
+  state_.Set(first);
+  options_.client.state = &state_;
+  options_.client.store_mu = &store_mu_;
+  options_.client.pull_page_ops = options_.pull_page_ops;
+  sync::SyncLoopOptions loop;
+  loop.interval = options_.interval;
+  loop.backoff = options_.backoff;
+  loop_ = std::make_unique<sync::SyncLoop>(
+      [this](const std::atomic<bool>& cancel) {
+        sync::ClientOptions round = options_.client;
+        round.cancel = &cancel;
+        return sync::SyncRound(store_, record_, record_file_, options_.policy, round);
+      },
+      loop);
+}
+
+BackgroundSync::~BackgroundSync() {
+  loop_->Stop();
+  state_.SetListener(nullptr);
+}
+
+SyncSnapshot BackgroundSync::Snapshot() const {
+  sync::SyncState s = state_.Snapshot();
+  SyncSnapshot out;
+  switch (s.phase) {
+    case sync::SyncPhase::kNotEnrolled:
+      out.state = SyncState::kNotSyncing;
+      break;
+    case sync::SyncPhase::kOffline:
+      out.state = SyncState::kOffline;
+      break;
+    case sync::SyncPhase::kSyncing:
+      out.state = SyncState::kSyncing;
+      break;
+    case sync::SyncPhase::kUpToDate:
+      out.state = SyncState::kUpToDate;
+      break;
+    case sync::SyncPhase::kError:
+      out.state = SyncState::kError;
+      break;
+  }
+  // Written here since the sync thread last looked count as waiting too.
+  uint64_t own = own_ops_.load();
+  out.pending_ops = std::max(s.pending_ops, own > s.acked ? own - s.acked : 0);
+  out.own_ops = std::max(own, s.acked + s.pending_ops);
+  out.last_success_ms = s.last_sync_ms;
+  out.message = s.message;
+  return out;
+}
+
+void BackgroundSync::Refresh(const Store& store) {
+  Result<uint64_t> own = store.LastSeq(store.self());
+  if (own.ok()) own_ops_ = *own;
+}
+
+uint64_t BackgroundSync::remote_changes() const { return state_.Snapshot().remote_changes; }
+
+void BackgroundSync::AfterLocalWrite() {
+  // Offline: the backoff decides when to look again; asking on every answer a
+  // student gives would only probe a network that is not there.
+  if (state_.Snapshot().phase != sync::SyncPhase::kOffline) loop_->SyncNow();
+}
+
+}  // namespace cairn::gui
