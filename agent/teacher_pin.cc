@@ -13,8 +13,10 @@
 namespace cairn {
 namespace {
 
-// PBKDF2 rounds: ~40 ms on a school laptop per check, so guessing 10^4 PINs of
-// a stolen file costs minutes, not microseconds, while signing in stays instant.
+// PBKDF2 rounds: one check took 69 ms at best (7 runs, 69–154 ms) on the 2-core
+// development VM under a load of ~14, timing PKCS5_PBKDF2_HMAC-SHA256 with these
+// parameters alone; not measured on a school laptop. So guessing the 10^4 4-digit
+// PINs of a stolen file costs minutes per teacher, while signing in stays quick.
 constexpr int kIterations = 60'000;
 constexpr size_t kSaltBytes = 16, kHashBytes = 32;
 
@@ -124,6 +126,13 @@ bool TeacherPins::Verify(std::string_view teacher, std::string_view pin) const {
   if (it == hashes_.end() || !CheckForm(pin).ok()) return false;
   Hash h = Derive(pin, it->second.salt, it->second.iterations);
   return CRYPTO_memcmp(h.hash.data(), it->second.hash.data(), kHashBytes) == 0;
+}
+
+bool TeacherPins::VerifyAny(std::string_view pin) const {
+  for (const auto& [teacher, hash] : hashes_) {
+    if (Verify(teacher, pin)) return true;
+  }
+  return false;
 }
 
 }  // namespace cairn

@@ -43,6 +43,16 @@ Result<std::vector<TeacherTile>> ListTeachers(const Store& store, const TeacherP
   return out;
 }
 
+std::string ChooseFirstPin(TeacherPins& pins, std::string_view teacher, std::string_view pin,
+                           std::string_view again, std::string_view colleague_pin) {
+  if (pins.Has(teacher)) return "teacher.has_pin";
+  if (!TeacherPins::CheckForm(pin).ok()) return "teacher.pin_form";
+  if (pin != again) return "teacher.pins_differ";
+  if (!pins.empty() && !pins.VerifyAny(colleague_pin)) return "teacher.colleague_wrong";
+  if (!pins.Set(teacher, pin).ok()) return "teacher.pin_not_saved";
+  return "";
+}
+
 Result<std::vector<ClassTile>> ClassesOf(const Store& store, std::string_view teacher) {
   CAIRN_ASSIGN_OR_RETURN(std::vector<ClassTile> all, ListClasses(store));
   CAIRN_ASSIGN_OR_RETURN(std::vector<json> links,

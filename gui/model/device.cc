@@ -53,8 +53,10 @@ Result<Device> OpenDevice(const EnvLookup& env) {
   return device;
 }
 
-Status SetUpStandalone(Device& device, const StandaloneSetup& setup) {
+Result<std::string> SetUpStandalone(Device& device, const StandaloneSetup& setup,
+                                    TeacherPins& pins) {
   std::string school = Trim(setup.school), class_name = Trim(setup.class_name);
+  std::string teacher = Trim(setup.teacher);
   std::vector<std::string> learners;
   for (const std::string& name : setup.learners) {
     if (std::string n = Trim(name); !n.empty()) learners.push_back(n);
@@ -62,6 +64,11 @@ Status SetUpStandalone(Device& device, const StandaloneSetup& setup) {
   if (school.empty()) return Status::InvalidArgument("the school needs a name");
   if (class_name.empty()) return Status::InvalidArgument("the class needs a name");
   if (learners.empty()) return Status::InvalidArgument("add at least one student");
+  if (teacher.empty()) return Status::InvalidArgument("the teacher needs a name");
+  CAIRN_RETURN_IF_ERROR(TeacherPins::CheckForm(setup.pin));
+  if (setup.pin != setup.pin_again) {
+    return Status::InvalidArgument("the two PINs are not the same; type them again");
+  }
   Store& store = *device.store;
   if (store.initialized()) {
     return Status::FailedPrecondition("this device is already set up (" +
@@ -75,15 +82,22 @@ Status SetUpStandalone(Device& device, const StandaloneSetup& setup) {
   CAIRN_RETURN_IF_ERROR(store.Initialize(self, StoreMode::kStandalone));
 
   std::string school_id = NewEntityId(school), class_id = NewEntityId(class_name);
+  std::string teacher_id = NewEntityId(teacher);
   std::vector<std::pair<std::string, nlohmann::json>> ops;
   ops.push_back({"school", {{"school", school_id}, {"name", school}}});
   ops.push_back({"class", {{"class", class_id}, {"school", school_id}, {"name", class_name}}});
+  ops.push_back({"teacher", {{"teacher", teacher_id}, {"school", school_id}, {"name", teacher}}});
+  ops.push_back({"class_teacher", {{"class", class_id}, {"teacher", teacher_id}, {"active", true}}});
   for (const std::string& name : learners) {
     std::string id = NewEntityId(name);
     ops.push_back({"learner", {{"learner", id}, {"school", school_id}, {"display_name", name}}});
     ops.push_back({"enrollment", {{"class", class_id}, {"learner", id}, {"active", true}}});
   }
-  return store.AppendAll(ops).status();
+  CAIRN_RETURN_IF_ERROR(store.AppendAll(ops).status());
+  // Should the file not be writable, the teacher's first sign-in asks again
+  // (ChooseFirstPin): the classroom is set up either way.
+  CAIRN_RETURN_IF_ERROR(pins.Set(teacher_id, setup.pin));
+  return teacher_id;
 }
 
 }  // namespace cairn::gui

@@ -18,24 +18,40 @@ void SetupView::Draw(AppContext& ctx) {
   ui::Text(ctx.T("setup.standalone"));
   ImGui::PopFont();
   ui::Text(ctx.T("setup.school"));
-  ui::InputText("##school", &school_, field);
+  ui::InputText("##school", &setup_.school, field);
   ui::Text(ctx.T("setup.class"));
-  ui::InputText("##class", &class_name_, field);
+  ui::InputText("##class", &setup_.class_name, field);
   ui::Text(ctx.T("setup.students"));
   ui::InputMultiline("##students", &students_,
                      ImVec2(field, ImGui::GetTextLineHeightWithSpacing() * 6));
+  ui::Text(ctx.T("setup.teacher"));
+  ui::InputText("##teacher", &setup_.teacher, field);
+  const ImGuiInputTextFlags pin_flags =
+      ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal;
+  ui::Text(ctx.T("setup.pin"));
+  ui::InputText("##pin", &setup_.pin, field / 3, pin_flags);
+  Probe().AddItem(ctx.T("setup.pin"), true);
+  ui::Text(ctx.T("setup.pin_again"));
+  ui::InputText("##pin-again", &setup_.pin_again, field / 3, pin_flags);
+  Probe().AddItem(ctx.T("setup.pin_again"), true);
   if (!error_.empty()) ui::TextColoured(ui::kOrange, error_);
   std::string start = ctx.T("setup.start") + "##start";
   if (ui::Button(start.c_str())) {
-    StandaloneSetup setup{school_, class_name_, {}};
+    setup_.learners.clear();
     std::istringstream lines(students_);
-    for (std::string line; std::getline(lines, line);) setup.learners.push_back(line);
-    Status s = SetUpStandalone(*ctx.device, setup);
-    if (s.ok()) {
+    for (std::string line; std::getline(lines, line);) setup_.learners.push_back(line);
+    Result<std::string> teacher =
+        ctx.pins != nullptr ? SetUpStandalone(*ctx.device, setup_, *ctx.pins)
+                            : Result<std::string>(Status::FailedPrecondition(
+                                  ctx.T("teacher.pins_unreadable")));
+    setup_.pin.clear();
+    setup_.pin_again.clear();
+    if (teacher.ok()) {
       error_.clear();
+      ctx.Wrote();
       ctx.Go(Screen::kSignIn);
     } else {
-      error_ = ctx.T("setup.failed") + " " + s.message();
+      error_ = ctx.T("setup.failed") + " " + teacher.status().message();
     }
   }
 

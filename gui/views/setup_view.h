@@ -1,5 +1,6 @@
 // First run on a device with no store: start a standalone classroom (a school,
-// a class and its students). Enrolling with a school's join code comes with sync.
+// a class, its students, and its teacher with the PIN they choose). Enrolling
+// with a school's join code is still cairnctl's.
 #pragma once
 
 #include <string>
@@ -13,7 +14,8 @@ class SetupView {
   void Draw(AppContext& ctx);
 
  private:
-  std::string school_, class_name_, students_, join_code_, error_;
+  StandaloneSetup setup_;  // learners come from students_, one per line
+  std::string students_, join_code_, error_;
 };
 
 }  // namespace cairn::gui

@@ -82,8 +82,7 @@ void TeacherSignInView::DrawPinPad(AppContext& ctx) {
     }
   }
   if (!chosen_->has_pin) {
-    ui::TextColoured(ui::kOrange, ctx.strings->Format("teacher.no_pin", {{"name", chosen_->name}}));
-    ui::TextMuted("echo 2468 | cairnctl teacher pin \"" + chosen_->name + "\"");
+    DrawChoosePin(ctx);
     return;
   }
   auto now = std::chrono::steady_clock::now();
@@ -144,7 +143,57 @@ void TeacherSignInView::TrySignIn(AppContext& ctx) {
     return;
   }
   wrong_ = 0;
+  SignIn(ctx);
+}
+
+void TeacherSignInView::DrawChoosePin(AppContext& ctx) {
+  const float unit = ImGui::GetFontSize();
+  ui::Text(ctx.strings->Format("teacher.choose_pin", {{"name", chosen_->name}}));
+  const ImGuiInputTextFlags flags = ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal;
+  ui::Text(ctx.T("teacher.new_pin"));
+  ImGui::PushFont(ctx.fonts.large);
+  if (focus_) {
+    ImGui::SetKeyboardFocusHere();
+    focus_ = false;
+  }
+  ui::InputText("##new-pin", &pin_, unit * 8, flags);
+  ImGui::PopFont();
+  Probe().AddItem(ctx.T("teacher.new_pin"), true);
+  ui::Text(ctx.T("teacher.new_pin_again"));
+  ImGui::PushFont(ctx.fonts.large);
+  ui::InputText("##new-pin-again", &pin_again_, unit * 8, flags);
+  ImGui::PopFont();
+  Probe().AddItem(ctx.T("teacher.new_pin_again"), true);
+  // Someone already teaches here: they vouch for the newcomer.
+  if (!ctx.pins->empty()) {
+    ui::Text(ctx.T("teacher.colleague_pin"));
+    ImGui::PushFont(ctx.fonts.large);
+    ui::InputText("##colleague-pin", &colleague_pin_, unit * 8, flags);
+    ImGui::PopFont();
+    Probe().AddItem(ctx.T("teacher.colleague_pin"), true);
+  }
+  std::string save = ctx.T("teacher.save_pin") + "##save-pin";
+  ImGui::PushFont(ctx.fonts.bold);
+  bool pressed = ui::Tile(save.c_str(), ui::kGreen, ImVec2(unit * 14, unit * 2.6f));
+  ImGui::PopFont();
+  if (!message_.empty()) ui::TextColoured(ui::kOrange, message_);
+  if (!pressed) return;
+  std::string problem = ChooseFirstPin(*ctx.pins, chosen_->id, pin_, pin_again_, colleague_pin_);
+  if (!problem.empty()) {
+    message_ = ctx.T(problem);
+    pin_.clear();
+    pin_again_.clear();
+    colleague_pin_.clear();
+    focus_ = true;
+    return;
+  }
+  SignIn(ctx);
+}
+
+void TeacherSignInView::SignIn(AppContext& ctx) {
   pin_.clear();
+  pin_again_.clear();
+  colleague_pin_.clear();
   message_.clear();
   ctx.teacher = chosen_->id;
   ctx.teacher_name = chosen_->name;

@@ -18,11 +18,15 @@ class TeacherSignInView {
 
  private:
   void DrawPinPad(AppContext& ctx);
+  // The chosen teacher has no PIN here yet: they choose one (ChooseFirstPin).
+  void DrawChoosePin(AppContext& ctx);
   void TrySignIn(AppContext& ctx);
+  void SignIn(AppContext& ctx);  // the PIN was right, or has just been chosen
 
   std::vector<TeacherTile> teachers_;
   const TeacherTile* chosen_ = nullptr;
   std::string chosen_id_, pin_, message_, error_;
+  std::string pin_again_, colleague_pin_;  // choosing a first PIN
   int wrong_ = 0;
   std::chrono::steady_clock::time_point locked_until_{};
   bool focus_ = false;

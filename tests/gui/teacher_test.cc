@@ -7,9 +7,11 @@
 
 
 #include "cairn/gui/class_grid.h"
+#include "cairn/gui/device.h"
 #include "cairn/gui/groups.h"
 #include "cairn/gui/home.h"
 #include "cairn/gui/observation.h"
+#include "cairn/gui/sign_in.h"
 #include "gui/classroom.h"
 
 namespace cairn::gui {
@@ -39,16 +41,88 @@ void Answer(Classroom& c, const char* learner, const char* item, bool correct) {
 
 }  // namespace
 
-TEST_CASE("teachers are listed with whether they can sign in here", "[gui][teacher]") {
+TEST_CASE("teachers are listed with whether they can sign in here, each with their classes",
+          "[gui][teacher]") {
   Classroom c;
-  TeacherPins none;
-  auto teachers = ListTeachers(*c.store, none).value();
-  REQUIRE(teachers.size() == 1);
-  CHECK(teachers[0].name == "Ms Rivera");
-  CHECK(!teachers[0].has_pin);
+  // A colleague with a PIN here, teaching a second class.
+  REQUIRE(c.store
+              ->AppendAll({{"teacher", {{"teacher", "okafor"}, {"name", "Mr Okafor"}}},
+                           {"class", {{"class", "room7"}, {"name", "Room 7"}}},
+                           {"class_teacher",
+                            {{"class", "room7"}, {"teacher", "okafor"}, {"active", true}}}})
+              .ok());
+  ScratchDir dir;
+  TeacherPins pins = TeacherPins::Load(TeacherPins::FileIn(dir.path)).value();
+  REQUIRE(pins.Set("okafor", "1357").ok());
+  auto teachers = ListTeachers(*c.store, pins).value();
+  REQUIRE(teachers.size() == 2);
+  CHECK(teachers[0].name == "Mr Okafor");
+  CHECK(teachers[0].has_pin);
+  CHECK(teachers[1].name == "Ms Rivera");
+  CHECK(!teachers[1].has_pin);
   auto classes = ClassesOf(*c.store, "rivera").value();
   REQUIRE(classes.size() == 1);
   CHECK(classes[0].id == "room12");
+  classes = ClassesOf(*c.store, "okafor").value();
+  REQUIRE(classes.size() == 1);
+  CHECK(classes[0].id == "room7");
+}
+
+TEST_CASE("a teacher's first PIN is chosen at sign-in, and a later teacher needs a colleague's",
+          "[gui][teacher]") {
+  ScratchDir dir;
+  TeacherPins pins = TeacherPins::Load(TeacherPins::FileIn(dir.path)).value();
+  // The device's first teacher: typed twice, of the right form.
+  CHECK(ChooseFirstPin(pins, "rivera", "12", "12", "") == "teacher.pin_form");
+  CHECK(ChooseFirstPin(pins, "rivera", "2468", "2469", "") == "teacher.pins_differ");
+  CHECK(!pins.Has("rivera"));
+  CHECK(ChooseFirstPin(pins, "rivera", "2468", "2468", "") == "");
+  CHECK(TeacherPins::Load(TeacherPins::FileIn(dir.path)).value().Verify("rivera", "2468"));
+  // Nobody takes over a teacher who has one.
+  CHECK(ChooseFirstPin(pins, "rivera", "1111", "1111", "2468") == "teacher.has_pin");
+  CHECK(pins.Verify("rivera", "2468"));
+  // A second teacher: a student at the tablet cannot make themselves one.
+  CHECK(ChooseFirstPin(pins, "okafor", "1357", "1357", "") == "teacher.colleague_wrong");
+  CHECK(ChooseFirstPin(pins, "okafor", "1357", "1357", "1357") == "teacher.colleague_wrong");
+  CHECK(!pins.Has("okafor"));
+  CHECK(ChooseFirstPin(pins, "okafor", "1357", "1357", "2468") == "");
+  CHECK(pins.Verify("okafor", "1357"));
+}
+
+TEST_CASE("setting up a classroom names its teacher with the PIN they chose, never a default",
+          "[gui][teacher]") {
+  ScratchDir dir;
+  std::string home = dir.path.string();
+  EnvLookup env = [&](const char* name) -> const char* {
+    return std::string_view(name) == "CAIRN_HOME" ? home.c_str() : nullptr;
+  };
+  Device device = OpenDevice(env).value();
+  REQUIRE(device.needs_setup);
+  TeacherPins pins = TeacherPins::Load(TeacherPins::FileIn(device.paths.data)).value();
+  StandaloneSetup setup{.school = "Riverside",
+                        .class_name = "Room 12",
+                        .learners = {"Ada", " ", "Ben"},
+                        .teacher = "Ms Rivera",
+                        .pin = "2468",
+                        .pin_again = "2486"};
+  CHECK(!SetUpStandalone(device, setup, pins).ok());  // mistyped: nothing stored
+  CHECK(!device.store->initialized());
+  setup.pin = "";
+  setup.pin_again = "";
+  CHECK(!SetUpStandalone(device, setup, pins).ok());  // no PIN at all
+  CHECK(!device.store->initialized());
+  setup.pin = setup.pin_again = "2468";
+  Result<std::string> teacher = SetUpStandalone(device, setup, pins);
+  REQUIRE(teacher.ok());
+  auto teachers = ListTeachers(*device.store, pins).value();
+  REQUIRE(teachers.size() == 1);
+  CHECK(teachers[0].name == "Ms Rivera");
+  CHECK(teachers[0].has_pin);
+  CHECK(pins.Verify(*teacher, "2468"));
+  auto classes = ClassesOf(*device.store, *teacher).value();
+  REQUIRE(classes.size() == 1);
+  CHECK(classes[0].name == "Room 12");
+  CHECK(ListLearners(*device.store, classes[0].id).value().size() == 2);
 }
 
 TEST_CASE("the grid shows one attempt as not enough evidence", "[gui][teacher]") {

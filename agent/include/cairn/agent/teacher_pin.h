@@ -31,8 +31,13 @@ class TeacherPins {
   Status Set(std::string_view teacher, std::string_view pin);
 
   bool Has(std::string_view teacher) const { return hashes_.contains(teacher); }
+  // No teacher has a PIN on this device yet.
+  bool empty() const { return hashes_.empty(); }
   // True when `pin` is the teacher's PIN. False for a teacher with none.
   bool Verify(std::string_view teacher, std::string_view pin) const;
+  // True when `pin` is some teacher's PIN here (a colleague vouching for a new
+  // teacher). One PBKDF2 derivation per teacher with a PIN.
+  bool VerifyAny(std::string_view pin) const;
 
  private:
   struct Hash {

@@ -28,6 +28,16 @@ struct TeacherTile {
 // Teachers not archived, by name.
 Result<std::vector<TeacherTile>> ListTeachers(const Store& store, const TeacherPins& pins);
 
+// A teacher with no PIN on this device chooses one, at their first sign-in
+// here: typed twice. The device's first PIN needs nothing more (the first
+// teacher to open it); after that a colleague who has a PIN here vouches with
+// it, so a student cannot make themselves a teacher. Returns "" when the PIN is
+// set, else the catalog key of what is wrong: "teacher.has_pin",
+// "teacher.pin_form", "teacher.pins_differ", "teacher.colleague_wrong", or
+// "teacher.pin_not_saved" (the file could not be written).
+std::string ChooseFirstPin(TeacherPins& pins, std::string_view teacher, std::string_view pin,
+                           std::string_view again, std::string_view colleague_pin);
+
 // The classes `teacher` teaches (active class_teacher links), by name; every
 // class of the device when they are linked to none (a standalone classroom set
 // up before teachers were named).

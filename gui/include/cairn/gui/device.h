@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cairn/agent/store.h"
+#include "cairn/agent/teacher_pin.h"
 #include "cairn/platform/paths.h"
 #include "cairn/platform/status.h"
 
@@ -32,13 +33,19 @@ struct StandaloneSetup {
   std::string school;
   std::string class_name;
   std::vector<std::string> learners;  // display names, one per student
+  std::string teacher;                // the teacher's name
+  std::string pin, pin_again;         // the teacher's PIN, typed twice
 };
 
 // Gives the device its identity as a standalone classroom (it is its own
-// authority) and records the school, the class, its learners and their
-// enrollments in one transaction. kInvalidArgument for an empty school or class
-// name, or no learner; kFailedPrecondition when the store is already set up.
-Status SetUpStandalone(Device& device, const StandaloneSetup& setup);
+// authority) and records the school, the class, its learners, their
+// enrollments and its teacher in one transaction, then the teacher's PIN in
+// `pins`: no teacher is left without a way in, and there is no default PIN.
+// Returns the teacher's id. kInvalidArgument (nothing stored) for an empty
+// school, class or teacher name, no learner, or a PIN not of 4 to 8 digits or
+// not typed the same twice; kFailedPrecondition when the store is already set up.
+Result<std::string> SetUpStandalone(Device& device, const StandaloneSetup& setup,
+                                    TeacherPins& pins);
 
 // A fresh id for an entity: a short stem from `name` and a random suffix.
 std::string NewEntityId(std::string_view stem_from);
