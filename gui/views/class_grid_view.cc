@@ -20,21 +20,34 @@ std::string Cut(const std::string& text, size_t n) {
   return at < text.size() ? text.substr(0, at) + "…" : text;
 }
 
-const char* StateKey(CellMark mark) {
-  switch (mark) {
-    case CellMark::kNotStarted:
-      return "grid.not_started";
-    case CellMark::kNotEnoughEvidence:
-      return "grid.not_enough";
-    case CellMark::kInProgress:
-      return "grid.in_progress";
-    case CellMark::kStuck:
-      return "grid.stuck";
-    case CellMark::kMastered:
-      return "grid.mastered";
-  }
-  return "grid.not_started";
+// How each mark looks and reads, in CellMark order: the grid, its legend and
+// the detail pane all draw from here.
+struct MarkStyle {
+  CellMark mark;
+  const char* key;    // its words in the catalog
+  ImU32 fill;         // kInProgress: at P(mastered) = 0, shading towards fill_full
+  ImU32 fill_full;
+  ImU32 ink;
+  const char* glyph;  // nullptr: none
+};
+constexpr MarkStyle kMarkStyles[] = {
+    {CellMark::kNotStarted, "grid.not_started", IM_COL32(238, 238, 240, 255), 0, 0, nullptr},
+    // Hatched too (DrawCell): "not enough evidence" reads without colour.
+    {CellMark::kNotEnoughEvidence, "grid.not_enough", IM_COL32_WHITE, 0, IM_COL32(70, 70, 80, 255),
+     "?"},
+    {CellMark::kInProgress, "grid.in_progress", IM_COL32(214, 228, 247, 255),
+     IM_COL32(120, 162, 222, 255), IM_COL32(20, 50, 110, 255), "◐"},
+    {CellMark::kStuck, "grid.stuck", IM_COL32(252, 214, 170, 255), 0, IM_COL32(150, 60, 0, 255),
+     "!"},
+    {CellMark::kMastered, "grid.mastered", IM_COL32(34, 130, 80, 255), 0, IM_COL32_WHITE, "★"},
+};
+
+const MarkStyle& StyleOf(CellMark mark) {
+  static_assert(static_cast<size_t>(CellMark::kMastered) + 1 == std::size(kMarkStyles));
+  return kMarkStyles[static_cast<size_t>(mark)];
 }
+
+const char* StateKey(CellMark mark) { return StyleOf(mark).key; }
 
 ImU32 Blend(ImU32 a, ImU32 b, float t) {
   ImVec4 x = ImGui::ColorConvertU32ToFloat4(a), y = ImGui::ColorConvertU32ToFloat4(b);
@@ -45,37 +58,12 @@ ImU32 Blend(ImU32 a, ImU32 b, float t) {
 }  // namespace
 
 void DrawCell(ImDrawList* draw, ImFont* font, ImVec2 min, ImVec2 max, CellMark mark, float p) {
-  const char* glyph = nullptr;
-  ImU32 fill = 0, ink = 0;
-  switch (mark) {
-    case CellMark::kNotStarted:
-      fill = IM_COL32(238, 238, 240, 255);
-      break;
-    case CellMark::kNotEnoughEvidence:
-      fill = IM_COL32(255, 255, 255, 255);
-      ink = IM_COL32(70, 70, 80, 255);
-      glyph = "?";
-      break;
-    case CellMark::kInProgress:
-      fill = Blend(IM_COL32(214, 228, 247, 255), IM_COL32(120, 162, 222, 255),
-                   std::clamp(p, 0.0f, 1.0f));
-      ink = IM_COL32(20, 50, 110, 255);
-      glyph = "◐";
-      break;
-    case CellMark::kStuck:
-      fill = IM_COL32(252, 214, 170, 255);
-      ink = IM_COL32(150, 60, 0, 255);
-      glyph = "!";
-      break;
-    case CellMark::kMastered:
-      fill = IM_COL32(34, 130, 80, 255);
-      ink = IM_COL32_WHITE;
-      glyph = "★";
-      break;
-  }
+  const MarkStyle& style = StyleOf(mark);
+  const char* glyph = style.glyph;
+  ImU32 fill = style.fill, ink = style.ink;
+  if (style.fill_full != 0) fill = Blend(style.fill, style.fill_full, std::clamp(p, 0.0f, 1.0f));
   draw->AddRectFilled(min, max, fill, 4.0f);
   if (mark == CellMark::kNotEnoughEvidence) {
-    // Hatching: "not enough evidence" reads without colour.
     draw->PushClipRect(min, max, true);
     float h = max.y - min.y;
     for (float x = min.x - h; x < max.x; x += h / 4) {
@@ -94,7 +82,10 @@ void DrawCell(ImDrawList* draw, ImFont* font, ImVec2 min, ImVec2 max, CellMark m
 }
 
 void ClassGridView::Reload(AppContext& ctx) {
+  // Back from another tab, nothing written: the grid on show is still true.
+  if (grid_ && grid_->class_id == ctx.class_id && version_ == ctx.data_version) return;
   error_.clear();
+  version_ = ctx.data_version;
   Result<ClassGrid> grid = LoadClassGrid(*ctx.store, ctx.class_id);
   if (!grid.ok()) {
     grid_.reset();
@@ -104,6 +95,11 @@ void ClassGridView::Reload(AppContext& ctx) {
   grid_ = std::move(*grid);
   short_titles_.clear();
   for (const std::string& t : grid_->titles) short_titles_.push_back(Cut(t, kHeadingChars));
+  row_labels_.clear();
+  for (size_t r = 0; r < grid_->learners.size(); ++r) {
+    row_labels_.push_back(grid_->names[r] + "##name-" + grid_->learners[r]);
+  }
+  measured_font_ = 0;
   if (detail_) {
     // New evidence may have come in for the cell on show; rows and columns may
     // have moved (a student added or renamed by a sync): find it again by id.
@@ -130,6 +126,40 @@ void ClassGridView::Select(AppContext& ctx, size_t row, size_t column) {
     return;
   }
   detail_ = std::move(*d);
+  BuildDetail(ctx);
+}
+
+void ClassGridView::BuildDetail(const AppContext& ctx) {
+  const CellDetail& d = *detail_;
+  detail_strings_ = ctx.strings;
+  detail_title_ = d.name + " · " + d.title;
+  detail_mark_ = MarkOf(d.estimate, StuckRule{});
+  detail_state_ = ctx.T(StateKey(detail_mark_));
+  if (detail_mark_ != CellMark::kNotStarted) {
+    detail_state_ +=
+        " · " + ctx.strings->Format("grid.likely", {{"p", MasteryPercent(d.estimate.p_mastered)}});
+  }
+  detail_rows_.clear();
+  for (const TimelineEntry& t : d.timeline) {
+    DetailRow row{ui::Day(HlcMillis(t.when)) + "  ", ui::kGrey, false};
+    if (t.observation) {
+      row.text += ctx.strings->Format("grid.observed",
+                                      {{"level", ctx.T("level." + std::to_string(t.level))},
+                                       {"teacher", t.teacher}});
+      row.colour = ui::kBlue;
+    } else {
+      row.text += (t.correct ? "✓ " : "✗ ") +
+                  ctx.strings->Format(t.correct ? "grid.answered_right" : "grid.answered_wrong",
+                                      {{"response", t.response}});
+      row.colour = t.correct ? ui::kGreen : ui::kOrange;
+    }
+    if (t.withdrawn) {
+      row.text += "  (" + ctx.T("grid.withdrawn") + ")";
+      row.colour = ui::kGrey;
+    }
+    detail_rows_.push_back(std::move(row));
+    if (!t.what.empty()) detail_rows_.push_back({t.what, ui::kGrey, true});
+  }
 }
 
 void ClassGridView::Draw(AppContext& ctx) {
@@ -137,6 +167,10 @@ void ClassGridView::Draw(AppContext& ctx) {
   if (!grid_) return;
   if (grid_->learners.empty()) {
     ui::TextMuted(ctx.T("grid.no_students"));
+    return;
+  }
+  if (grid_->competencies.empty()) {
+    ui::TextMuted(ctx.T("grid.no_competencies"));
     return;
   }
   float avail = ImGui::GetContentRegionAvail().x;
@@ -161,17 +195,22 @@ void ClassGridView::DrawGrid(AppContext& ctx) {
   ImFont* font = ImGui::GetFont();
   ImDrawList* draw = ImGui::GetWindowDrawList();
 
-  float name_width = unit * 4;
-  for (const std::string& n : g.names) {
-    name_width = std::max(name_width, ImGui::CalcTextSize(n.c_str()).x);
+  if (measured_font_ != unit) {
+    // Names and headings are measured once per grid and text size, not per frame.
+    measured_font_ = unit;
+    name_width_ = unit * 4;
+    for (const std::string& n : g.names) {
+      name_width_ = std::max(name_width_, ImGui::CalcTextSize(n.c_str()).x);
+    }
+    name_width_ = std::min(name_width_, unit * 11) + unit;
+    heading_height_ = 0;
+    for (const std::string& t : short_titles_) {
+      heading_height_ =
+          std::max(heading_height_, font->CalcTextSizeA(heading_size, FLT_MAX, 0, t.c_str()).x);
+    }
+    heading_height_ = heading_height_ * 0.7071f + unit;
   }
-  name_width = std::min(name_width, unit * 11) + unit;
-  float heading_height = 0;
-  for (const std::string& t : short_titles_) {
-    heading_height =
-        std::max(heading_height, font->CalcTextSizeA(heading_size, FLT_MAX, 0, t.c_str()).x);
-  }
-  heading_height = heading_height * 0.7071f + unit;
+  const float name_width = name_width_, heading_height = heading_height_;
 
   const size_t rows = g.learners.size(), columns = g.competencies.size();
   ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -208,7 +247,7 @@ void ClassGridView::DrawGrid(AppContext& ctx) {
     float y = body.y + r * (cell + gap);
     if (y > clip_max.y || y + cell < clip_min.y) continue;  // scrolled out of sight
     ImGui::SetCursorScreenPos(ImVec2(origin.x, y));
-    std::string label = g.names[r] + "##name-" + g.learners[r];
+    const std::string& label = row_labels_[r];
     bool row_selected = detail_ && r == row_;
     ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0, 0, 0, 0));
     ImGui::PushStyleVar(ImGuiStyleVar_ButtonTextAlign, ImVec2(0, 0.5f));
@@ -247,11 +286,9 @@ void ClassGridView::DrawGrid(AppContext& ctx) {
   ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + height + unit * 0.6f));
 
   // The legend: every mark with its words.
-  static constexpr CellMark kMarks[] = {CellMark::kNotStarted, CellMark::kNotEnoughEvidence,
-                                        CellMark::kInProgress, CellMark::kStuck,
-                                        CellMark::kMastered};
-  for (CellMark m : kMarks) {
-    if (m != kMarks[0]) {
+  for (const MarkStyle& style : kMarkStyles) {
+    CellMark m = style.mark;
+    if (&style != &kMarkStyles[0]) {
       float need = unit * 2.4f + ImGui::CalcTextSize(ctx.T(StateKey(m)).c_str()).x;
       if (ImGui::GetCursorScreenPos().x + need > clip_max.x) ImGui::NewLine();
     }
@@ -270,6 +307,7 @@ void ClassGridView::DrawGrid(AppContext& ctx) {
 }
 
 void ClassGridView::DrawDetail(AppContext& ctx) {
+  if (detail_strings_ != ctx.strings) BuildDetail(ctx);  // the language changed
   const CellDetail& d = *detail_;
   const float unit = ImGui::GetFontSize();
   std::string close = ctx.T("grid.close") + "##close-detail";
@@ -278,20 +316,16 @@ void ClassGridView::DrawDetail(AppContext& ctx) {
     return;
   }
   ImGui::PushFont(ctx.fonts.bold);
-  ui::Text(d.name + " · " + d.title);
+  ui::Text(detail_title_);
   ImGui::PopFont();
-  CellMark mark = MarkOf(d.estimate, StuckRule{});
   ImVec2 at = ImGui::GetCursorScreenPos();
   DrawCell(ImGui::GetWindowDrawList(), ImGui::GetFont(), at,
-           ImVec2(at.x + unit * 1.2f, at.y + unit * 1.2f), mark, d.estimate.p_mastered);
+           ImVec2(at.x + unit * 1.2f, at.y + unit * 1.2f), detail_mark_, d.estimate.p_mastered);
   ImGui::Dummy(ImVec2(unit * 1.2f, unit * 1.2f));
   ImGui::SameLine();
-  if (mark == CellMark::kNotStarted) {
-    ui::Text(ctx.T(StateKey(mark)));
-  } else {
-    ui::Text(ctx.T(StateKey(mark)) + " · " +
-             ctx.strings->Format("grid.likely", {{"p", MasteryPercent(d.estimate.p_mastered)}}));
-    if (!d.estimate.explanation.empty()) ui::TextMuted(d.estimate.explanation);
+  ui::Text(detail_state_);
+  if (detail_mark_ != CellMark::kNotStarted && !d.estimate.explanation.empty()) {
+    ui::TextMuted(d.estimate.explanation);
   }
   std::string observe = ctx.T("grid.observe_this") + "##observe-this";
   if (ui::Button(observe.c_str())) {
@@ -305,31 +339,25 @@ void ClassGridView::DrawDetail(AppContext& ctx) {
   ui::Text(ctx.T("grid.evidence"));
   ImGui::PopFont();
   if (d.timeline.empty()) ui::TextMuted(ctx.T("grid.no_evidence"));
-  for (const TimelineEntry& t : d.timeline) {
-    std::string day = ui::Day(HlcMillis(t.when));
-    std::string line;
-    ImU32 colour = ui::kGrey;
-    if (t.observation) {
-      line = day + "  " +
-             ctx.strings->Format("grid.observed",
-                                 {{"level", ctx.T("level." + std::to_string(t.level))},
-                                  {"teacher", t.teacher}});
-      colour = ui::kBlue;
-    } else {
-      line = day + "  " + (t.correct ? "✓ " : "✗ ") +
-             ctx.strings->Format(t.correct ? "grid.answered_right" : "grid.answered_wrong",
-                                 {{"response", t.response}});
-      colour = t.correct ? ui::kGreen : ui::kOrange;
-    }
-    if (t.withdrawn) {
-      line += "  (" + ctx.T("grid.withdrawn") + ")";
-      colour = ui::kGrey;
-    }
-    ui::TextColoured(colour, line);
-    if (!t.what.empty()) {
-      ImGui::Indent(unit);
-      ui::TextMuted(t.what);
-      ImGui::Unindent(unit);
+  // A year of evidence is hundreds of rows: built once on selection, and only
+  // the rows in sight are drawn. One line each (no wrapping keeps the clipper's
+  // rows even); the pane's width cuts a long prompt, which its tooltip shows whole.
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(detail_rows_.size()));
+  while (clipper.Step()) {
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+      const DetailRow& row = detail_rows_[i];
+      if (row.indent) ImGui::Indent(unit);
+      ImGui::PushStyleColor(ImGuiCol_Text, row.indent ? ImGui::GetColorU32(ImGuiCol_TextDisabled)
+                                                      : row.colour);
+      ImGui::TextUnformatted(row.text.c_str(), row.text.c_str() + row.text.size());
+      ImGui::PopStyleColor();
+      if (ImGui::IsItemHovered() && ImGui::GetItemRectMax().x > ImGui::GetWindowPos().x +
+                                                                    ImGui::GetWindowWidth()) {
+        ImGui::SetTooltip("%s", row.text.c_str());
+      }
+      Probe().AddText(row.text);
+      if (row.indent) ImGui::Unindent(unit);
     }
   }
 }
