@@ -14,26 +14,40 @@ void SetupView::Draw(AppContext& ctx) {
   ImGui::Spacing();
 
   const float field = ImGui::GetFontSize() * 20;
+  // A label above its field; the field is found by that label in scripts.
+  auto labelled = [&](const std::string& label, const char* id, std::string* value, float width,
+                      ImGuiInputTextFlags flags = 0) {
+    ui::Text(label);
+    ui::InputText(id, value, width, flags);
+    Probe().AddItem(label, true);
+  };
   ImGui::PushFont(ctx.fonts.bold);
   ui::Text(ctx.T("setup.standalone"));
   ImGui::PopFont();
-  ui::Text(ctx.T("setup.school"));
-  ui::InputText("##school", &setup_.school, field);
-  ui::Text(ctx.T("setup.class"));
-  ui::InputText("##class", &setup_.class_name, field);
+  // Two columns, so that the form and its button fit a 1280 × 800 screen.
+  ImGui::BeginGroup();
+  labelled(ctx.T("setup.school"), "##school", &setup_.school, field);
+  labelled(ctx.T("setup.class"), "##class", &setup_.class_name, field);
+  labelled(ctx.T("setup.teacher"), "##teacher", &setup_.teacher, field);
+  ImGui::EndGroup();
+  float column_height = ImGui::GetItemRectSize().y;
+  ImGui::SameLine(0, ImGui::GetFontSize() * 2);
+  ImGui::BeginGroup();
   ui::Text(ctx.T("setup.students"));
   ui::InputMultiline("##students", &students_,
-                     ImVec2(field, ImGui::GetTextLineHeightWithSpacing() * 6));
-  ui::Text(ctx.T("setup.teacher"));
-  ui::InputText("##teacher", &setup_.teacher, field);
+                     ImVec2(field, column_height - ImGui::GetTextLineHeightWithSpacing() -
+                                       ImGui::GetStyle().ItemSpacing.y));
+  Probe().AddItem(ctx.T("setup.students"), true);
+  ImGui::EndGroup();
   const ImGuiInputTextFlags pin_flags =
       ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal;
-  ui::Text(ctx.T("setup.pin"));
-  ui::InputText("##pin", &setup_.pin, field / 3, pin_flags);
-  Probe().AddItem(ctx.T("setup.pin"), true);
-  ui::Text(ctx.T("setup.pin_again"));
-  ui::InputText("##pin-again", &setup_.pin_again, field / 3, pin_flags);
-  Probe().AddItem(ctx.T("setup.pin_again"), true);
+  ImGui::BeginGroup();
+  labelled(ctx.T("setup.pin"), "##pin", &setup_.pin, field / 3, pin_flags);
+  ImGui::EndGroup();
+  ImGui::SameLine(0, ImGui::GetFontSize() * 2);
+  ImGui::BeginGroup();
+  labelled(ctx.T("setup.pin_again"), "##pin-again", &setup_.pin_again, field / 3, pin_flags);
+  ImGui::EndGroup();
   if (!error_.empty()) ui::TextColoured(ui::kOrange, error_);
   std::string start = ctx.T("setup.start") + "##start";
   if (ui::Button(start.c_str())) {
