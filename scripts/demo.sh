@@ -3,7 +3,10 @@
 # four learners, the sample math pack (fractions and place value), a morning's
 # work, then each learner's profile. Part 2, a school server: cairn-server on
 # loopback with the pack and a class, a student laptop and a teacher tablet
-# enrolled with tokens, work recorded offline on each, synced, and seen arriving.
+# enrolled with tokens, work recorded offline on each, synced, and seen arriving;
+# then the desktop client opens as the teacher's tablet (where there is a
+# display; elsewhere it runs a scripted walk-through under Xvfb and says where
+# its screenshots are).
 # Every step is a cairnctl command, printed before its output, so a teacher can
 # follow along and type the same commands.
 # Usage: scripts/demo.sh BUILD_DIR
@@ -195,6 +198,38 @@ on "$student_home" "student laptop" cairnctl sync
 
 step "Ada's profile on the teacher's tablet: her answers from the laptop are there"
 on "$teacher_home" "teacher tablet" cairnctl profile Ada
+
+step "The desktop client on the teacher's tablet, syncing in the background while it is open"
+cairn_bin=$build/gui/cairn
+shots=$build/demo-screenshots
+walk=(--script "$root/scripts/demo-teacher.script" --screenshot-dir "$shots")
+if [ ! -x "$cairn_bin" ]; then
+  echo "no $cairn_bin (the client was not built); skipping it"
+elif [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  echo "Cairn opens as Ms Rivera's tablet (CAIRN_HOME=$teacher_home), synced with $url."
+  echo "Tap \"I'm a teacher\": the first time on a device, she chooses her PIN."
+  echo "Close the window to end the demo."
+  CAIRN_HOME=$teacher_home "$cairn_bin" || echo "(the client ended with status $?)"
+else
+  echo "No display here (neither DISPLAY nor WAYLAND_DISPLAY is set), so nothing can open a"
+  echo "window. Instead the client runs its scripted walk-through on a virtual screen:"
+  echo "Ms Rivera chooses her PIN (2468), sees the class grid and Ada's evidence."
+  printf '\n$ CAIRN_HOME=%s xvfb-run -a -s "-screen 0 1280x800x24" %s %s\n' \
+    "$teacher_home" "$cairn_bin" "${walk[*]}"
+  if command -v xvfb-run >/dev/null; then
+    rm -rf "$shots"
+    if CAIRN_HOME=$teacher_home timeout 180 xvfb-run -a -s "-screen 0 1280x800x24" \
+      "$cairn_bin" "${walk[@]}"; then
+      echo "The screenshots, to open with any image viewer:"
+      ls "$shots"/*.png | sed 's/^/  /'
+    else
+      echo "  (the walk-through did not finish; its message is above)"
+    fi
+  else
+    echo "  xvfb-run is not installed: apt-get install xvfb, then run make demo again."
+  fi
+  echo "On a machine with a display, make demo opens the window itself."
+fi
 
 step "The server stops; its devices, and how many ops each has sent"
 kill "$server_pid"
