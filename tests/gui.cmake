@@ -42,3 +42,9 @@ if(TARGET cairn_fault_proxy)
     gui/background_sync_test.cc
     LIBS cairn_gui_model cairn::sync_server cairn_fault_proxy)
 endif()
+
+add_test(NAME gui_setup_walkthrough
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/gui/setup_walkthrough.sh
+    $<TARGET_FILE:cairn> $<TARGET_FILE:cairnctl> $<TARGET_FILE:gui_png_check>
+    ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/gui-setup-walkthrough)
+set_tests_properties(gui_setup_walkthrough PROPERTIES SKIP_RETURN_CODE 77 LABELS gui)

@@ -1,5 +1,6 @@
 # Sourced by the walk-throughs: a classroom of five in Room 12 with the math
-# pack and a teacher (PIN 2468), and how to run the client on a script.
+# pack and a teacher (PIN 2468), unless fresh_device is set, and how to run
+# the client on a script.
 # Expects: cairn cairnctl png_check root work set.
 if ! command -v xvfb-run >/dev/null; then
   echo "WARN: xvfb-run is missing (apt-get install xvfb): the GUI walk-through is skipped" >&2
@@ -11,13 +12,16 @@ mkdir -p "$work"
 export CAIRN_HOME=$work/home
 shots=$work/screenshots
 ctl() { "$cairnctl" "$@" >/dev/null; }
-ctl init --standalone --school "Riverside Elementary"
-ctl teacher add "Ms Rivera"
-ctl class add "Room 12" --grade 3 --teacher "Ms Rivera"
-for n in Ada Ben Chloé Dev "Nguyễn Thị Lan"; do ctl learner add "$n"; done
-ctl enroll Ada Ben Chloé Dev "Nguyễn Thị Lan" --class "Room 12"
-ctl pack import "$root/content/${pack:-math-fractions-place-value.en.json}"
-echo 2468 | ctl teacher pin "Ms Rivera"
+# fresh_device=1: a device with nothing on it, as the client's first run finds it.
+if [ -z "${fresh_device:-}" ]; then
+  ctl init --standalone --school "Riverside Elementary"
+  ctl teacher add "Ms Rivera"
+  ctl class add "Room 12" --grade 3 --teacher "Ms Rivera"
+  for n in Ada Ben Chloé Dev "Nguyễn Thị Lan"; do ctl learner add "$n"; done
+  ctl enroll Ada Ben Chloé Dev "Nguyễn Thị Lan" --class "Room 12"
+  ctl pack import "$root/content/${pack:-math-fractions-place-value.en.json}"
+  echo 2468 | ctl teacher pin "Ms Rivera"
+fi
 
 run() {
   # -s: a screen the size of the window; -e: Xvfb's own errors where we see them.
