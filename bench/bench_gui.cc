@@ -206,6 +206,10 @@ double RunClient(const std::vector<std::string>& argv, const std::filesystem::pa
     std::cerr << output;
     Die("no first-frame line from " + argv[0]);
   }
+  // The client's own account of where its start-up went (app.cc, StartupReport).
+  if (size_t phases = output.find("cairn: start-up"); phases != std::string::npos) {
+    std::cerr << output.substr(phases, output.find('\n', phases) - phases + 1);
+  }
   return std::stod(output.substr(at + 18));
 }
 
@@ -268,6 +272,7 @@ void GridFrame(const std::filesystem::path& home, const std::filesystem::path& c
   unsigned char* pixels = nullptr;
   int w = 0, h = 0;
   io.Fonts->GetTexDataAsAlpha8(&pixels, &w, &h);
+  std::cerr << "bench_gui: the font atlas (text size 22) is " << w << " x " << h << "\n";
   ctx.class_id = "room";
   ctx.teacher = "t";
   gui::ClassGridView grid;

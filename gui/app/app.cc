@@ -15,6 +15,8 @@
 #include <mutex>
 #include <optional>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "app/context.h"
 #include "app/fonts.h"
@@ -80,6 +82,45 @@ float ContentScale(GLFWwindow* w) {
   return std::clamp(std::max(x, y), 1.0f, 4.0f);
 }
 
+// Benchmarks set CAIRN_T0_NS to CLOCK_MONOTONIC before starting the client: it
+// then says when its first frame was on screen, and where the start-up went.
+class StartupReport {
+ public:
+  StartupReport() {
+    const char* t0 = std::getenv("CAIRN_T0_NS");
+    if (t0 != nullptr) t0_ns_ = std::atof(t0);
+  }
+  void Mark(const char* phase) {
+    if (t0_ns_ > 0) marks_.push_back({phase, NowNs()});
+  }
+  // "cairn: first frame after X ms" (bench_gui reads it), then each phase's share.
+  void Report() const {
+    if (t0_ns_ <= 0 || marks_.empty()) return;
+    std::cerr << "cairn: first frame after " << (marks_.back().second - t0_ns_) / 1e6 << " ms\n"
+              << "cairn: start-up, ms per phase:";
+    double last = t0_ns_;
+    for (const auto& [phase, at] : marks_) {
+      std::cerr << " " << phase << " " << static_cast<int>((at - last) / 1e6 + 0.5) << ";";
+      last = at;
+    }
+    std::cerr << "\n";
+  }
+
+ private:
+  static double NowNs() {
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return static_cast<double>(now.tv_sec) * 1e9 + static_cast<double>(now.tv_nsec);
+  }
+  double t0_ns_ = 0;
+  std::vector<std::pair<const char*, double>> marks_;
+};
+
+StartupReport& Startup() {
+  static StartupReport report;
+  return report;
+}
+
 class App {
  public:
   App(const AppOptions& options, Device device) : options_(options), device_(std::move(device)) {}
@@ -93,7 +134,9 @@ class App {
     }
     if (!options_.language.empty()) settings_.language = options_.language;
     if (options_.text_size > 0) settings_.text_size = options_.text_size;
+    Startup().Mark("settings");
     Status s = LoadStrings(settings_.language);
+    Startup().Mark("strings");
     if (!s.ok()) {
       std::cerr << "cairn: " << s.ToString() << "\n";
       return 1;
@@ -117,6 +160,7 @@ class App {
     }
 
     Result<std::unique_ptr<Window>> window = Window::Create("Cairn", 1280, 800);
+    Startup().Mark("window and GL context");
     if (!window.ok()) {
       std::cerr << "cairn: " << window.status().message() << "\n";
       return 1;
@@ -140,8 +184,10 @@ class App {
     ctx_.text_size = settings_.text_size;
     ctx_.language = settings_.language;
     ctx_.observe_competency = settings_.last_competency;
+    Startup().Mark("ImGui");
     ctx_.fonts = LoadFonts(ctx_.text_size * scale_, ctx_.language);
     window_ = w;
+    Startup().Mark("fonts");
 
     ctx_.device = &device_;
     ctx_.store = device_.store.get();
@@ -156,6 +202,7 @@ class App {
     }
     ctx_.screen = device_.needs_setup ? Screen::kSetup : Screen::kSignIn;
     ctx_.reload = true;
+    Startup().Mark("PINs and sync thread");
 
     int frames_to_draw = 2;
     bool first_frame = true;
@@ -198,7 +245,8 @@ class App {
       glfwSwapBuffers(w);
       if (first_frame) {
         first_frame = false;
-        ReportFirstFrame();
+        Startup().Mark("first frame");
+        Startup().Report();
       }
 
       --frames_to_draw;
@@ -313,17 +361,6 @@ class App {
     }
   }
 
-  // Benchmarks set CAIRN_T0_NS to CLOCK_MONOTONIC before starting the client;
-  // it says when its first frame was on screen.
-  static void ReportFirstFrame() {
-    const char* t0 = std::getenv("CAIRN_T0_NS");
-    if (t0 == nullptr) return;
-    timespec now{};
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    double ms = (static_cast<double>(now.tv_sec) * 1e9 + now.tv_nsec - std::atof(t0)) / 1e6;
-    std::cerr << "cairn: first frame after " << ms << " ms\n";
-  }
-
   // The device remembers language, text size, contrast and the last skill observed.
   // Called every frame: compares in place, copies only on a change.
   void SaveSettingsIfChanged() {
@@ -422,7 +459,9 @@ class App {
 }  // namespace
 
 int RunApp(const AppOptions& options) {
+  Startup().Mark("process start");
   Result<Device> device = OpenDevice();
+  Startup().Mark("store");
   if (!device.ok()) {
     if (device.status().code() == Status::Code::kBusy) {
       std::cerr << "cairn: this device's Cairn data is in use by another program ("

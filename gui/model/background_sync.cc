@@ -90,9 +90,12 @@ void BackgroundSync::Refresh(const Store& store) {
 uint64_t BackgroundSync::remote_changes() const { return state_.Snapshot().remote_changes; }
 
 void BackgroundSync::AfterLocalWrite() {
-  // Offline: the backoff decides when to look again; asking on every answer a
-  // student gives would only probe a network that is not there.
-  if (state_.Snapshot().phase != sync::SyncPhase::kOffline) loop_->SyncNow();
+  // Offline, or refused: the backoff (or a person) decides when to try again;
+  // asking on every answer a student gives would only knock on a closed door.
+  sync::SyncPhase phase = state_.Snapshot().phase;
+  if (phase == sync::SyncPhase::kUpToDate || phase == sync::SyncPhase::kSyncing) {
+    loop_->SyncNow();
+  }
 }
 
 }  // namespace cairn::gui

@@ -28,7 +28,7 @@ namespace cairn::gui {
 
 struct BackgroundSyncOptions {
   // Between syncs that went well; after a local write the client asks for one
-  // at once (SyncNow) unless the server was unreachable last time.
+  // at once (AfterLocalWrite) unless the last one was offline or refused.
   std::chrono::milliseconds interval{std::chrono::minutes(1)};
   sync::BackoffOptions backoff{.base_ms = 2'000, .cap_ms = 5 * 60'000};
   NetworkPolicy policy;
@@ -54,7 +54,7 @@ class BackgroundSync : public SyncStatusSource {
   void Refresh(const Store& store) override;
   // Moves each time a pulled page brought new ops: the views reload.
   uint64_t remote_changes() const;
-  // Syncs soon: after a local write, when the server was reachable last time.
+  // Syncs soon: after a local write, when the last round went well (or is on).
   void AfterLocalWrite();
   void SyncNow() { loop_->SyncNow(); }
 
