@@ -85,6 +85,7 @@ void ObserveView::DrawRest(AppContext& ctx) {
   ui::Text(ctx.T("observe.skill"));
   ImGui::PopFont();
   ImGui::BeginChild("##skills", ImVec2(0, unit * 7.5f), true);
+  if (competencies_.empty()) ui::TextMuted(ctx.T("grid.no_competencies"));
   for (size_t i = 0; i < competencies_.size(); ++i) {
     const auto& [id, title] = competencies_[i];
     std::string label = title + "##skill-" + id;
