@@ -7,6 +7,7 @@
 #include <chrono>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -277,6 +278,37 @@ TEST_CASE("the background loop syncs, syncs again on request, and stops promptly
   auto t0 = std::chrono::steady_clock::now();
   loop.Stop();
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(500));
+}
+
+TEST_CASE("the loop's next hook picks each wait and ends the loop when the sync is done",
+          "[sync]") {
+  std::atomic<int> calls{0};
+  std::vector<std::chrono::milliseconds> planned;  // the loop's thread only
+  sync::SyncLoopOptions options{.interval = std::chrono::hours(1),
+                                .backoff = {.base_ms = 3'600'000, .cap_ms = 3'600'000},
+                                .next = nullptr};
+  options.next = [&](const sync::SyncReport& report, std::chrono::milliseconds wait)
+      -> std::optional<std::chrono::milliseconds> {
+    planned.push_back(wait);
+    if (report.ok()) return std::nullopt;
+    return std::chrono::milliseconds(1);  // instead of the backoff's hour
+  };
+  sync::SyncLoop loop(
+      [&](const std::atomic<bool>&) {
+        sync::SyncReport r;
+        if (++calls < 3) r.outcome = sync::SyncOutcome::kUnreachable;
+        return r;
+      },
+      options);
+  loop.Start();
+  REQUIRE(loop.WaitFinished(std::chrono::seconds(5)));
+  CHECK(calls == 3);
+  CHECK(loop.runs() == 3);
+  CHECK(loop.last_report().ok());
+  loop.Stop();
+  REQUIRE(planned.size() == 3);
+  CHECK(planned[0] <= std::chrono::hours(1));  // the backoff's choice, offered
+  CHECK(planned[2] == std::chrono::hours(1));  // after a success: the interval
 }
 
 TEST_CASE("backoff grows with full jitter up to its cap", "[sync]") {
