@@ -333,8 +333,8 @@ void GridFrame(const std::filesystem::path& home, const std::filesystem::path& c
   Metric("gui_grid_frame_with_open_cell_cpu_ms", Median(detail), "ms");
   Metric("gui_empty_frame_cpu_ms", Median(empty), "ms");
   Metric("gui_grid_frame_vs_empty", Median(full) / std::max(Median(empty), 1e-6), "x");
-  Metric("gui_grid_frame_with_open_cell_vs_empty",
-         Median(detail) / std::max(Median(empty), 1e-6), "x");
+  Metric("gui_grid_frame_with_open_cell_vs_empty", Median(detail) / std::max(Median(empty), 1e-6),
+         "x");
   ImGui::DestroyContext();
 }
 

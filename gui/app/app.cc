@@ -4,7 +4,6 @@
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
-
 #include <time.h>
 
 #include <algorithm>
@@ -25,13 +24,13 @@
 #include "app/window.h"
 #include "cairn/gui/background_sync.h"
 #include "cairn/gui/settings.h"
+#include "views/class_grid_view.h"
 #include "views/goals_view.h"
 #include "views/groups_view.h"
 #include "views/home_view.h"
 #include "views/lesson_view.h"
-#include "views/setup_view.h"
-#include "views/class_grid_view.h"
 #include "views/observe_view.h"
+#include "views/setup_view.h"
 #include "views/sign_in_view.h"
 #include "views/student_profile_view.h"
 #include "views/teacher_nav.h"
@@ -250,9 +249,8 @@ class App {
       }
 
       --frames_to_draw;
-      bool busy = io.MouseDown[0] || io.MouseDelta.x != 0 || io.MouseDelta.y != 0 ||
-                  ctx_.reload || ctx_.text_size_changed || ctx_.language_changed ||
-                  ctx_.contrast_changed;
+      bool busy = io.MouseDown[0] || io.MouseDelta.x != 0 || io.MouseDelta.y != 0 || ctx_.reload ||
+                  ctx_.text_size_changed || ctx_.language_changed || ctx_.contrast_changed;
       if (busy) frames_to_draw = std::max(frames_to_draw, 2);
     }
     background_sync_.reset();  // cancels a transfer in flight
@@ -293,9 +291,9 @@ class App {
   // An enrolled device syncs on a background thread while the client is open.
   void StartSync() {
     if (!device_.store->initialized()) return;
-    Result<std::unique_ptr<BackgroundSync>> started = BackgroundSync::Start(
-        *device_.store, store_mu_, sync::SyncRecordFile(device_.paths.data), {},
-        [] { glfwPostEmptyEvent(); });
+    Result<std::unique_ptr<BackgroundSync>> started =
+        BackgroundSync::Start(*device_.store, store_mu_, sync::SyncRecordFile(device_.paths.data),
+                              {}, [] { glfwPostEmptyEvent(); });
     if (!started.ok()) {
       std::cerr << "cairn: not syncing: " << started.status().message() << "\n";
       return;

@@ -51,10 +51,10 @@ struct AppContext {
   std::string problem;       // what kProblem explains
 
   // Requests the App handles between frames.
-  bool reload = false;         // the shown view reloads (another screen, class or data)
-  uint64_t data_version = 0;   // moves on every write, here or pulled by sync: a view
-                               // whose data is as of this version need not rebuild it
-  bool wrote = false;          // written here since the last frame: sync soon
+  bool reload = false;        // the shown view reloads (another screen, class or data)
+  uint64_t data_version = 0;  // moves on every write, here or pulled by sync: a view
+                              // whose data is as of this version need not rebuild it
+  bool wrote = false;         // written here since the last frame: sync soon
   float text_size = 22;
   bool text_size_changed = false;
   std::string language = "en";

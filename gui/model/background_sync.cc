@@ -7,8 +7,7 @@ namespace cairn::gui {
 Result<std::unique_ptr<BackgroundSync>> BackgroundSync::Start(
     Store& store, std::mutex& store_mu, const std::filesystem::path& record_file,
     BackgroundSyncOptions options, std::function<void()> wake) {
-  CAIRN_ASSIGN_OR_RETURN(std::optional<sync::SyncRecord> record,
-                         sync::LoadSyncRecord(record_file));
+  CAIRN_ASSIGN_OR_RETURN(std::optional<sync::SyncRecord> record, sync::LoadSyncRecord(record_file));
   if (!record) return std::unique_ptr<BackgroundSync>();
   std::unique_ptr<BackgroundSync> s(
       new BackgroundSync(store, store_mu, record_file, std::move(*record), std::move(options)));

@@ -87,7 +87,8 @@ Result<std::string> SetUpStandalone(Device& device, const StandaloneSetup& setup
   ops.push_back({"school", {{"school", school_id}, {"name", school}}});
   ops.push_back({"class", {{"class", class_id}, {"school", school_id}, {"name", class_name}}});
   ops.push_back({"teacher", {{"teacher", teacher_id}, {"school", school_id}, {"name", teacher}}});
-  ops.push_back({"class_teacher", {{"class", class_id}, {"teacher", teacher_id}, {"active", true}}});
+  ops.push_back(
+      {"class_teacher", {{"class", class_id}, {"teacher", teacher_id}, {"active", true}}});
   for (const std::string& name : learners) {
     std::string id = NewEntityId(name);
     ops.push_back({"learner", {{"learner", id}, {"school", school_id}, {"display_name", name}}});

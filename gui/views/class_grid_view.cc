@@ -24,8 +24,8 @@ std::string Cut(const std::string& text, size_t n) {
 // the detail pane all draw from here.
 struct MarkStyle {
   CellMark mark;
-  const char* key;    // its words in the catalog
-  ImU32 fill;         // kInProgress: at P(mastered) = 0, shading towards fill_full
+  const char* key;  // its words in the catalog
+  ImU32 fill;       // kInProgress: at P(mastered) = 0, shading towards fill_full
   ImU32 fill_full;
   ImU32 ink;
   const char* glyph;  // nullptr: none
@@ -143,9 +143,9 @@ void ClassGridView::BuildDetail(const AppContext& ctx) {
   for (const TimelineEntry& t : d.timeline) {
     DetailRow row{ui::Day(HlcMillis(t.when)) + "  ", ui::kGrey, false};
     if (t.observation) {
-      row.text += ctx.strings->Format("grid.observed",
-                                      {{"level", ctx.T("level." + std::to_string(t.level))},
-                                       {"teacher", t.teacher}});
+      row.text += ctx.strings->Format(
+          "grid.observed",
+          {{"level", ctx.T("level." + std::to_string(t.level))}, {"teacher", t.teacher}});
       row.colour = ui::kBlue;
     } else {
       row.text += (t.correct ? "✓ " : "✗ ") +
@@ -348,12 +348,12 @@ void ClassGridView::DrawDetail(AppContext& ctx) {
     for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
       const DetailRow& row = detail_rows_[i];
       if (row.indent) ImGui::Indent(unit);
-      ImGui::PushStyleColor(ImGuiCol_Text, row.indent ? ImGui::GetColorU32(ImGuiCol_TextDisabled)
-                                                      : row.colour);
+      ImGui::PushStyleColor(ImGuiCol_Text,
+                            row.indent ? ImGui::GetColorU32(ImGuiCol_TextDisabled) : row.colour);
       ImGui::TextUnformatted(row.text.c_str(), row.text.c_str() + row.text.size());
       ImGui::PopStyleColor();
-      if (ImGui::IsItemHovered() && ImGui::GetItemRectMax().x > ImGui::GetWindowPos().x +
-                                                                    ImGui::GetWindowWidth()) {
+      if (ImGui::IsItemHovered() &&
+          ImGui::GetItemRectMax().x > ImGui::GetWindowPos().x + ImGui::GetWindowWidth()) {
         ImGui::SetTooltip("%s", row.text.c_str());
       }
       Probe().AddText(row.text);

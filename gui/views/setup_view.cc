@@ -55,9 +55,9 @@ void SetupView::Draw(AppContext& ctx) {
     std::istringstream lines(students_);
     for (std::string line; std::getline(lines, line);) setup_.learners.push_back(line);
     Result<std::string> teacher =
-        ctx.pins != nullptr ? SetUpStandalone(*ctx.device, setup_, *ctx.pins)
-                            : Result<std::string>(Status::FailedPrecondition(
-                                  ctx.T("teacher.pins_unreadable")));
+        ctx.pins != nullptr
+            ? SetUpStandalone(*ctx.device, setup_, *ctx.pins)
+            : Result<std::string>(Status::FailedPrecondition(ctx.T("teacher.pins_unreadable")));
     setup_.pin.clear();
     setup_.pin_again.clear();
     if (teacher.ok()) {

@@ -6,8 +6,8 @@
 namespace cairn::gui {
 
 const std::string& TopBar::StatusText(const AppContext& ctx, const SyncSnapshot& sync) {
-  StatusKey key{ctx.strings, !ctx.teacher.empty(), sync.state, sync.pending_ops,
-                sync.own_ops,  sync.last_success_ms, sync.message};
+  StatusKey key{ctx.strings,  !ctx.teacher.empty(), sync.state,  sync.pending_ops,
+                sync.own_ops, sync.last_success_ms, sync.message};
   if (status_key_ == key) return status_;
   status_key_ = key;
   status_ = ctx.T(SyncStateKey(sync.state));
@@ -17,7 +17,8 @@ const std::string& TopBar::StatusText(const AppContext& ctx, const SyncSnapshot&
   }
   if (sync.state == SyncState::kError && !sync.message.empty()) status_ += ": " + sync.message;
   if (key.teacher && sync.state == SyncState::kStandalone) {
-    status_ += " · " + ctx.strings->Format("sync.records_here", {{"n", std::to_string(sync.own_ops)}});
+    status_ +=
+        " · " + ctx.strings->Format("sync.records_here", {{"n", std::to_string(sync.own_ops)}});
   } else if (sync.pending_ops > 0 && sync.state != SyncState::kStandalone &&
              (key.teacher || sync.state != SyncState::kOffline)) {
     // A teacher wants the count; a student, that the work is safe here.

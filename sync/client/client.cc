@@ -266,9 +266,9 @@ class SyncRun {
         auto lock = StoreLock(options_);
         Result<ApplyStats> stats = store_.ApplyRemote(*ops);
         if (!stats.ok()) {
-          return Fail(SyncOutcome::kRefused,
-                      "ops from the server could not be stored (" + stats.status().message() +
-                          "); nothing of that page was kept");
+          return Fail(SyncOutcome::kRefused, "ops from the server could not be stored (" +
+                                                 stats.status().message() +
+                                                 "); nothing of that page was kept");
         }
         CAIRN_RETURN_IF_ERROR(ObserveClock(*j));
         report_.applied += stats->applied;

@@ -30,8 +30,9 @@ TEST_CASE("a second cairnctl is refused while another process holds the store", 
   CHECK(after.status == 0);
 }
 
-TEST_CASE("the sync timer's cairnctl sync steps aside, without failing, while the app holds the store",
-          "[cli]") {
+TEST_CASE(
+    "the sync timer's cairnctl sync steps aside, without failing, while the app holds the store",
+    "[cli]") {
   CairnctlHome cairnctl;
   REQUIRE(cairnctl({"init", "--standalone", "--school", "Riverside"}).status == 0);
   Result<LockFile> held = LockFile::Acquire(cairnctl.store_file().string() + ".lock");

@@ -2,13 +2,14 @@
 // real in-process server, through a proxy that can cut the network: a local
 // observation reaches the server, a remote one shows in the class grid, and a
 // cut network reads "offline" until it is back.
+#include "cairn/gui/background_sync.h"
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
 #include <mutex>
 #include <thread>
 
-#include "cairn/gui/background_sync.h"
 #include "cairn/gui/class_grid.h"
 #include "cairn/gui/observation.h"
 #include "gui/classroom.h"
@@ -44,19 +45,20 @@ ObservationDraft Observation(const std::string& learner, int level) {
 
 }  // namespace
 
-TEST_CASE("the client's sync thread sends a local observation, shows a remote one in the grid, "
-          "and reads offline while the network is cut",
-          "[gui][sync]") {
+TEST_CASE(
+    "the client's sync thread sends a local observation, shows a remote one in the grid, "
+    "and reads offline while the network is cut",
+    "[gui][sync]") {
   ServerFixture server;
   // The class's one competency, published by the school.
   REQUIRE(server.server()
               .WithStorage([](ServerStorage& storage) {
-                REQUIRE(storage
-                            .AppendServerOps({{"competency",
-                                               {{"competency", "c1"},
-                                                {"pack", "p1"},
-                                                {"title", "Counting on"}}}})
-                            .ok());
+                REQUIRE(
+                    storage
+                        .AppendServerOps(
+                            {{"competency",
+                              {{"competency", "c1"}, {"pack", "p1"}, {"title", "Counting on"}}}})
+                        .ok());
               })
               .ok());
   testing::FaultProxy proxy(server.port(), 1, 0.0);
@@ -84,8 +86,7 @@ TEST_CASE("the client's sync thread sends a local observation, shows a remote on
   options.interval = std::chrono::hours(1);  // rounds only at start and when asked
   options.backoff = {.base_ms = 50, .cap_ms = 200};
   options.client.connect_timeout_ms = 2000;
-  auto started =
-      BackgroundSync::Start(*store, store_mu, record_file, options, [&] { ++wakes; });
+  auto started = BackgroundSync::Start(*store, store_mu, record_file, options, [&] { ++wakes; });
   REQUIRE(started.ok());
   REQUIRE(*started != nullptr);
   BackgroundSync& bg = **started;

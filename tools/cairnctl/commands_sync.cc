@@ -3,9 +3,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstdio>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <iostream>
 
 #include "cairn/agent/blob_store.h"
@@ -201,8 +201,9 @@ Status Sync(const Args& args) {
   sync::SyncLoopOptions loop_options;
   loop_options.interval = std::chrono::milliseconds(0);  // `next` ends the loop when done
   loop_options.backoff = {.base_ms = 1'000, .cap_ms = 60'000};
-  loop_options.next = [&](const sync::SyncReport& report, std::chrono::milliseconds planned)
-      -> std::optional<std::chrono::milliseconds> {
+  loop_options.next =
+      [&](const sync::SyncReport& report,
+          std::chrono::milliseconds planned) -> std::optional<std::chrono::milliseconds> {
     bool out_of_time = timeout_ms > 0 && Clock::now() >= deadline;
     // ok(): the ops went; files that wait for an unmetered link would not go on a retry.
     if (!failed.ok() || report.ok() || report.outcome == sync::SyncOutcome::kRefused || once ||
@@ -215,8 +216,8 @@ Status Sync(const Args& args) {
     std::cout << report.message << Waiting(report) << "; trying again in " << in << std::endl;
     // The last try comes at the deadline, not after it.
     if (timeout_ms > 0) {
-      planned = std::min(planned, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                      deadline - Clock::now()));
+      planned = std::min(
+          planned, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
     }
     return planned;
   };

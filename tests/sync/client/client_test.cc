@@ -1,6 +1,8 @@
 // The sync client against an in-process server on loopback (plain http): push
 // in bounded batches, pull pages, resume after an interrupted page, gaps,
 // Retry-After, an unreachable server, the state a UI shows, the background loop.
+#include "cairn/sync/client/client.h"
+
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
@@ -13,7 +15,6 @@
 
 #include "cairn/agent/store.h"
 #include "cairn/sync/client/backoff.h"
-#include "cairn/sync/client/client.h"
 #include "cairn/sync/client/sync_loop.h"
 #include "cairn/sync/wire.h"
 #include "sync/server/server_testing.h"
@@ -287,8 +288,8 @@ TEST_CASE("the loop's next hook picks each wait and ends the loop when the sync 
   sync::SyncLoopOptions options{.interval = std::chrono::hours(1),
                                 .backoff = {.base_ms = 3'600'000, .cap_ms = 3'600'000},
                                 .next = nullptr};
-  options.next = [&](const sync::SyncReport& report, std::chrono::milliseconds wait)
-      -> std::optional<std::chrono::milliseconds> {
+  options.next = [&](const sync::SyncReport& report,
+                     std::chrono::milliseconds wait) -> std::optional<std::chrono::milliseconds> {
     planned.push_back(wait);
     if (report.ok()) return std::nullopt;
     return std::chrono::milliseconds(1);  // instead of the backoff's hour

@@ -72,7 +72,7 @@ class SyncLoop {
   bool now_ = false;      // guarded by mu_
   SyncReport last_;       // guarded by mu_
   size_t runs_ = 0;       // guarded by mu_
-  bool finished_ = false; // guarded by mu_
+  bool finished_ = false;  // guarded by mu_
   std::condition_variable finished_cv_;
   std::thread thread_;
 };

@@ -68,7 +68,7 @@ class SyncStateBox {
 
  private:
   mutable std::mutex mu_;
-  SyncState state_;                  // guarded by mu_
+  SyncState state_;                 // guarded by mu_
   std::function<void()> listener_;  // guarded by mu_
 };
 
