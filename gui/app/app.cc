@@ -291,9 +291,11 @@ class App {
   // An enrolled device syncs on a background thread while the client is open.
   void StartSync() {
     if (!device_.store->initialized()) return;
+    BackgroundSyncOptions options;
+    options.blob_dir = BlobStoreDir(device_.paths.data);
     Result<std::unique_ptr<BackgroundSync>> started =
         BackgroundSync::Start(*device_.store, store_mu_, sync::SyncRecordFile(device_.paths.data),
-                              {}, [] { glfwPostEmptyEvent(); });
+                              options, [] { glfwPostEmptyEvent(); });
     if (!started.ok()) {
       std::cerr << "cairn: not syncing: " << started.status().message() << "\n";
       return;

@@ -35,6 +35,10 @@ BackgroundSync::BackgroundSync(Store& store, std::mutex& store_mu,
   options_.client.state = &state_;
   options_.client.store_mu = &store_mu_;
   options_.client.pull_page_ops = options_.pull_page_ops;
+  if (!options_.blob_dir.empty()) {
+    blobs_.emplace(options_.blob_dir);
+    options_.client.blobs = &*blobs_;
+  }
   sync::SyncLoopOptions loop;
   loop.interval = options_.interval;
   loop.backoff = options_.backoff;

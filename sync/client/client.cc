@@ -293,10 +293,17 @@ class SyncRun {
   }
 
   // --- Blobs (PROTOCOL.md, "Blobs") ------------------------------------------
+  // The next 100 files named after `cursor`: a store step.
+  Result<std::vector<BlobRef>> BlobRefsAfter(uint64_t cursor, bool own) {
+    auto lock = StoreLock(options_);
+    return store_.BlobRefsAfter(cursor, 100, own);
+  }
+
   Status Blobs() {
     if (!options_.blobs) return Status::Ok();
     if (!options_.blobs_allowed) {
       report_.blobs_waited = true;
+      auto lock = StoreLock(options_);
       report_.missing_blobs = MissingBlobs(store_, *options_.blobs, record_);
       return Status::Ok();
     }
@@ -309,7 +316,7 @@ class SyncRun {
   Status UploadBlobs() {
     while (true) {
       CAIRN_ASSIGN_OR_RETURN(std::vector<BlobRef> refs,
-                             store_.BlobRefsAfter(record_.blobs_sent_cursor, 100, true));
+                             BlobRefsAfter(record_.blobs_sent_cursor, /*own=*/true));
       if (refs.empty()) return Status::Ok();
       for (const BlobRef& ref : refs) {
         // The server accepts a file only once the op naming it is there.
@@ -372,7 +379,7 @@ class SyncRun {
     uint64_t scanned = record_.blobs_fetched_cursor;
     bool all_here = true;  // every file named up to `scanned` is here
     while (true) {
-      CAIRN_ASSIGN_OR_RETURN(std::vector<BlobRef> refs, store_.BlobRefsAfter(scanned, 100, false));
+      CAIRN_ASSIGN_OR_RETURN(std::vector<BlobRef> refs, BlobRefsAfter(scanned, /*own=*/false));
       if (refs.empty()) return Status::Ok();
       for (const BlobRef& ref : refs) {
         scanned = ref.cursor;

@@ -2,6 +2,7 @@
 // real in-process server, through a proxy that can cut the network: a local
 // observation reaches the server, a remote one shows in the class grid, and a
 // cut network reads "offline" until it is back.
+#include "cairn/agent/blob_store.h"
 #include "cairn/gui/background_sync.h"
 
 #include <catch2/catch.hpp>
@@ -78,14 +79,16 @@ TEST_CASE(
   std::filesystem::path record_file = sync::SyncRecordFile(dir.path);
   REQUIRE(sync::SaveSyncRecord(record_file, *record).ok());
 
-  std::mutex store_mu;  // this test thread plays the UI thread
-  Result<OpId> mine = SaveObservation(*store, Observation("a1", 3));
+  BlobStore blobs(BlobStoreDir(dir.path));  // no file is attached: it stays empty
+  std::mutex store_mu;                      // this test thread plays the UI thread
+  Result<OpId> mine = SaveObservation(*store, blobs, Observation("a1", 3));
   REQUIRE(mine.ok());
   std::atomic<int> wakes{0};
   BackgroundSyncOptions options;
   options.interval = std::chrono::hours(1);  // rounds only at start and when asked
   options.backoff = {.base_ms = 50, .cap_ms = 200};
   options.client.connect_timeout_ms = 2000;
+  options.blob_dir = BlobStoreDir(dir.path);  // files too, as the client syncs them
   auto started = BackgroundSync::Start(*store, store_mu, record_file, options, [&] { ++wakes; });
   REQUIRE(started.ok());
   REQUIRE(*started != nullptr);
@@ -138,7 +141,7 @@ TEST_CASE(
   proxy.SetTarget(1);  // nothing listens on port 1: every connection is dropped
   {
     std::lock_guard<std::mutex> lock(store_mu);
-    REQUIRE(SaveObservation(*store, Observation("a2", 2)).ok());
+    REQUIRE(SaveObservation(*store, blobs, Observation("a2", 2)).ok());
     bg.Refresh(*store);
   }
   bg.SyncNow();

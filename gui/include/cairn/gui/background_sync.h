@@ -15,7 +15,9 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 
+#include "cairn/agent/blob_store.h"
 #include "cairn/agent/store.h"
 #include "cairn/gui/sync_status.h"
 #include "cairn/platform/network.h"
@@ -35,6 +37,11 @@ struct BackgroundSyncOptions {
   sync::ClientOptions client;  // its state, cancel and store_mu are set here
   // Smaller pages than cairnctl's: the UI waits at most for one page's apply.
   size_t pull_page_ops = 200;
+  // The device's blob directory (BlobStoreDir): files sync after the ops, through
+  // the sync thread's own BlobStore (one per thread; complete files appear
+  // atomically, so the UI's BlobStore on the same root may add files meanwhile).
+  // Empty: ops only.
+  std::filesystem::path blob_dir;
 };
 
 class BackgroundSync : public SyncStatusSource {
@@ -67,6 +74,7 @@ class BackgroundSync : public SyncStatusSource {
   std::filesystem::path record_file_;
   sync::SyncRecord record_;  // the sync thread's alone
   BackgroundSyncOptions options_;
+  std::optional<BlobStore> blobs_;  // the sync thread's; set with options_.blob_dir
   sync::SyncStateBox state_;
   std::unique_ptr<sync::SyncLoop> loop_;
   std::atomic<uint64_t> own_ops_{0};  // this device's last seq, as Refresh saw it

@@ -48,9 +48,9 @@ struct ClientOptions {
   // Bytes of one upload request: a cut connection loses at most this much.
   size_t blob_chunk_bytes = 512 * 1024;
   // Set when other threads use the store too: held around each store step (read
-  // the ops to push, apply one pulled page, observe a clock, count what waits),
-  // never across network I/O, so those threads never wait on the network. The
-  // blob transfer does not take it yet: leave `blobs` unset with a shared store.
+  // the ops to push, apply one pulled page, observe a clock, list the files to
+  // move, count what waits), never across network I/O, so those threads never
+  // wait on the network.
   std::mutex* store_mu = nullptr;
 };
 
