@@ -38,9 +38,8 @@ set_tests_properties(gui_spanish_walkthrough PROPERTIES SKIP_RETURN_CODE 77 LABE
 # cut the network.
 if(TARGET cairn_fault_proxy)
   cairn_test(gui_sync_test
-    sync/server/server_testing.cc
     gui/background_sync_test.cc
-    LIBS cairn_gui_model cairn::sync_server cairn_fault_proxy)
+    LIBS cairn_server_testing cairn_gui_model cairn::sync_server cairn_fault_proxy)
 endif()
 
 add_test(NAME gui_setup_walkthrough

@@ -11,8 +11,7 @@ cairn_test(installers_fingerprint
 # cairnctl config / prepare-image / doctor through the built binary.
 cairn_test(installers_cli
   installers/cli_image_test.cc
-  cli/cairnctl_runner.cc
-)
+  LIBS cairn_cli_runner)
 target_compile_definitions(installers_cli PRIVATE CAIRNCTL_PATH="$<TARGET_FILE:cairnctl>")
 add_dependencies(installers_cli cairnctl)
 
@@ -27,10 +26,8 @@ set_tests_properties(installers_package PROPERTIES
 # of the other's store on a machine with another fingerprint.
 if(TARGET cairn::sync_client)
   cairn_test(installers_clone_test
-    cli/cairnctl_runner.cc
-    sync/client/school_testing.cc
     installers/clone_test.cc
-    LIBS cairn::sync_client cairn::sync_server)
+    LIBS cairn_cli_runner cairn_school_testing cairn::sync_client cairn::sync_server)
   add_dependencies(installers_clone_test cairn-server cairnctl)
   target_compile_definitions(installers_clone_test PRIVATE
     CAIRN_SERVER_PATH="$<TARGET_FILE:cairn-server>"

@@ -8,9 +8,8 @@ cairn_test(learning_test
 
 # The same views through the real cairnctl, as teachers and students run them.
 cairn_test(learning_cli_test
-  cli/cairnctl_runner.cc
   learning/learning_cli_test.cc
-)
+  LIBS cairn_cli_runner)
 target_compile_definitions(learning_cli_test PRIVATE
   CAIRNCTL_PATH="$<TARGET_FILE:cairnctl>"
   CAIRN_SOURCE_DIR_DEFAULT="${PROJECT_SOURCE_DIR}")

@@ -8,8 +8,7 @@ cairn_test(mastery_test
 
 # The commands, driven as a user drives them.
 cairn_test(mastery_cli_test
-  cli/cairnctl_runner.cc
   mastery/mastery_cli_test.cc
-)
+  LIBS cairn_cli_runner)
 target_compile_definitions(mastery_cli_test PRIVATE CAIRNCTL_PATH="$<TARGET_FILE:cairnctl>")
 add_dependencies(mastery_cli_test cairnctl)

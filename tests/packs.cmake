@@ -9,9 +9,8 @@ cairn_test(packs_test
 target_compile_definitions(packs_test PRIVATE CAIRN_SOURCE_DIR_DEFAULT="${PROJECT_SOURCE_DIR}")
 
 cairn_test(packs_cli_test
-  cli/cairnctl_runner.cc
   packs/pack_cli_test.cc
-)
+  LIBS cairn_cli_runner)
 target_compile_definitions(packs_cli_test PRIVATE
   CAIRNCTL_PATH="$<TARGET_FILE:cairnctl>"
   CAIRN_SOURCE_DIR_DEFAULT="${PROJECT_SOURCE_DIR}")

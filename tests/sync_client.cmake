@@ -2,14 +2,11 @@
 # end with a cairn-server process over HTTPS and cairnctl devices (e2e).
 if(TARGET cairn::sync_client)
   cairn_test(sync_client_test
-    sync/server/server_testing.cc
     sync/client/client_test.cc
-    LIBS cairn::sync_client cairn::sync_server)
+    LIBS cairn_server_testing cairn::sync_client cairn::sync_server)
   cairn_test(sync_e2e_test
-    cli/cairnctl_runner.cc
-    sync/client/school_testing.cc
     sync/client/end_to_end_test.cc
-    LIBS cairn::sync_client cairn::sync_server)
+    LIBS cairn_cli_runner cairn_school_testing cairn::sync_client cairn::sync_server)
   add_dependencies(sync_e2e_test cairn-server cairnctl)
   target_compile_definitions(sync_e2e_test PRIVATE
     CAIRN_SERVER_PATH="$<TARGET_FILE:cairn-server>"

@@ -4,18 +4,16 @@ if(TARGET cairn::sync_server)
   add_library(cairn_fault_proxy STATIC sync/faults/fault_proxy.cc)
   target_link_libraries(cairn_fault_proxy PUBLIC Threads::Threads)
   cairn_test(sync_fault_proxy_test
-    sync/server/server_testing.cc
     sync/faults/fault_proxy_test.cc
-    LIBS cairn::sync_server cairn_fault_proxy)
+    LIBS cairn_server_testing cairn::sync_server cairn_fault_proxy)
 endif()
 
 # Three devices syncing through the proxy at a 30% fault rate while the server
 # restarts, over 40 seeds: converged, nothing lost, nothing duplicated.
 if(TARGET cairn::sync_client AND TARGET cairn::sync_server)
   cairn_test(sync_faults_test
-    sync/server/server_testing.cc
     sync/faults/sync_faults_test.cc
-    LIBS cairn::sync_client cairn::sync_server cairn_fault_proxy)
+    LIBS cairn_server_testing cairn::sync_client cairn::sync_server cairn_fault_proxy)
 endif()
 
 # The poor-link benchmark once, so that it cannot rot: one device's day over a
@@ -33,7 +31,6 @@ endif()
 # mid-download resumed, a metered link that keeps files waiting.
 if(TARGET cairn::sync_client AND TARGET cairn::sync_server)
   cairn_test(sync_blobs_test
-    sync/server/server_testing.cc
     sync/faults/blob_sync_test.cc
-    LIBS cairn::sync_client cairn::sync_server cairn_fault_proxy)
+    LIBS cairn_server_testing cairn::sync_client cairn::sync_server cairn_fault_proxy)
 endif()

@@ -1,7 +1,6 @@
 # cairn-server: sync endpoints over real HTTP on loopback, bad input, the admin CLI.
 if(TARGET cairn::sync_server)
   cairn_test(sync_server_test
-    sync/server/server_testing.cc
     sync/server/server_sync_test.cc
     sync/server/server_bad_input_test.cc
     sync/server/server_cli_test.cc
@@ -9,7 +8,7 @@ if(TARGET cairn::sync_server)
     sync/server/server_process_test.cc
     sync/server/server_model_fit_test.cc
     sync/server/server_blob_test.cc
-    LIBS cairn::sync_server)
+    LIBS cairn_server_testing cairn::sync_server)
   add_dependencies(sync_server_test cairn-server)
   target_compile_definitions(sync_server_test PRIVATE
     CAIRN_SERVER_PATH="$<TARGET_FILE:cairn-server>")
