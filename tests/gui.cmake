@@ -47,3 +47,12 @@ add_test(NAME gui_setup_walkthrough
     $<TARGET_FILE:cairn> $<TARGET_FILE:cairnctl> $<TARGET_FILE:gui_png_check>
     ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/gui-setup-walkthrough)
 set_tests_properties(gui_setup_walkthrough PROPERTIES SKIP_RETURN_CODE 77 LABELS gui)
+
+# A school laptop's first run: joining the school's server with a join code typed
+# in the setup screen (a wrong address first), against a real cairn-server.
+add_test(NAME gui_join_walkthrough
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/gui/join_walkthrough.sh
+    $<TARGET_FILE:cairn> $<TARGET_FILE:cairnctl> $<TARGET_FILE:gui_png_check>
+    ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/gui-join-walkthrough
+    $<TARGET_FILE:cairn-server>)
+set_tests_properties(gui_join_walkthrough PROPERTIES SKIP_RETURN_CODE 77 LABELS gui)

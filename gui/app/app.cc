@@ -191,6 +191,7 @@ class App {
     ctx_.device = &device_;
     ctx_.store = device_.store.get();
     ctx_.sync = &local_sync_;
+    ctx_.wake = [] { glfwPostEmptyEvent(); };
     StartSync();
     if (Result<TeacherPins> pins = TeacherPins::Load(TeacherPins::FileIn(device_.paths.data));
         pins.ok()) {
@@ -230,6 +231,11 @@ class App {
         Probe().BeginFrame();
         DrawScreen();
         ImGui::Render();
+      }
+      if (ctx_.joined) {
+        // Outside the frame's hold on the store: the sync thread takes it as it starts.
+        ctx_.joined = false;
+        StartSync();
       }
       int width = 0, height = 0;
       glfwGetFramebufferSize(w, &width, &height);

@@ -3,6 +3,7 @@
 // own UI state and get this in Draw().
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -49,12 +50,15 @@ struct AppContext {
   std::vector<std::string> observe_learners;  // preselected for kObserve
   std::string observe_competency;             //
   std::string problem;       // what kProblem explains
+  // Wakes the event loop from another thread (a server's answer is in).
+  std::function<void()> wake;
 
   // Requests the App handles between frames.
   bool reload = false;        // the shown view reloads (another screen, class or data)
   uint64_t data_version = 0;  // moves on every write, here or pulled by sync: a view
                               // whose data is as of this version need not rebuild it
   bool wrote = false;         // written here since the last frame: sync soon
+  bool joined = false;        // this device just joined a school server: start syncing
   float text_size = 22;
   bool text_size_changed = false;
   std::string language = "en";

@@ -20,7 +20,9 @@ const std::map<std::string, int, std::less<>>& Keys() {
   static const std::map<std::string, int, std::less<>> keys = {{"Enter", GLFW_KEY_ENTER},
                                                                {"Tab", GLFW_KEY_TAB},
                                                                {"Escape", GLFW_KEY_ESCAPE},
-                                                               {"Backspace", GLFW_KEY_BACKSPACE}};
+                                                               {"Backspace", GLFW_KEY_BACKSPACE},
+                                                               // select all, in a text field
+                                                               {"Ctrl+A", GLFW_KEY_A}};
   return keys;
 }
 
@@ -78,6 +80,7 @@ void ScriptRunner::BeforeFrame(ImGuiIO& io) {
   if (target_.x >= 0) io.MousePos = target_;
   io.MouseDown[0] = mouse_down_;
   for (const auto& [name, key] : Keys()) io.KeysDown[key] = key == key_;
+  io.KeyCtrl = key_ == GLFW_KEY_A;
   if (!chars_.empty()) {
     io.AddInputCharactersUTF8(chars_.c_str());
     chars_.clear();

@@ -3,7 +3,7 @@
 //   # a comment
 //   click "Room 12"          press the widget labelled so (as shown on screen)
 //   type "3/4"               type text into the focused field
-//   key Enter                press a key: Enter, Tab, Escape, Backspace
+//   key Enter                press a key: Enter, Tab, Escape, Backspace, Ctrl+A
 //   screenshot student-home  save <screenshot-dir>/student-home.png
 //   expect-text "Well done"  fail unless the text is on screen
 //   wait 10                  let frames go by

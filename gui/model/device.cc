@@ -1,5 +1,7 @@
 #include "cairn/gui/device.h"
 
+#include <unistd.h>
+
 #include <random>
 
 #include "cairn/platform/origin.h"
@@ -10,6 +12,12 @@ namespace {
 // The same files cairnctl uses (tools/cairnctl/session.cc).
 std::filesystem::path StoreFile(const Paths& paths) { return paths.data / "cairn.db"; }
 std::filesystem::path OriginFile(const Paths& paths) { return paths.data / "device-id"; }
+
+std::string HostName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "device";
+  return name;
+}
 
 std::string Trim(std::string_view s) {
   size_t b = s.find_first_not_of(" \t\r\n");
@@ -99,6 +107,49 @@ Result<std::string> SetUpStandalone(Device& device, const StandaloneSetup& setup
   // (ChooseFirstPin): the classroom is set up either way.
   CAIRN_RETURN_IF_ERROR(pins.Set(teacher_id, setup.pin));
   return teacher_id;
+}
+
+std::unique_ptr<Joining> Joining::Start(sync::EnrollRequest request,
+                                        std::function<void()> answered,
+                                        sync::ClientOptions options) {
+  auto joining = std::unique_ptr<Joining>(new Joining());
+  request.token_or_code = Trim(request.token_or_code);
+  request.server_url = Trim(request.server_url);
+  if (request.name.empty()) request.name = HostName();
+  joining->answer_ = std::async(
+      std::launch::async,
+      [origin = joining->origin_, request = std::move(request), options = std::move(options),
+       answered = std::move(answered)]() {
+        Result<sync::SyncRecord> record = sync::Enroll(request, origin, options);
+        if (answered) answered();
+        return record;
+      });
+  return joining;
+}
+
+Joining::~Joining() {
+  if (answer_.valid()) answer_.wait();
+}
+
+bool Joining::answered() const {
+  return answer_.valid() && answer_.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+}
+
+Result<sync::SyncRecord> Joining::Finish(Device& device) {
+  if (!answer_.valid()) return Status::FailedPrecondition("this join was finished already");
+  CAIRN_ASSIGN_OR_RETURN(sync::SyncRecord record, answer_.get());
+  Store& store = *device.store;
+  if (store.initialized()) {
+    return Status::FailedPrecondition("this device is already set up (" +
+                                      device.store_file.string() + ")");
+  }
+  // As `cairnctl enroll` does: the device id, the store's identity with the
+  // server as its authority, then the record the next sync starts from.
+  CAIRN_RETURN_IF_ERROR(WriteFileAtomic(OriginFile(device.paths), origin_.Hex() + "\n", 0600));
+  CAIRN_RETURN_IF_ERROR(store.Initialize(origin_, StoreMode::kDevice, record.server_origin));
+  CAIRN_RETURN_IF_ERROR(sync::SaveSyncRecord(sync::SyncRecordFile(device.paths.data), record));
+  device.needs_setup = false;
+  return record;
 }
 
 }  // namespace cairn::gui

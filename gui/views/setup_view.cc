@@ -1,8 +1,10 @@
 #include "views/setup_view.h"
 
+#include <fstream>
 #include <sstream>
 
 #include "app/ui.h"
+#include "cairn/platform/config.h"
 
 namespace cairn::gui {
 
@@ -14,6 +16,10 @@ void SetupView::Draw(AppContext& ctx) {
   ImGui::Spacing();
 
   const float field = ImGui::GetFontSize() * 20;
+  // A school laptop joins its school's server; a classroom without one starts here.
+  if (DrawJoin(ctx, field)) return;
+  ImGui::Spacing();
+  ImGui::Separator();
   // A label above its field; the field is found by that label in scripts.
   auto labelled = [&](const std::string& label, const char* id, std::string* value, float width,
                       ImGuiInputTextFlags flags = 0) {
@@ -69,16 +75,67 @@ void SetupView::Draw(AppContext& ctx) {
     }
   }
 
-  ImGui::Spacing();
-  ImGui::Separator();
+}
+
+// Joining the school's server, with the join code IT gave (or a whole
+// enrollment token) and the server's address, prefilled from IT's
+// configuration when it names one. When IT installed an enrollment token
+// (`enrollment_token_file`), the device joins with it at once, by itself. The
+// server answers off the UI thread. True when the device has just joined.
+bool SetupView::DrawJoin(AppContext& ctx, float field) {
+  if (!config_read_) {
+    config_read_ = true;
+    Config config = Config::Load(DefaultConfigSources());
+    server_url_ = config.Value("server_url");
+    std::ifstream in(config.Value("enrollment_token_file"));
+    std::string token;
+    std::getline(in, token);
+    if (token.find_first_not_of(" \t\r") != std::string::npos) {
+      joining_ = Joining::Start({token, server_url_, ""}, ctx.wake);
+      joining_with_token_ = true;
+    }
+  }
   ImGui::PushFont(ctx.fonts.bold);
   ui::Text(ctx.T("setup.join"));
   ImGui::PopFont();
-  // Shown so people know it is coming; it does nothing until sync lands.
-  ImGui::BeginDisabled();
-  ui::InputText("##join-code", &join_code_, field / 2);
-  ImGui::EndDisabled();
-  ui::TextMuted(ctx.T("setup.join_later"));
+  ImGui::BeginGroup();
+  ui::Text(ctx.T("setup.join_code"));
+  ui::InputText("##join-code", &join_code_, field / 2,
+                ImGuiInputTextFlags_CharsUppercase | ImGuiInputTextFlags_CharsNoBlank);
+  Probe().AddItem(ctx.T("setup.join_code"), true);
+  ImGui::EndGroup();
+  ImGui::SameLine(0, ImGui::GetFontSize() * 2);
+  ImGui::BeginGroup();
+  ui::Text(ctx.T("setup.server"));
+  ui::InputText("##server", &server_url_, field, ImGuiInputTextFlags_CharsNoBlank);
+  Probe().AddItem(ctx.T("setup.server"), true);
+  ImGui::EndGroup();
+
+  if (joining_ && joining_->answered()) {
+    Result<sync::SyncRecord> joined = joining_->Finish(*ctx.device);
+    joining_.reset();
+    if (joined.ok()) {
+      join_error_.clear();
+      ctx.joined = true;  // the App starts syncing
+      ctx.Wrote();
+      ctx.Go(Screen::kSignIn);
+      return true;
+    }
+    join_error_ = ctx.T(joining_with_token_ ? "setup.token_failed" : "setup.join_failed") + " " +
+                  joined.status().message();
+    joining_with_token_ = false;
+  }
+  if (joining_) {
+    ui::TextMuted(ctx.T(joining_with_token_ ? "setup.joining_with_token" : "setup.joining"));
+    return false;
+  }
+  if (!join_error_.empty()) ui::TextColoured(ui::kOrange, join_error_);
+  std::string join = ctx.T("setup.join_button") + "##join";
+  if (ui::Button(join.c_str())) {
+    join_error_.clear();
+    joining_ = Joining::Start({join_code_, server_url_, ""}, ctx.wake);
+  }
+  return false;
 }
 
 }  // namespace cairn::gui

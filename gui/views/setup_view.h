@@ -1,8 +1,9 @@
 // First run on a device with no store: start a standalone classroom (a school,
-// a class, its students, and its teacher with the PIN they choose). Enrolling
-// with a school's join code is still cairnctl's.
+// a class, its students, and its teacher with the PIN they choose), or join a
+// school server with the join code IT gave.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "app/context.h"
@@ -14,8 +15,14 @@ class SetupView {
   void Draw(AppContext& ctx);
 
  private:
+  bool DrawJoin(AppContext& ctx, float field);
+
   StandaloneSetup setup_;  // learners come from students_, one per line
-  std::string students_, join_code_, error_;
+  std::string students_, error_;
+  std::string join_code_, server_url_, join_error_;
+  bool config_read_ = false;
+  bool joining_with_token_ = false;  // IT's token, at first start
+  std::unique_ptr<Joining> joining_;  // while the server is asked
 };
 
 }  // namespace cairn::gui

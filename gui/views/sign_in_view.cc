@@ -71,7 +71,12 @@ void SignInView::Draw(AppContext& ctx) {
     ui::Text(ctx.T("signin.choose_class"));
     ImGui::PopFont();
     ImGui::Spacing();
-    if (classes_.empty()) ui::TextMuted(ctx.T("signin.no_classes"));
+    if (classes_.empty()) {
+      // A device that just joined its school has no classes until its first sync.
+      SyncSnapshot sync = ctx.sync != nullptr ? ctx.sync->Snapshot() : SyncSnapshot{};
+      bool first_sync_due = sync.state != SyncState::kStandalone && sync.last_success_ms == 0;
+      ui::TextMuted(ctx.T(first_sync_due ? "signin.waiting_for_school" : "signin.no_classes"));
+    }
     Grid g = Layout(classes_.size(), unit * 12, unit * 4);
     for (size_t i = 0; i < classes_.size(); ++i) {
       if (i % g.columns != 0) ImGui::SameLine();

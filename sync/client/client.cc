@@ -528,7 +528,7 @@ Result<SyncRecord> Enroll(const EnrollRequest& request, const Origin& origin,
       case TransportFailure::kUnreachable:
         return Status::IoError("cannot reach the server at " + record.server_url + " (" +
                                error.message +
-                               "); check the address and the network, then enroll again");
+                               "); check the address and the network, then try again");
       default:
         return Status::IoError("enrollment failed: " + error.message);
     }

@@ -10,6 +10,9 @@ fi
 rm -rf "$work"
 mkdir -p "$work"
 export CAIRN_HOME=$work/home
+# This machine's /etc/cairn (an enrollment token IT left there) is not the test's.
+export CAIRN_CONFIG_ROOT=$work/root
+export CAIRN_ENROLLMENT_TOKEN_FILE=$CAIRN_CONFIG_ROOT/etc/cairn/enrollment-token
 shots=$work/screenshots
 ctl() { "$cairnctl" "$@" >/dev/null; }
 # fresh_device=1: a device with nothing on it, as the client's first run finds it.

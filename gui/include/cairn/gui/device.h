@@ -4,6 +4,8 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,7 +13,10 @@
 #include "cairn/agent/store.h"
 #include "cairn/agent/teacher_pin.h"
 #include "cairn/platform/paths.h"
+#include "cairn/platform/origin.h"
 #include "cairn/platform/status.h"
+#include "cairn/sync/client/client.h"
+#include "cairn/sync/client/sync_record.h"
 
 namespace cairn::gui {
 
@@ -46,6 +51,33 @@ struct StandaloneSetup {
 // not typed the same twice; kFailedPrecondition when the store is already set up.
 Result<std::string> SetUpStandalone(Device& device, const StandaloneSetup& setup,
                                     TeacherPins& pins);
+
+// Joining a school server: the setup screen's other way. The person types the
+// join code IT gave them and the server's address (or pastes a whole enrollment
+// token, which names its server). The server answers on a thread of its own, so
+// no frame waits on the network; Finish, on the UI thread holding the store,
+// then makes this device one of the school's.
+class Joining {
+ public:
+  // Asks the server; `answered` is called on the asking thread once its answer
+  // (or the failure to get one) is in: the client wakes its event loop with it.
+  static std::unique_ptr<Joining> Start(sync::EnrollRequest request,
+                                        std::function<void()> answered,
+                                        sync::ClientOptions options = {});
+  ~Joining();  // waits for the answer, if it is not in yet
+
+  bool answered() const;
+  // Once answered(): the store becomes an enrolled device of that server (its
+  // device id, the server as its authority, and the sync record beside it),
+  // and the record is returned. On a refusal, a bad code or an unreachable
+  // server, the status says so for people and nothing is stored: the person
+  // may try again, or start a standalone classroom.
+  Result<sync::SyncRecord> Finish(Device& device);
+
+ private:
+  Origin origin_ = Origin::Random();
+  std::future<Result<sync::SyncRecord>> answer_;
+};
 
 // A fresh id for an entity: a short stem from `name` and a random suffix.
 std::string NewEntityId(std::string_view stem_from);
