@@ -109,17 +109,15 @@ Result<std::string> SetUpStandalone(Device& device, const StandaloneSetup& setup
   return teacher_id;
 }
 
-std::unique_ptr<Joining> Joining::Start(sync::EnrollRequest request,
-                                        std::function<void()> answered,
+std::unique_ptr<Joining> Joining::Start(sync::EnrollRequest request, std::function<void()> answered,
                                         sync::ClientOptions options) {
   auto joining = std::unique_ptr<Joining>(new Joining());
   request.token_or_code = Trim(request.token_or_code);
   request.server_url = Trim(request.server_url);
   if (request.name.empty()) request.name = HostName();
   joining->answer_ = std::async(
-      std::launch::async,
-      [origin = joining->origin_, request = std::move(request), options = std::move(options),
-       answered = std::move(answered)]() {
+      std::launch::async, [origin = joining->origin_, request = std::move(request),
+                           options = std::move(options), answered = std::move(answered)]() {
         Result<sync::SyncRecord> record = sync::Enroll(request, origin, options);
         if (answered) answered();
         return record;

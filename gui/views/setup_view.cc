@@ -74,7 +74,6 @@ void SetupView::Draw(AppContext& ctx) {
       error_ = ctx.T("setup.failed") + " " + teacher.status().message();
     }
   }
-
 }
 
 // Joining the school's server, with the join code IT gave (or a whole

@@ -21,7 +21,7 @@ class SetupView {
   std::string students_, error_;
   std::string join_code_, server_url_, join_error_;
   bool config_read_ = false;
-  bool joining_with_token_ = false;  // IT's token, at first start
+  bool joining_with_token_ = false;   // IT's token, at first start
   std::unique_ptr<Joining> joining_;  // while the server is asked
 };
 

@@ -12,8 +12,8 @@
 
 #include "cairn/agent/store.h"
 #include "cairn/agent/teacher_pin.h"
-#include "cairn/platform/paths.h"
 #include "cairn/platform/origin.h"
+#include "cairn/platform/paths.h"
 #include "cairn/platform/status.h"
 #include "cairn/sync/client/client.h"
 #include "cairn/sync/client/sync_record.h"
@@ -61,8 +61,7 @@ class Joining {
  public:
   // Asks the server; `answered` is called on the asking thread once its answer
   // (or the failure to get one) is in: the client wakes its event loop with it.
-  static std::unique_ptr<Joining> Start(sync::EnrollRequest request,
-                                        std::function<void()> answered,
+  static std::unique_ptr<Joining> Start(sync::EnrollRequest request, std::function<void()> answered,
                                         sync::ClientOptions options = {});
   ~Joining();  // waits for the answer, if it is not in yet
 
