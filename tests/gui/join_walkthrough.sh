@@ -70,8 +70,33 @@ CAIRN_HOME=$work/home2 xvfb-run -a -e "$work/xvfb.log" -s "-screen 0 1280x800x24
   "$cairn" --script "$work/token.script" --screenshot-dir "$shots" || fail "the token walk-through"
 CAIRN_HOME=$work/home2 "$cairnctl" status | grep -q "$url" || fail "want the second laptop enrolled"
 
+# The network goes: the first laptop keeps working, says it is offline and
+# what waits; back on the network, its work reaches the server.
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true  # admin commands need it stopped
+cat >"$work/offline.script" <<SCRIPT
+click "Ada"
+click "Start"
+expect-text "Question 1 of 12"
+click "1/5"
+click "Check my answer"
+expect-text "Well done!"
+expect-text "Offline: saved on this device, will sync when the school network is back"
+screenshot join-offline
+SCRIPT
+xvfb-run -a -e "$work/xvfb.log" -s "-screen 0 1280x800x24" \
+  "$cairn" --script "$work/offline.script" --screenshot-dir "$shots" || fail "the offline walk-through"
+"$server" serve --data "$data" --listen "127.0.0.1:$port" >>"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 50); do (: </dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+cat >"$work/online.script" <<SCRIPT
+expect-text "Up to date as of"
+screenshot join-back-online
+SCRIPT
+xvfb-run -a -e "$work/xvfb.log" -s "-screen 0 1280x800x24" \
+  "$cairn" --script "$work/online.script" --screenshot-dir "$shots" || fail "the back-online walk-through"
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+srv devices | grep -q "student-device .* [1-9][0-9]* " || { srv devices; fail "want Ada's answer acknowledged"; }
 srv devices 2>/dev/null | grep -c "student-device" | grep -qx 2 ||
   { srv devices; fail "want both laptops among the server's devices"; }
-check_screenshots 4
+check_screenshots 6
 echo "join walk-through passed; screenshots in $shots"
