@@ -638,12 +638,16 @@ Result<Op> Store::ReadOp(int64_t origin_ref, uint64_t seq, Hlc hlc, int kind_cod
   return op;
 }
 
-namespace {
-std::optional<int64_t> OptionalInt(const sql::Statement& st, int col) {
-  if (st.ColumnIsNull(col)) return std::nullopt;
-  return st.ColumnInt(col);
+Result<Op> Store::ReadOpRow(sql::Statement& st, int first) const {
+  std::optional<int64_t> subject;
+  if (!st.ColumnIsNull(first + 4)) subject = st.ColumnInt(first + 4);
+  Result<Op> op = ReadOp(st.ColumnInt(first), static_cast<uint64_t>(st.ColumnInt(first + 1)),
+                         static_cast<Hlc>(st.ColumnInt(first + 2)),
+                         static_cast<int>(st.ColumnInt(first + 3)), subject,
+                         st.ColumnBlob(first + 5));
+  if (!op.ok()) st.Reset();
+  return op;
 }
-}  // namespace
 
 Result<OpsPage> Store::OpsSince(uint64_t cursor, size_t limit) const {
   OpsPage page;
@@ -661,13 +665,8 @@ Result<OpsPage> Store::OpsSince(uint64_t cursor, size_t limit) const {
       st->Reset();
       break;
     }
-    Result<Op> op = ReadOp(st->ColumnInt(1), static_cast<uint64_t>(st->ColumnInt(2)),
-                           static_cast<Hlc>(st->ColumnInt(3)), static_cast<int>(st->ColumnInt(4)),
-                           OptionalInt(*st, 5), st->ColumnBlob(6));
-    if (!op.ok()) {
-      st->Reset();
-      return op.status();
-    }
+    Result<Op> op = ReadOpRow(*st, 1);
+    if (!op.ok()) return op.status();
     page.next_cursor = static_cast<uint64_t>(st->ColumnInt(0));
     page.ops.push_back(std::move(op).value());
   }
@@ -684,13 +683,8 @@ Result<std::vector<Op>> Store::OwnOpsAfter(uint64_t after_seq, size_t limit) con
   while (true) {
     CAIRN_ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) break;
-    Result<Op> op = ReadOp(st->ColumnInt(0), static_cast<uint64_t>(st->ColumnInt(1)),
-                           static_cast<Hlc>(st->ColumnInt(2)), static_cast<int>(st->ColumnInt(3)),
-                           OptionalInt(*st, 4), st->ColumnBlob(5));
-    if (!op.ok()) {
-      st->Reset();
-      return op.status();
-    }
+    Result<Op> op = ReadOpRow(*st, 0);
+    if (!op.ok()) return op.status();
     ops.push_back(std::move(op).value());
   }
   return ops;
@@ -717,11 +711,9 @@ Result<std::optional<Op>> Store::FindOp(const OpId& id) const {
   st->Bind(1, *ref).Bind(2, id.seq);
   CAIRN_ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return std::optional<Op>();
-  Result<Op> op = ReadOp(st->ColumnInt(0), static_cast<uint64_t>(st->ColumnInt(1)),
-                         static_cast<Hlc>(st->ColumnInt(2)), static_cast<int>(st->ColumnInt(3)),
-                         OptionalInt(*st, 4), st->ColumnBlob(5));
-  st->Reset();
+  Result<Op> op = ReadOpRow(*st, 0);
   if (!op.ok()) return op.status();
+  st->Reset();
   return std::optional<Op>(std::move(op).value());
 }
 

@@ -50,15 +50,8 @@ Status Store::IndexAllBlobRefs() {
   while (true) {
     CAIRN_ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) break;
-    std::optional<int64_t> subject;
-    if (!st->ColumnIsNull(5)) subject = st->ColumnInt(5);
-    Result<Op> op = ReadOp(st->ColumnInt(1), static_cast<uint64_t>(st->ColumnInt(2)),
-                           static_cast<Hlc>(st->ColumnInt(3)), static_cast<int>(st->ColumnInt(4)),
-                           subject, st->ColumnBlob(6));
-    if (!op.ok()) {
-      st->Reset();
-      return op.status();
-    }
+    Result<Op> op = ReadOpRow(*st, 1);
+    if (!op.ok()) return op.status();
     found.emplace_back(st->ColumnInt(0), std::move(op).value());
   }
   for (const auto& [lsn, op] : found) {
@@ -121,15 +114,8 @@ Result<std::vector<Op>> Store::OpsNamingBlob(std::string_view sha256) const {
   while (true) {
     CAIRN_ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) break;
-    std::optional<int64_t> subject;
-    if (!st->ColumnIsNull(4)) subject = st->ColumnInt(4);
-    Result<Op> op = ReadOp(st->ColumnInt(0), static_cast<uint64_t>(st->ColumnInt(1)),
-                           static_cast<Hlc>(st->ColumnInt(2)), static_cast<int>(st->ColumnInt(3)),
-                           subject, st->ColumnBlob(5));
-    if (!op.ok()) {
-      st->Reset();
-      return op.status();
-    }
+    Result<Op> op = ReadOpRow(*st, 0);
+    if (!op.ok()) return op.status();
     out.push_back(std::move(op).value());
   }
   return out;

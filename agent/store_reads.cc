@@ -180,15 +180,8 @@ Result<std::vector<Evidence>> Store::EvidenceFor(std::string_view learner) const
   while (true) {
     CAIRN_ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) break;
-    std::optional<int64_t> subject;
-    if (!st->ColumnIsNull(4)) subject = st->ColumnInt(4);
-    Result<Op> op = ReadOp(st->ColumnInt(0), static_cast<uint64_t>(st->ColumnInt(1)),
-                           static_cast<Hlc>(st->ColumnInt(2)), static_cast<int>(st->ColumnInt(3)),
-                           subject, st->ColumnBlob(5));
-    if (!op.ok()) {
-      st->Reset();
-      return op.status();
-    }
+    Result<Op> op = ReadOpRow(*st, 0);
+    if (!op.ok()) return op.status();
     out.push_back({std::move(op).value(), st->ColumnInt(6) != 0});
   }
   std::sort(out.begin(), out.end(), [](const Evidence& x, const Evidence& y) {

@@ -232,6 +232,9 @@ class Store {
   Status Load();
   Result<Op> ReadOp(int64_t origin_ref, uint64_t seq, Hlc hlc, int kind_code,
                     std::optional<int64_t> subject, std::string_view body) const;
+  // The op in a row's columns first..first+5 (origin, seq, hlc, kind, subject,
+  // body, as in the op table); on an error the statement is reset.
+  Result<Op> ReadOpRow(sql::Statement& st, int first) const;
   // Stores one op (already validated) inside the caller's transaction. Returns
   // false when it was a duplicate.
   Result<bool> Insert(const KindSpec& kind, const Origin& origin, uint64_t seq, Hlc hlc,
