@@ -641,10 +641,10 @@ Result<Op> Store::ReadOp(int64_t origin_ref, uint64_t seq, Hlc hlc, int kind_cod
 Result<Op> Store::ReadOpRow(sql::Statement& st, int first) const {
   std::optional<int64_t> subject;
   if (!st.ColumnIsNull(first + 4)) subject = st.ColumnInt(first + 4);
-  Result<Op> op = ReadOp(st.ColumnInt(first), static_cast<uint64_t>(st.ColumnInt(first + 1)),
-                         static_cast<Hlc>(st.ColumnInt(first + 2)),
-                         static_cast<int>(st.ColumnInt(first + 3)), subject,
-                         st.ColumnBlob(first + 5));
+  Result<Op> op =
+      ReadOp(st.ColumnInt(first), static_cast<uint64_t>(st.ColumnInt(first + 1)),
+             static_cast<Hlc>(st.ColumnInt(first + 2)), static_cast<int>(st.ColumnInt(first + 3)),
+             subject, st.ColumnBlob(first + 5));
   if (!op.ok()) st.Reset();
   return op;
 }
