@@ -1,11 +1,13 @@
 #include "cairn/sync/client/client.h"
 
 #include <algorithm>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 
 #include "cairn/platform/numbers.h"
 #include "cairn/sync/byte_range.h"
+#include "cairn/sync/query.h"
 #include "cairn/sync/server/enrollment_token.h"
 #include "cairn/sync/wire.h"
 #include "http_connection.h"
@@ -244,45 +246,106 @@ class SyncRun {
     }
   }
 
+  // One page after `after` (the pull cursor, or a back-fill's), applied in one
+  // step of the store with the clock it came with. `before_apply` sees the page
+  // in that step, before it is applied.
+  struct Page {
+    std::vector<Op> ops;
+    uint64_t next_cursor = 0;
+    bool more = false;
+  };
+  Result<Page> PullPage(uint64_t after, const std::string& backfill_query,
+                        const std::function<void(const std::vector<Op>&)>& before_apply = {}) {
+    if (options_.cancel && options_.cancel->load()) {
+      return Fail(SyncOutcome::kCancelled, "sync stopped before it finished");
+    }
+    std::string path = "/v1/pull?after=" + std::to_string(after) +
+                       "&limit=" + std::to_string(options_.pull_page_ops) + backfill_query;
+    CAIRN_ASSIGN_OR_RETURN(HttpResponse r,
+                           Request("GET", path, "", {"Accept-Encoding: zstd, gzip"}));
+    Result<json> j = BodyJson(r);
+    Result<std::vector<Op>> ops = Status::InvalidArgument("no ops in the answer");
+    if (j.ok() && j->is_object() && j->contains("ops")) ops = DecodeBatchJson((*j)["ops"], {});
+    if (!ops.ok() || !(*j)["next_cursor"].is_number_unsigned() || !(*j)["more"].is_boolean()) {
+      return Fail(SyncOutcome::kRetryLater,
+                  "the server's answer to a pull was not understood" +
+                      (ops.ok() ? std::string() : ": " + ops.status().message()));
+    }
+    {
+      auto lock = StoreLock(options_);
+      if (before_apply) before_apply(*ops);
+      Result<ApplyStats> stats = store_.ApplyRemote(*ops);
+      if (!stats.ok()) {
+        return Fail(SyncOutcome::kRefused, "ops from the server could not be stored (" +
+                                               stats.status().message() +
+                                               "); nothing of that page was kept");
+      }
+      CAIRN_RETURN_IF_ERROR(ObserveClock(*j));
+      report_.applied += stats->applied;
+    }
+    if (options_.state && report_.applied > applied_told_) {
+      applied_told_ = report_.applied;
+      options_.state->Update([](SyncState& st) { ++st.remote_changes; });
+    }
+    report_.pulled += ops->size();
+    return Page{std::move(ops).value(), (*j)["next_cursor"].get<uint64_t>(),
+                (*j)["more"].get<bool>()};
+  }
+
   Status Pull() {
     while (true) {
-      if (options_.cancel && options_.cancel->load()) {
-        return Fail(SyncOutcome::kCancelled, "sync stopped before it finished");
-      }
-      std::string path = "/v1/pull?after=" + std::to_string(record_.cursor) +
-                         "&limit=" + std::to_string(options_.pull_page_ops);
-      CAIRN_ASSIGN_OR_RETURN(HttpResponse r,
-                             Request("GET", path, "", {"Accept-Encoding: zstd, gzip"}));
-      Result<json> j = BodyJson(r);
-      Result<std::vector<Op>> ops = Status::InvalidArgument("no ops in the answer");
-      if (j.ok() && j->is_object() && j->contains("ops")) ops = DecodeBatchJson((*j)["ops"], {});
-      if (!ops.ok() || !(*j)["next_cursor"].is_number_unsigned() || !(*j)["more"].is_boolean()) {
-        return Fail(SyncOutcome::kRetryLater,
-                    "the server's answer to a pull was not understood" +
-                        (ops.ok() ? std::string() : ": " + ops.status().message()));
-      }
-      {
-        // The page and the clock it came with, as one step of the store.
-        auto lock = StoreLock(options_);
-        Result<ApplyStats> stats = store_.ApplyRemote(*ops);
-        if (!stats.ok()) {
-          return Fail(SyncOutcome::kRefused, "ops from the server could not be stored (" +
-                                                 stats.status().message() +
-                                                 "); nothing of that page was kept");
-        }
-        CAIRN_RETURN_IF_ERROR(ObserveClock(*j));
-        report_.applied += stats->applied;
-      }
-      if (options_.state && report_.applied > applied_told_) {
-        applied_told_ = report_.applied;
-        options_.state->Update([](SyncState& st) { ++st.remote_changes; });
-      }
-      report_.pulled += ops->size();
+      const uint64_t before = record_.cursor;
+      std::vector<std::string> joiners;
+      CAIRN_ASSIGN_OR_RETURN(Page page, PullPage(before, "", [&](const std::vector<Op>& ops) {
+                               if (before > 0) joiners = Joiners(ops);
+                             }));
       // Only now that the page is committed does the cursor move past it.
-      record_.cursor = (*j)["next_cursor"].get<uint64_t>();
+      record_.cursor = page.next_cursor;
+      for (const std::string& learner : joiners) {
+        auto same = [&](const Backfill& b) { return b.learner == learner; };
+        if (std::none_of(record_.backfill.begin(), record_.backfill.end(), same)) {
+          record_.backfill.push_back({learner, 0, before});
+        }
+      }
       CAIRN_RETURN_IF_ERROR(Save());
-      if (!(*j)["more"].get<bool>()) return Status::Ok();
+      if (!page.more) return Backfills();
     }
+  }
+
+  // Learners these ops enroll in one of our classes whom this device has never
+  // had: they joined after our cursor had passed their history, which the
+  // server's filter did not send then. Their ops up to where the cursor stood are
+  // fetched by themselves (after it, the regular pull has them: it filters by the
+  // classes as they are when it is asked). A store step, before the page is applied.
+  std::vector<std::string> Joiners(const std::vector<Op>& ops) {
+    std::vector<std::string> out;
+    for (const Op& op : ops) {
+      if (op.kind != "enrollment" || !op.body.value("active", true)) continue;
+      std::string cls = op.body.value("class", ""), learner = op.body.value("learner", "");
+      if (std::find(record_.classes.begin(), record_.classes.end(), cls) == record_.classes.end()) {
+        continue;
+      }
+      Result<std::optional<json>> known = store_.Entity("learner", learner);
+      if (known.ok() && !*known) out.push_back(learner);
+    }
+    return out;
+  }
+
+  // Each joiner's history, page by page; the record keeps how far each got.
+  Status Backfills() {
+    while (!record_.backfill.empty()) {
+      Backfill& b = record_.backfill.front();
+      std::string query = "&learner=" + QueryEscape(b.learner) + "&upto=" + std::to_string(b.upto);
+      while (b.after < b.upto) {
+        Result<Page> page = PullPage(b.after, query);
+        if (!page.ok()) return page.status();
+        b.after = page->more ? page->next_cursor : b.upto;
+        CAIRN_RETURN_IF_ERROR(Save());
+      }
+      record_.backfill.erase(record_.backfill.begin());
+      CAIRN_RETURN_IF_ERROR(Save());
+    }
+    return Status::Ok();
   }
 
   Status Cancelled() {

@@ -47,6 +47,10 @@ Result<std::optional<SyncRecord>> LoadSyncRecord(const std::filesystem::path& fi
     r.cursor = j.value("cursor", uint64_t{0});
     r.blobs_sent_cursor = j.value("blobs_sent_cursor", uint64_t{0});
     r.blobs_fetched_cursor = j.value("blobs_fetched_cursor", uint64_t{0});
+    for (const json& b : j.value("backfill", json::array())) {
+      r.backfill.push_back({b.at("learner").get<std::string>(), b.at("after").get<uint64_t>(),
+                            b.at("upto").get<uint64_t>()});
+    }
     r.last_sync_ms = j.value("last_sync_ms", int64_t{0});
     r.last_attempt_ms = j.value("last_attempt_ms", int64_t{0});
     r.last_error = j.value("last_error", std::string());
@@ -58,6 +62,10 @@ Result<std::optional<SyncRecord>> LoadSyncRecord(const std::filesystem::path& fi
 }
 
 Status SaveSyncRecord(const std::filesystem::path& file, const SyncRecord& r) {
+  json backfill = json::array();
+  for (const Backfill& b : r.backfill) {
+    backfill.push_back({{"learner", b.learner}, {"after", b.after}, {"upto", b.upto}});
+  }
   json j = {{"server", r.server_url},
             {"pin", Base64Url(r.pin)},
             {"server_origin", r.server_origin.Hex()},
@@ -70,6 +78,7 @@ Status SaveSyncRecord(const std::filesystem::path& file, const SyncRecord& r) {
             {"cursor", r.cursor},
             {"blobs_sent_cursor", r.blobs_sent_cursor},
             {"blobs_fetched_cursor", r.blobs_fetched_cursor},
+            {"backfill", backfill},
             {"last_sync_ms", r.last_sync_ms},
             {"last_attempt_ms", r.last_attempt_ms},
             {"last_error", r.last_error}};

@@ -24,11 +24,12 @@
 #include <thread>
 #include <variant>
 
+#include "blobs.h"
 #include "cairn/agent/kinds.h"
 #include "cairn/platform/numbers.h"
+#include "cairn/sync/query.h"
 #include "cairn/sync/server/server.h"
 #include "cairn/sync/wire.h"
-#include "blobs.h"
 #include "service.h"
 #include "writer.h"
 
@@ -80,8 +81,10 @@ std::map<std::string, std::string> ParseQuery(std::string_view q) {
     size_t amp = q.find('&');
     std::string_view part = q.substr(0, amp);
     size_t eq = part.find('=');
-    out[std::string(part.substr(0, eq))] =
-        eq == std::string_view::npos ? "" : std::string(part.substr(eq + 1));
+    // A value that does not decode is kept as it came: no id has a bare '%'
+    // followed by two hex digits, so the lookup it is used for finds nothing.
+    std::string_view value = eq == std::string_view::npos ? "" : part.substr(eq + 1);
+    out[std::string(part.substr(0, eq))] = sync::QueryUnescape(value).value_or(std::string(value));
     if (amp == std::string_view::npos) break;
     q.remove_prefix(amp + 1);
   }
@@ -339,6 +342,8 @@ class Server::Impl {
     std::vector<Op> ops;
     uint64_t after = 0;
     uint64_t limit = 1000;
+    std::string learner;  // a back-fill of this learner's history, up to `upto`
+    uint64_t upto = 0;
     // kBlob: the blob's name, the method, and the range headers (the chunk of a
     // PUT stays in the request's body).
     std::string blob;
@@ -470,6 +475,16 @@ class Server::Impl {
       p.after = *after;
       p.limit = *limit;
     }
+    if (q.count("learner")) {
+      std::optional<uint64_t> upto = q.count("upto") ? ParseU64(q["upto"]) : std::nullopt;
+      if (q["learner"].empty() || !upto) {
+        p.bad_input =
+            ErrorReply(400, "bad_request", "a back-fill names learner= and upto= (a cursor)");
+      } else {
+        p.learner = q["learner"];
+        p.upto = *upto;
+      }
+    }
     return p;
   }
 
@@ -514,7 +529,9 @@ class Server::Impl {
         if (p.method == http::verb::get) return blobs_.Get(device, p.blob, p.range);
         return blobs_.Put(device, p.blob, p.content_range, req.body());
       default: {
-        auto pulled = service_.Pull(device, p.after, p.limit, p.device_clock);
+        auto pulled = p.learner.empty() ? service_.Pull(device, p.after, p.limit, p.device_clock)
+                                        : service_.Backfill(device, p.learner, p.after, p.upto,
+                                                            p.limit, p.device_clock);
         if (auto* r = std::get_if<Reply>(&pulled)) return *r;
         return std::move(std::get<SyncService::PullResult>(pulled));
       }

@@ -219,4 +219,14 @@ Result<bool> Visible(ServerStorage& storage, const Scope& scope, const Op& op) {
   return false;
 }
 
+Result<bool> VisibleInBackfill(ServerStorage& storage, const std::string& learner, const Op& op) {
+  if (IsPublicServerKind(op.kind) || op.kind == "class" || op.kind == "enrollment" ||
+      op.kind == "class_teacher") {
+    return false;
+  }
+  Scope just_them;
+  just_them.learners = {learner};
+  return Visible(storage, just_them, op);
+}
+
 }  // namespace cairn::server

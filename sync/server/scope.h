@@ -44,4 +44,10 @@ Result<std::optional<Refusal>> AuthorizePush(ServerStorage& storage, const Scope
 // device that has one of them).
 Result<bool> Visible(ServerStorage& storage, const Scope& scope, const Op& op);
 
+// Whether a back-fill of `learner` (a learner who joined one of the device's
+// classes after its cursor had passed their history) returns `op`: the learner's
+// record and the ops about them. Not the school's records and content, nor the
+// classes' own ops: the device's regular pull had those.
+Result<bool> VisibleInBackfill(ServerStorage& storage, const std::string& learner, const Op& op);
+
 }  // namespace cairn::server

@@ -1,6 +1,7 @@
 #include "service.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "cairn/sync/server/enrollment_token.h"
 #include "cairn/sync/wire.h"
@@ -159,12 +160,34 @@ std::variant<SyncService::PullResult, Reply> SyncService::Pull(
     std::optional<uint64_t> device_clock) {
   Result<Scope> scope = LoadScope(storage_, device);
   if (!scope.ok()) return Internal(scope.status());
+  return Scan(device, cursor, std::numeric_limits<uint64_t>::max(), limit, device_clock,
+              [&](const Op& op) { return Visible(storage_, *scope, op); });
+}
+
+std::variant<SyncService::PullResult, Reply> SyncService::Backfill(
+    const DeviceRecord& device, const std::string& learner, uint64_t cursor, uint64_t upto,
+    size_t limit, std::optional<uint64_t> device_clock) {
+  Result<Scope> scope = LoadScope(storage_, device);
+  if (!scope.ok()) return Internal(scope.status());
+  if (!scope->learners.count(learner)) {
+    return ErrorReply(403, "forbidden",
+                      "learner " + learner +
+                          " is not in this device's classes; it may not "
+                          "pull their history");
+  }
+  return Scan(device, cursor, upto, limit, device_clock,
+              [&](const Op& op) { return VisibleInBackfill(storage_, learner, op); });
+}
+
+std::variant<SyncService::PullResult, Reply> SyncService::Scan(
+    const DeviceRecord& device, uint64_t cursor, uint64_t upto, size_t limit,
+    std::optional<uint64_t> device_clock, const std::function<Result<bool>(const Op&)>& wanted) {
   PullResult out;
   out.next_cursor = cursor;
   size_t scanned = 0;
   // A page never holds more ops than may still be returned, so every op of it is
   // either returned or filtered out, and its cursor is exact.
-  while (out.ops.size() < limit) {
+  while (out.ops.size() < limit && out.next_cursor < upto) {
     size_t chunk = std::min({size_t{1000}, limit - out.ops.size(), kMaxPullScan - scanned});
     if (chunk == 0) {
       out.more = true;
@@ -176,12 +199,12 @@ std::variant<SyncService::PullResult, Reply> SyncService::Pull(
     for (Op& op : page->ops) {
       // The device wrote these: sending them back would double a day's pull.
       if (op.origin == device.origin) continue;
-      Result<bool> visible = Visible(storage_, *scope, op);
+      Result<bool> visible = wanted(op);
       if (!visible.ok()) return Internal(visible.status());
       if (*visible) out.ops.push_back(std::move(op));
     }
     out.next_cursor = page->next_cursor;
-    out.more = page->more;
+    out.more = page->more && out.next_cursor < upto;
     if (!page->more) break;
   }
   out.clock = storage_.Clock();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -56,6 +57,14 @@ class SyncService {
   };
   std::variant<PullResult, Reply> Pull(const DeviceRecord& device, uint64_t cursor, size_t limit,
                                        std::optional<uint64_t> device_clock);
+  // GET /v1/pull?learner=L&upto=U: the back-fill of a learner who joined one of
+  // the device's classes when its cursor stood at U. The ops about L the log
+  // holds in (cursor, U] (a page may reach a little past U: a device has those
+  // already, and applying an op twice changes nothing). 403 when L is not in the
+  // device's classes.
+  std::variant<PullResult, Reply> Backfill(const DeviceRecord& device, const std::string& learner,
+                                           uint64_t cursor, uint64_t upto, size_t limit,
+                                           std::optional<uint64_t> device_clock);
   // GET /v1/clock.
   Reply ClockReply(const DeviceRecord& device, std::optional<uint64_t> device_clock);
 
@@ -66,6 +75,11 @@ class SyncService {
  private:
   void Touch(const DeviceRecord& device, std::optional<uint64_t> device_clock,
              std::optional<uint64_t> acked);
+  // The log after `cursor`, up to about `upto`, less the device's own ops, as
+  // `wanted` chooses: at most `limit` ops, kMaxPullScan examined.
+  std::variant<PullResult, Reply> Scan(const DeviceRecord& device, uint64_t cursor, uint64_t upto,
+                                       size_t limit, std::optional<uint64_t> device_clock,
+                                       const std::function<Result<bool>(const Op&)>& wanted);
 
   ServerStorage& storage_;
   const Clock& clock_;

@@ -363,4 +363,60 @@ TEST_CASE("the sync record keeps the credential in one 0600 file and refuses a d
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("a learner who joins the class brings their history to the class's devices", "[sync]") {
+  ServerFixture server;
+  Device teacher(server, DeviceRole::kTeacherDevice);  // class A
+  REQUIRE(teacher.Sync().ok());
+  // b1's work in class B, recorded on B's laptop, while the teacher's cursor moves past it.
+  TestDevice laptop = server.Enroll(DeviceRole::kStudentDevice, {"B"});
+  std::vector<Op> work;
+  for (uint64_t i = 1; i <= 5; ++i) {
+    work.push_back(laptop.MakeOp(
+        "attempt", {{"learner", "b1"}, {"item", "i" + std::to_string(i)}, {"correct", true}}, i));
+  }
+  REQUIRE(server.Push(laptop, work).status == 200);
+  teacher.Attempts(1);
+  REQUIRE(teacher.Sync().ok());
+  CHECK_FALSE(teacher.store->Entity("learner", "b1")->has_value());
+
+  // b1 moves to class A.
+  Status moved = Status::Ok();
+  server.server().WithStorage([&](server::ServerStorage& st) {
+    moved = st
+                .AppendServerOps({
+                    {"enrollment", {{"class", "B"}, {"learner", "b1"}, {"active", false}}},
+                    {"enrollment", {{"class", "A"}, {"learner", "b1"}, {"active", true}}},
+                })
+                .status();
+  });
+  REQUIRE(moved.ok());
+  sync::ClientOptions small_pages;
+  small_pages.pull_page_ops = 2;  // the back-fill takes several pages
+  sync::SyncReport r = teacher.Sync(small_pages);
+  INFO(r.message);
+  REQUIRE(r.ok());
+  CHECK(teacher.store->Entity("learner", "b1")->has_value());
+  Result<std::vector<Evidence>> history = teacher.store->EvidenceFor("b1");
+  REQUIRE(history.ok());
+  CHECK(history->size() == 5);
+  CHECK(teacher.record.backfill.empty());
+
+  // Done once: the next sync fetches nothing more.
+  sync::SyncReport again = teacher.Sync();
+  REQUIRE(again.ok());
+  CHECK(again.applied == 0);
+  CHECK(again.requests == 1);
+}
+
+TEST_CASE("a back-fill is refused for a learner outside the device's classes", "[sync]") {
+  ServerFixture server;
+  TestDevice a_laptop = server.Enroll(DeviceRole::kStudentDevice, {"A"});
+  HttpReply r = server.Get(a_laptop, "/v1/pull?after=0&limit=10&learner=b1&upto=100");
+  CHECK(r.status == 403);
+  HttpReply bad = server.Get(a_laptop, "/v1/pull?after=0&limit=10&learner=a1");
+  CHECK(bad.status == 400);
+  HttpReply ok = server.Get(a_laptop, "/v1/pull?after=0&limit=10&learner=a%31&upto=100");
+  CHECK(ok.status == 200);
+}
+
 }  // namespace cairn::testing

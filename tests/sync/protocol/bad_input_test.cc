@@ -2,6 +2,7 @@
 // in bounded time and memory, and nothing crashes.
 #include <catch2/catch.hpp>
 
+#include "cairn/sync/query.h"
 #include "cairn/sync/wire.h"
 #include "sync/protocol/wire_testing.h"
 
@@ -237,3 +238,13 @@ TEST_CASE("each refusal says whether a size limit or malformed input was the rea
 }
 
 }  // namespace cairn::sync
+
+TEST_CASE("a learner id travels in a query string whole, whatever its characters", "[wire]") {
+  for (std::string id : {"ada-x7k2m9", "a&b=c", "50%", "nguyễn thị lan", "x?y#z/+"}) {
+    std::string escaped = cairn::sync::QueryEscape(id);
+    CHECK(escaped.find_first_of("&=?# +/") == std::string::npos);  // only %XX stands for them
+    CHECK(cairn::sync::QueryUnescape(escaped) == id);
+  }
+  CHECK_FALSE(cairn::sync::QueryUnescape("a%2").has_value());
+  CHECK_FALSE(cairn::sync::QueryUnescape("a%zz").has_value());
+}

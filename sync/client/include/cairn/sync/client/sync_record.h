@@ -18,6 +18,15 @@
 
 namespace cairn::sync {
 
+// A learner who joined one of the device's classes after its pull cursor had
+// passed their history: their ops in (after, upto] are fetched by themselves
+// (PROTOCOL.md, "Back-fill"). Kept until done, so a cut resumes it.
+struct Backfill {
+  std::string learner;
+  uint64_t after = 0;  // back-fill cursor, as the pull cursor
+  uint64_t upto = 0;   // the pull cursor when the learner's enrollment arrived
+};
+
 struct SyncRecord {
   // --- The server and the device's enrollment --------------------------------
   std::string server_url;  // "https://school.example:8443"
@@ -37,6 +46,7 @@ struct SyncRecord {
   // this device (or can never be: see PROTOCOL.md, "Blobs").
   uint64_t blobs_sent_cursor = 0;
   uint64_t blobs_fetched_cursor = 0;
+  std::vector<Backfill> backfill;  // learners whose history is still to fetch
   int64_t last_sync_ms = 0;     // the last sync that sent and pulled everything
   int64_t last_attempt_ms = 0;  // the last sync started
   std::string last_error;       // the last attempt's problem, for people; "" when it went well
