@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "cairn/platform/hex.h"
+
 namespace cairn {
 
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr); }
@@ -20,14 +22,7 @@ std::string Sha256::HexDigest() {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx_, md, &len);
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * len);
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kDigits[md[i] >> 4];
-    out += kDigits[md[i] & 15];
-  }
-  return out;
+  return HexEncode({reinterpret_cast<const char*>(md), len});
 }
 
 std::string Sha256Hex(std::string_view bytes) {

@@ -157,8 +157,12 @@ Result<Transaction> Transaction::Begin(Database& db, Kind kind) {
   return Transaction(&db, false);
 }
 
-Result<Transaction> Transaction::BeginOrNest(Database& db) {
-  if (!db.InTransaction()) return Begin(db);
+Result<Transaction> Transaction::Nest(Database& db) {
+  if (!db.InTransaction()) {
+    return Status::FailedPrecondition(
+        "write group lost: the database rolled the group back by itself (" + db.path().string() +
+        "); nothing of the group was stored");
+  }
   CAIRN_ASSIGN_OR_RETURN(Statement * savepoint, db.Prepare("SAVEPOINT cairn_nested"));
   CAIRN_RETURN_IF_ERROR(savepoint->Run());
   return Transaction(&db, true);

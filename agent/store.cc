@@ -282,17 +282,12 @@ Status Store::RenewOrigin(const Origin& fresh) {
     return Status::FailedPrecondition("a server store's origin is the school's: never renewed");
   }
   if (fresh == self_) return Status::Ok();
-  CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(*db_));
-  CAIRN_RETURN_IF_ERROR(SetMeta(*db_, "self", Raw(fresh), true));
+  CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, BeginWrite());
+  Status s = SetMeta(*db_, "self", Raw(fresh), true);
   // Load() floors the clock at the new origin's last op (none): keep ours.
-  CAIRN_RETURN_IF_ERROR(SetMetaInt(*db_, "hlc", static_cast<int64_t>(hlc_.last())));
-  Result<int64_t> ref = origins_->Intern(Raw(fresh));
-  Status s = ref.ok() ? txn.Commit() : ref.status();
-  if (!s.ok()) {
-    origins_->Rollback();
-    return s;
-  }
-  origins_->Commit();
+  if (s.ok()) s = SetMetaInt(*db_, "hlc", static_cast<int64_t>(hlc_.last()));
+  if (s.ok()) s = origins_->Intern(Raw(fresh)).status();
+  CAIRN_RETURN_IF_ERROR(Finish(txn, s));
   return Load();
 }
 
@@ -302,9 +297,10 @@ void Store::AfterRollback() {
 }
 
 Result<sql::Transaction> Store::BeginWrite() {
+  CAIRN_RETURN_IF_ERROR(lost_state_);
   ids_mark_ = ids_->Mark();
   origins_mark_ = origins_->Mark();
-  return group_ ? sql::Transaction::BeginOrNest(*db_) : sql::Transaction::Begin(*db_);
+  return group_ ? sql::Transaction::Nest(*db_) : sql::Transaction::Begin(*db_);
 }
 
 Status Store::Finish(sql::Transaction& txn, Status s) {
@@ -329,6 +325,7 @@ Status Store::Finish(sql::Transaction& txn, Status s) {
 
 Status Store::BeginGroup() {
   if (group_) return Status::FailedPrecondition("a write group is already open");
+  CAIRN_RETURN_IF_ERROR(lost_state_);
   CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(*db_));
   group_ = std::make_unique<sql::Transaction>(std::move(txn));
   return Status::Ok();
@@ -364,10 +361,16 @@ void Store::AbortGroup() {
 }
 
 void Store::ReloadAfterGroupRollback() {
-  AfterRollback();
   // Stamps already handed out (in replies) stay behind us: the clock never goes back.
   Hlc issued = hlc_.last();
-  (void)Load();
+  // Load() rereads the interners and the meta table as stored.
+  Status s = Load();
+  if (!s.ok()) {
+    // What is in memory may no longer match the file: no write may trust it.
+    lost_state_ = s.WithContext(
+        "the store could not reread its state after a write group was rolled back; reopen it");
+    return;
+  }
   hlc_ = HybridClock(*options_.clock, std::max(hlc_.last(), issued));
 }
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cairn/platform/hex.h"
 #include "cairn/platform/origin.h"
 
 namespace cairn {
@@ -19,32 +20,6 @@ namespace {
 // PINs of a stolen file costs minutes per teacher, while signing in stays quick.
 constexpr int kIterations = 60'000;
 constexpr size_t kSaltBytes = 16, kHashBytes = 32;
-
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
-
-bool FromHex(std::string_view hex, std::string* out) {
-  if (hex.size() % 2 != 0) return false;
-  auto value = [](char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  out->clear();
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    int hi = value(hex[i]), lo = value(hex[i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out->push_back(static_cast<char>(hi * 16 + lo));
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -92,11 +67,14 @@ Result<TeacherPins> TeacherPins::Load(const std::filesystem::path& file) {
     }
     Hash h;
     h.iterations = entry["iterations"].get<int>();
-    if (!FromHex(entry["salt"].get<std::string>(), &h.salt) ||
-        !FromHex(entry["hash"].get<std::string>(), &h.hash) || h.hash.size() != kHashBytes ||
-        h.iterations < 1 || h.iterations > 10'000'000) {
+    std::optional<std::string> salt = HexDecode(entry["salt"].get<std::string>());
+    std::optional<std::string> hash = HexDecode(entry["hash"].get<std::string>());
+    if (!salt || !hash || hash->size() != kHashBytes || h.iterations < 1 ||
+        h.iterations > 10'000'000) {
       return bad("the entry of '" + teacher + "' is damaged");
     }
+    h.salt = std::move(*salt);
+    h.hash = std::move(*hash);
     pins.hashes_.emplace(teacher, std::move(h));
   }
   return pins;
@@ -114,7 +92,8 @@ Status TeacherPins::Set(std::string_view teacher, std::string_view pin) {
   next.insert_or_assign(std::string(teacher), Derive(pin, std::move(salt), kIterations));
   nlohmann::json j = nlohmann::json::object();
   for (const auto& [id, h] : next) {
-    j[id] = {{"salt", Hex(h.salt)}, {"iterations", h.iterations}, {"hash", Hex(h.hash)}};
+    j[id] = {
+        {"salt", HexEncode(h.salt)}, {"iterations", h.iterations}, {"hash", HexEncode(h.hash)}};
   }
   CAIRN_RETURN_IF_ERROR(WriteFileAtomic(file_, j.dump(2) + "\n", 0600));
   hashes_ = std::move(next);

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "bench_common.h"
-#include "cairn/sync/server/enrollment_token.h"
+#include "cairn/sync/enrollment_token.h"
 #include "cairn/sync/server/server.h"
 #include "cairn/sync/wire.h"
 
@@ -55,17 +55,17 @@ int main(int argc, char** argv) {
   };
   std::vector<Device> devices(kDevices);
   for (Device& d : devices) {
-    std::string secret = server::RandomSecret();
+    std::string secret = sync::RandomSecret();
     server::TokenRecord t;
     t.classes = {"A"};
-    auto tok = (*storage)->CreateToken(t, server::Sha256("token:" + secret),
-                                       server::Sha256("join:" + server::RandomSecret()));
-    d.credential = server::RandomSecret();
+    auto tok = (*storage)->CreateToken(t, sync::Sha256("token:" + secret),
+                                       sync::Sha256("join:" + sync::RandomSecret()));
+    d.credential = sync::RandomSecret();
     server::DeviceRecord rec;
     rec.origin = d.origin;
     rec.classes = {"A"};
     rec.token = tok->id;
-    if (!(*storage)->EnrollDevice(rec, server::Sha256("credential:" + d.credential)).ok()) return 1;
+    if (!(*storage)->EnrollDevice(rec, sync::Sha256("credential:" + d.credential)).ok()) return 1;
   }
   // The batches: attempts of the class's learners, each device's seqs dense.
   std::vector<std::vector<Op>> all(static_cast<size_t>(batches));

@@ -80,13 +80,6 @@ std::string CheckLanguage(std::string_view v) {
   return ok ? "" : "expected a language code like en, es or pt_BR (empty: the system's)";
 }
 
-const ConfigKey* FindKey(std::string_view name) {
-  for (const ConfigKey& k : ConfigKeys()) {
-    if (k.name == name) return &k;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 const std::vector<ConfigKey>& ConfigKeys() {
@@ -104,6 +97,13 @@ const std::vector<ConfigKey>& ConfigKeys() {
       {"language", "", "the client's language (empty: the system's)", CheckLanguage},
   };
   return keys;
+}
+
+const ConfigKey* FindConfigKey(std::string_view name) {
+  for (const ConfigKey& k : ConfigKeys()) {
+    if (k.name == name) return &k;
+  }
+  return nullptr;
 }
 
 std::string ConfigEnvVar(std::string_view key) {
@@ -215,7 +215,7 @@ void Config::ReadFile(const fs::path& file) {
 }
 
 void Config::Set(std::string_view key, std::string value, std::string origin) {
-  const ConfigKey* known = FindKey(key);
+  const ConfigKey* known = FindConfigKey(key);
   if (known == nullptr) {
     problems_.push_back(origin + ": unknown key '" + std::string(key) + "' (`cairnctl config` lists the keys)");
     return;

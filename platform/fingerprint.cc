@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "cairn/platform/hex.h"
 #include "cairn/platform/origin.h"
 
 namespace cairn {
@@ -69,13 +70,7 @@ Result<std::string> MachineFingerprint(const FingerprintSources& sources) {
            &mac_size) == nullptr) {
     return Status::IoError("cannot compute the machine fingerprint (OpenSSL HMAC failed)");
   }
-  static const char* kDigits = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < mac_size; ++i) {
-    hex += kDigits[mac[i] >> 4];
-    hex += kDigits[mac[i] & 15];
-  }
-  return hex;
+  return HexEncode({reinterpret_cast<const char*>(mac), mac_size});
 }
 
 fs::path FingerprintFile(const fs::path& data_dir) { return data_dir / "machine-fingerprint"; }

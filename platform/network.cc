@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <ctime>
 
 #include "cairn/platform/numbers.h"
 
@@ -118,6 +119,39 @@ bool ProbeReachable(std::string_view url, int timeout_ms) {
   }
   freeaddrinfo(found);
   return reachable;
+}
+
+NetworkPolicy NetworkPolicyFrom(const Config& config) {
+  NetworkPolicy policy;
+  policy.unknown_is = config.Bool("network.metered_default") ? Metered::kYes : Metered::kNo;
+  const std::string& window = config.Value("sync.window");
+  // Config checked the form (HH:MM-HH:MM or "always"); anything else is "always".
+  if (window.size() == 11 && window[5] == '-') {
+    auto minutes = [&](size_t at) {
+      return ((window[at] - '0') * 10 + (window[at + 1] - '0')) * 60 + (window[at + 3] - '0') * 10 +
+             (window[at + 4] - '0');
+    };
+    policy.window = std::make_pair(minutes(0), minutes(6));
+    policy.window_text = window;
+  }
+  return policy;
+}
+
+std::string OutsideSyncWindow(const NetworkPolicy& policy, int minute_of_day) {
+  if (!policy.window) return "";
+  auto [start, end] = *policy.window;
+  bool inside = start < end ? (minute_of_day >= start && minute_of_day < end)
+                            : (minute_of_day >= start || minute_of_day < end);
+  if (inside) return "";
+  return "outside the sync window " + policy.window_text +
+         " (sync.window, local time); the next sync runs from " + policy.window_text.substr(0, 5);
+}
+
+int LocalMinuteOfDay(int64_t unix_ms) {
+  time_t t = static_cast<time_t>(unix_ms / 1000);
+  tm local{};
+  localtime_r(&t, &local);
+  return local.tm_hour * 60 + local.tm_min;
 }
 
 SyncAllowance DecideSync(bool reachable, Metered state, const NetworkPolicy& policy) {

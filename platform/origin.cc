@@ -1,14 +1,16 @@
 #include "cairn/platform/origin.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+
+#include "cairn/platform/hex.h"
 
 namespace cairn {
 namespace fs = std::filesystem;
@@ -23,30 +25,16 @@ Origin Origin::Random() {
   return o;
 }
 
-namespace {
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-}  // namespace
-
 Result<Origin> Origin::FromHex(std::string_view hex) {
   if (hex.size() != 32) {
     return Status::InvalidArgument("an origin id is 32 hex digits, got " +
                                    std::to_string(hex.size()) + " characters");
   }
-  Origin o;
-  for (size_t i = 0; i < 16; ++i) {
-    int hi = HexValue(hex[2 * i]), lo = HexValue(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) {
-      return Status::InvalidArgument("origin id has a non-hex character: '" +
-                                     std::string(hex) + "'");
-    }
-    o.bytes[i] = static_cast<uint8_t>(hi * 16 + lo);
+  std::optional<std::string> raw = HexDecode(hex);
+  if (!raw) {
+    return Status::InvalidArgument("origin id has a non-hex character: '" + std::string(hex) + "'");
   }
-  return o;
+  return FromBytes(*raw);
 }
 
 Result<Origin> Origin::FromBytes(std::string_view raw) {
@@ -57,13 +45,7 @@ Result<Origin> Origin::FromBytes(std::string_view raw) {
 }
 
 std::string Origin::Hex() const {
-  static const char* kDigits = "0123456789abcdef";
-  std::string out(32, '0');
-  for (size_t i = 0; i < 16; ++i) {
-    out[2 * i] = kDigits[bytes[i] >> 4];
-    out[2 * i + 1] = kDigits[bytes[i] & 15];
-  }
-  return out;
+  return HexEncode({reinterpret_cast<const char*>(bytes.data()), bytes.size()});
 }
 
 bool Origin::IsZero() const {

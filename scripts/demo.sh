@@ -27,12 +27,17 @@ step() { printf "\n%s== %s%s\n" "$bold" "$*" "$plain"; }
 # Shows a cairnctl command as typed, then its output, indented; keeps the output
 # in $last for the steps that need an id from it.
 last=
-cairnctl() {
-  local shown=cairnctl arg
+# `shown NAME ARGS`: the command line as a person would type it.
+shown() {
+  local line=$1 arg
+  shift
   for arg in "$@"; do
-    if [[ $arg =~ ^[A-Za-z0-9._/:,=-]+$ ]]; then shown+=" $arg"; else shown+=" \"$arg\""; fi
+    if [[ $arg =~ ^[A-Za-z0-9._/:,=-]+$ ]]; then line+=" $arg"; else line+=" \"$arg\""; fi
   done
-  printf '\n$ %s\n' "$shown"
+  printf '\n$ %s\n' "$line"
+}
+cairnctl() {
+  shown cairnctl "$@"
   last=$("$bin" "$@")
   printf '%s\n' "$last" | sed 's/^/  /'
 }
@@ -136,11 +141,7 @@ while (: </dev/tcp/127.0.0.1/$port) 2>/dev/null; do port=$((port + 1)); done
 url=https://127.0.0.1:$port
 
 cairn_server() {
-  local shown=cairn-server arg
-  for arg in "$@"; do
-    if [[ $arg =~ ^[A-Za-z0-9._/:,=-]+$ ]]; then shown+=" $arg"; else shown+=" \"$arg\""; fi
-  done
-  printf '\n$ %s\n' "$shown"
+  shown cairn-server "$@"
   last=$("$server_bin" "$@" --data "$server_data")
   printf '%s\n' "$last" | sed 's/^/  /'
 }

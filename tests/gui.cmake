@@ -11,6 +11,12 @@ cairn_test(gui_model_test
 target_compile_definitions(gui_model_test PRIVATE
   CAIRN_GUI_SOURCE_DIR="${PROJECT_SOURCE_DIR}/gui")
 
+# The app's start-up path (identity check, configured language), without ImGui.
+cairn_test(gui_startup_test
+  gui/startup_test.cc
+  LIBS cairn_gui_model
+)
+
 # Counts a PNG's distinct colours: a blank or one-colour screenshot fails.
 add_executable(gui_png_check gui/png_check.cc)
 pkg_check_modules(GUI_STB REQUIRED IMPORTED_TARGET stb)

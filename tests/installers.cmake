@@ -11,7 +11,7 @@ cairn_test(installers_fingerprint
 # cairnctl config / prepare-image / doctor through the built binary.
 cairn_test(installers_cli
   installers/cli_image_test.cc
-  LIBS cairn_cli_runner)
+  LIBS cairn_cli_runner cairn::sync_protocol)
 target_compile_definitions(installers_cli PRIVATE CAIRNCTL_PATH="$<TARGET_FILE:cairnctl>")
 add_dependencies(installers_cli cairnctl)
 
@@ -33,4 +33,16 @@ if(TARGET cairn::sync_client)
     CAIRN_SERVER_PATH="$<TARGET_FILE:cairn-server>"
     CAIRNCTL_PATH="$<TARGET_FILE:cairnctl>"
     CAIRN_SOURCE_DIR_DEFAULT="${PROJECT_SOURCE_DIR}")
+endif()
+
+# doctor's sync checks and sync's configuration keys (rate caps, sync window,
+# metered default, server URL) against an in-process cairn-server.
+if(TARGET cairn::sync_client)
+  cairn_test(installers_sync_settings
+    installers/doctor_sync_test.cc
+    installers/sync_settings_test.cc
+    LIBS cairn_cli_runner cairn_server_testing cairn::sync_client cairn::sync_server
+      cairn::platform_network)
+  add_dependencies(installers_sync_settings cairnctl)
+  target_compile_definitions(installers_sync_settings PRIVATE CAIRNCTL_PATH="$<TARGET_FILE:cairnctl>")
 endif()

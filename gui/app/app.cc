@@ -24,6 +24,7 @@
 #include "app/window.h"
 #include "cairn/gui/background_sync.h"
 #include "cairn/gui/settings.h"
+#include "cairn/platform/config.h"
 #include "views/class_grid_view.h"
 #include "views/goals_view.h"
 #include "views/groups_view.h"
@@ -126,7 +127,11 @@ class App {
 
   int Run() {
     settings_file_ = SettingsFile(device_.paths.config);
-    if (Result<Settings> loaded = LoadSettings(settings_file_); loaded.ok()) {
+    // The school's configured language until the person picks one in the app.
+    Settings defaults;
+    Config config = Config::Load(DefaultConfigSources());
+    if (!config.Value("language").empty()) defaults.language = config.Value("language");
+    if (Result<Settings> loaded = LoadSettings(settings_file_, defaults); loaded.ok()) {
       settings_ = *loaded;
     } else {
       std::cerr << "cairn: " << loaded.status().message() << "; using the default settings\n";

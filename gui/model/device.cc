@@ -1,23 +1,13 @@
 #include "cairn/gui/device.h"
 
-#include <unistd.h>
-
 #include <random>
 
+#include "cairn/platform/fingerprint.h"
 #include "cairn/platform/origin.h"
+#include "cairn/sync/client/device_identity.h"
 
 namespace cairn::gui {
 namespace {
-
-// The same files cairnctl uses (tools/cairnctl/session.cc).
-std::filesystem::path StoreFile(const Paths& paths) { return paths.data / "cairn.db"; }
-std::filesystem::path OriginFile(const Paths& paths) { return paths.data / "device-id"; }
-
-std::string HostName() {
-  char name[256] = {};
-  if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "device";
-  return name;
-}
 
 std::string Trim(std::string_view s) {
   size_t b = s.find_first_not_of(" \t\r\n");
@@ -52,12 +42,17 @@ Result<Device> OpenDevice(const EnvLookup& env) {
   Device device;
   CAIRN_ASSIGN_OR_RETURN(device.paths, ResolvePaths(env));
   CAIRN_RETURN_IF_ERROR(CreateDirectories(device.paths));
-  device.store_file = StoreFile(device.paths);
+  device.store_file = sync::StoreFile(device.paths.data);
   StoreOptions options;
   options.path = device.store_file;
   options.create_if_missing = true;
   CAIRN_ASSIGN_OR_RETURN(device.store, Store::Open(options));
   device.needs_setup = !device.store->initialized();
+  // As cairnctl does on every start (sync/client/device_identity.h): a store
+  // copied from another machine takes a new device id before it records anything.
+  CAIRN_ASSIGN_OR_RETURN(
+      device.identity_note,
+      sync::RenewIdentityIfMoved(*device.store, device.paths.data, DefaultFingerprintSources(env)));
   return device;
 }
 
@@ -85,8 +80,8 @@ Result<std::string> SetUpStandalone(Device& device, const StandaloneSetup& setup
   // As `cairnctl init` does: a device id left by a store that is gone belongs to
   // ops this store will never hold.
   std::error_code ec;
-  std::filesystem::remove(OriginFile(device.paths), ec);
-  CAIRN_ASSIGN_OR_RETURN(Origin self, LoadOrCreateOrigin(OriginFile(device.paths)));
+  std::filesystem::remove(sync::OriginFile(device.paths.data), ec);
+  CAIRN_ASSIGN_OR_RETURN(Origin self, LoadOrCreateOrigin(sync::OriginFile(device.paths.data)));
   CAIRN_RETURN_IF_ERROR(store.Initialize(self, StoreMode::kStandalone));
 
   std::string school_id = NewEntityId(school), class_id = NewEntityId(class_name);
@@ -114,7 +109,7 @@ std::unique_ptr<Joining> Joining::Start(sync::EnrollRequest request, std::functi
   auto joining = std::unique_ptr<Joining>(new Joining());
   request.token_or_code = Trim(request.token_or_code);
   request.server_url = Trim(request.server_url);
-  if (request.name.empty()) request.name = HostName();
+  if (request.name.empty()) request.name = sync::DeviceName();
   joining->answer_ = std::async(
       std::launch::async, [origin = joining->origin_, request = std::move(request),
                            options = std::move(options), answered = std::move(answered)]() {
@@ -143,7 +138,7 @@ Result<sync::SyncRecord> Joining::Finish(Device& device) {
   }
   // As `cairnctl enroll` does: the device id, the store's identity with the
   // server as its authority, then the record the next sync starts from.
-  CAIRN_RETURN_IF_ERROR(WriteFileAtomic(OriginFile(device.paths), origin_.Hex() + "\n", 0600));
+  CAIRN_RETURN_IF_ERROR(sync::StoreOrigin(device.paths.data, origin_));
   CAIRN_RETURN_IF_ERROR(store.Initialize(origin_, StoreMode::kDevice, record.server_origin));
   CAIRN_RETURN_IF_ERROR(sync::SaveSyncRecord(sync::SyncRecordFile(device.paths.data), record));
   device.needs_setup = false;

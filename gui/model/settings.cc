@@ -13,8 +13,8 @@ std::filesystem::path SettingsFile(const std::filesystem::path& config_dir) {
   return config_dir / "client.json";
 }
 
-Result<Settings> LoadSettings(const std::filesystem::path& file) {
-  Settings s;
+Result<Settings> LoadSettings(const std::filesystem::path& file, const Settings& defaults) {
+  Settings s = defaults;
   std::ifstream in(file, std::ios::binary);
   if (!in) return s;
   std::stringstream text;

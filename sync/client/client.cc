@@ -1,14 +1,15 @@
 #include "cairn/sync/client/client.h"
 
 #include <algorithm>
+#include <chrono>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 
 #include "cairn/platform/numbers.h"
 #include "cairn/sync/byte_range.h"
+#include "cairn/sync/enrollment_token.h"
 #include "cairn/sync/query.h"
-#include "cairn/sync/server/enrollment_token.h"
 #include "cairn/sync/wire.h"
 #include "http_connection.h"
 
@@ -116,6 +117,32 @@ class SyncRun {
     return report_;
   }
 
+  // One GET /v1/clock: is the server there, with the pinned key, and does it
+  // take the credential; and how far apart the two clocks are.
+  ServerCheck CheckClock() {
+    ServerCheck check;
+    int64_t sent = options_.clock->NowMillis();
+    auto start = std::chrono::steady_clock::now();
+    Result<HttpResponse> r = Request("GET", "/v1/clock", "", {});
+    check.round_trip_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::steady_clock::now() - start)
+                              .count();
+    check.outcome = report_.outcome;
+    check.message = report_.message;
+    check.server_error = report_.server_error;
+    check.pin_mismatch = pin_mismatch_;
+    if (!r.ok()) return check;
+    Result<json> j = BodyJson(*r);
+    if (!j.ok() || !j->is_object() || !(*j)["server_ms"].is_number_integer()) {
+      check.outcome = SyncOutcome::kRetryLater;
+      check.message = "the server's answer to /v1/clock was not understood";
+      return check;
+    }
+    // The server read its clock about half-way through the round trip.
+    check.skew_ms = sent + check.round_trip_ms / 2 - (*j)["server_ms"].get<int64_t>();
+    return check;
+  }
+
  private:
   // Fails the run with `outcome` and `message`; returns a non-ok status to unwind.
   Status Fail(SyncOutcome outcome, std::string message, int64_t retry_after_ms = 0) {
@@ -138,6 +165,9 @@ class SyncRun {
     }
     Hlc now = std::max(clock, MakeHlc(options_.clock->NowMillis(), 0));
     headers.push_back("Cairn-Clock: " + std::to_string(now));
+    if (!options_.device_fingerprint.empty()) {
+      headers.push_back(std::string(kFingerprintHeader) + ": " + options_.device_fingerprint);
+    }
     HttpResponse response;
     TransportError error;
     ++requests_;
@@ -148,6 +178,7 @@ class SyncRun {
                       std::string(kOfflineMessage) + " (" + record_.server_url + ": " +
                           error.message + ")");
         case TransportFailure::kPinMismatch:
+          pin_mismatch_ = true;
           return Fail(SyncOutcome::kRefused, PinMismatchMessage(record_.server_url, record_.pin));
         case TransportFailure::kCancelled:
           return Fail(SyncOutcome::kCancelled, "sync stopped before it finished; " +
@@ -160,6 +191,7 @@ class SyncRun {
     ServerError e = ErrorOf(response);
     if (response.status == 409 && (e.code == "gap" || e.code == "conflict")) return response;
     if (std::find(handled.begin(), handled.end(), e.code) != handled.end()) return response;
+    report_.server_error = e.code;
     if (response.status == 429 || response.status >= 500) {
       return Fail(SyncOutcome::kRetryLater,
                   "the server is busy (" + e.message + "); " + std::string(kOfflineMessage),
@@ -169,6 +201,13 @@ class SyncRun {
       return Fail(SyncOutcome::kRefused,
                   "this device was revoked by the school (" + e.message +
                       "); its work stays on this device. Enroll again with a new token.");
+    }
+    if (e.code == kFingerprintMismatch) {
+      return Fail(SyncOutcome::kRefused,
+                  "the server knows this device's credential from another machine: these files "
+                  "were copied from another device (" +
+                      e.message +
+                      "); nothing was sent. This copy must enroll again as a new device.");
     }
     if (e.code == "unknown_device") {
       return Fail(SyncOutcome::kRefused,
@@ -511,6 +550,7 @@ class SyncRun {
   SyncReport report_;
   size_t requests_ = 0;
   size_t applied_told_ = 0;  // report_.applied when options_.state last heard of it
+  bool pin_mismatch_ = false;
 };
 
 SyncPhase PhaseOf(SyncOutcome outcome) {
@@ -551,18 +591,32 @@ uint64_t PendingOps(const Store& store, const SyncRecord& record) {
   return *last > record.acked ? *last - record.acked : 0;
 }
 
+ClientOptions ClientOptionsFrom(const Config& config) {
+  ClientOptions options;
+  options.max_send_bytes_per_s = static_cast<int64_t>(config.ByteRate("network.max_send_rate"));
+  options.max_recv_bytes_per_s = static_cast<int64_t>(config.ByteRate("network.max_recv_rate"));
+  return options;
+}
+
+ServerCheck CheckServer(Store& store, const SyncRecord& record, const ClientOptions& options) {
+  SyncRecord copy = record;  // nothing is saved: the check only looks
+  std::function<Status(const SyncRecord&)> no_save = [](const SyncRecord&) { return Status::Ok(); };
+  return SyncRun(store, copy, no_save, options).CheckClock();
+}
+
 Result<SyncRecord> Enroll(const EnrollRequest& request, const Origin& origin,
                           const ClientOptions& options) {
   SyncRecord record;
   json body = {{"origin", origin.Hex()}, {"name", request.name}};
+  if (!options.device_fingerprint.empty()) body["fingerprint"] = options.device_fingerprint;
   std::string text = request.token_or_code;
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
   if (text.starts_with("cairn1.")) {
-    CAIRN_ASSIGN_OR_RETURN(server::EnrollmentToken token, server::ParseToken(text));
+    CAIRN_ASSIGN_OR_RETURN(sync::EnrollmentToken token, sync::ParseToken(text));
     record.server_url = token.url;
     record.pin = token.pin;
     body["token"] = token.secret;
-  } else if (server::LooksLikeJoinCode(text)) {
+  } else if (sync::LooksLikeJoinCode(text)) {
     if (request.server_url.empty()) {
       return Status::InvalidArgument(
           "a join code needs the server's address too: add --server https://HOST:PORT");

@@ -5,18 +5,62 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
+#include <chrono>
+#include <cstring>
 #include <mutex>
+#include <thread>
 
 namespace cairn::sync {
 namespace {
+
+// Keeps one direction of a transfer at or under `bytes_per_s` on average by
+// sleeping after each chunk, which holds libcurl back from the socket (TCP then
+// slows the other side). libcurl's own caps (CURLOPT_MAX_*_SPEED_LARGE, 7.88)
+// did not slow a body that arrives in one burst: a 176 KiB pull under a 32 KiB/s
+// cap took 1.8 and 2.2 s, no slower than without it (2.1 and 2.4 s); paced here,
+// 5.8 s against 0.6 s (tests/installers/sync_settings_test.cc, one run each).
+class Pacer {
+ public:
+  Pacer(int64_t bytes_per_s, const std::atomic<bool>* cancel)
+      : bytes_per_s_(bytes_per_s), cancel_(cancel) {}
+
+  // The largest chunk to move at once: a quarter second's worth, so that the
+  // cap holds within one body too.
+  size_t Chunk(size_t wanted) const {
+    if (bytes_per_s_ <= 0) return wanted;
+    return std::min(wanted, static_cast<size_t>(std::max<int64_t>(1024, bytes_per_s_ / 4)));
+  }
+
+  void After(size_t n) {
+    if (bytes_per_s_ <= 0) return;
+    moved_ += n;
+    auto due =
+        start_ + std::chrono::microseconds(static_cast<int64_t>(moved_) * 1'000'000 / bytes_per_s_);
+    // In slices, so that a cancelled sync stops within 50 ms (OnProgress aborts it).
+    while (std::chrono::steady_clock::now() < due && !(cancel_ && cancel_->load())) {
+      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+          due - std::chrono::steady_clock::now(), std::chrono::milliseconds(50)));
+    }
+  }
+
+ private:
+  int64_t bytes_per_s_;
+  const std::atomic<bool>* cancel_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  uint64_t moved_ = 0;
+};
 
 struct Transfer {
   HttpResponse* response = nullptr;
   size_t max_bytes = 0;
   bool too_large = false;
   const std::atomic<bool>* cancel = nullptr;
+  Pacer receive;
+  Pacer send;
+  std::string_view upload;  // what is left of a POST or PUT body
 };
 
 size_t OnBody(char* data, size_t size, size_t n, void* user) {
@@ -26,7 +70,17 @@ size_t OnBody(char* data, size_t size, size_t n, void* user) {
     return 0;  // libcurl stops with CURLE_WRITE_ERROR
   }
   t->response->body.append(data, size * n);
+  t->receive.After(size * n);
   return size * n;
+}
+
+size_t OnUpload(char* buffer, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  size_t chunk = t->send.Chunk(std::min(size * n, t->upload.size()));
+  std::memcpy(buffer, t->upload.data(), chunk);
+  t->upload.remove_prefix(chunk);
+  t->send.After(chunk);
+  return chunk;
 }
 
 size_t OnHeader(char* data, size_t size, size_t n, void* user) {
@@ -116,7 +170,13 @@ bool HttpConnection::Send(std::string_view method, std::string_view path, std::s
     return false;
   }
   std::string url = options_.base_url + std::string(path);
-  Transfer transfer{&response, options_.max_response_bytes, false, options_.cancel};
+  Transfer transfer{&response,
+                    options_.max_response_bytes,
+                    false,
+                    options_.cancel,
+                    Pacer(options_.max_recv_bytes_per_s, options_.cancel),
+                    Pacer(options_.max_send_bytes_per_s, options_.cancel),
+                    body};
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   // Only the scheme the URL names, and no redirects: an address in a token is
   // never silently swapped for another.
@@ -131,12 +191,9 @@ bool HttpConnection::Send(std::string_view method, std::string_view path, std::s
   curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
   curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &transfer);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout_ms));
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, static_cast<long>(options_.low_speed_bytes_per_s));
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT,
+                   static_cast<long>(options_.low_speed_bytes_per_s));
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options_.low_speed_time_s));
-  curl_easy_setopt(curl, CURLOPT_MAX_SEND_SPEED_LARGE,
-                   static_cast<curl_off_t>(options_.max_send_bytes_per_s));
-  curl_easy_setopt(curl, CURLOPT_MAX_RECV_SPEED_LARGE,
-                   static_cast<curl_off_t>(options_.max_recv_bytes_per_s));
   std::string pin_option;
   if (https) {
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
@@ -151,9 +208,12 @@ bool HttpConnection::Send(std::string_view method, std::string_view path, std::s
   // The handle is reused: each request sets its method from scratch.
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, static_cast<char*>(nullptr));
   if (method == "POST" || method == "PUT") {
+    // Through the read callback (no POSTFIELDS), so that the send cap paces it.
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, static_cast<char*>(nullptr));
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    curl_easy_setopt(curl, CURLOPT_READFUNCTION, OnUpload);
+    curl_easy_setopt(curl, CURLOPT_READDATA, &transfer);
     if (method == "PUT") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "PUT");
   } else {
     curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
@@ -202,7 +262,8 @@ bool HttpConnection::Send(std::string_view method, std::string_view path, std::s
       error.failure = TransportFailure::kCancelled;
       break;
     case CURLE_WRITE_ERROR:
-      error.failure = transfer.too_large ? TransportFailure::kOther : TransportFailure::kUnreachable;
+      error.failure =
+          transfer.too_large ? TransportFailure::kOther : TransportFailure::kUnreachable;
       if (transfer.too_large) {
         error.message = "the server's response is larger than " +
                         std::to_string(options_.max_response_bytes) + " bytes";

@@ -22,9 +22,11 @@
 namespace cairn::sync {
 
 struct ConnectionOptions {
-  std::string base_url;         // "https://school.example:8443", no trailing slash
-  std::string pin;              // 32 raw bytes; empty: capture the certificate instead
-  int64_t max_send_bytes_per_s = 0;  // 0: no cap
+  std::string base_url;  // "https://school.example:8443", no trailing slash
+  std::string pin;       // 32 raw bytes; empty: capture the certificate instead
+  // Caps on the average rate of a request body and of a response body; 0: none.
+  // Paced in our callbacks: libcurl's own caps do not hold on a fast link.
+  int64_t max_send_bytes_per_s = 0;
   int64_t max_recv_bytes_per_s = 0;
   int64_t low_speed_bytes_per_s = 10;  // abort when slower than this ...
   int64_t low_speed_time_s = 30;       // ... for this long
@@ -63,8 +65,7 @@ class HttpConnection {
   // lines) and returns the response, whatever its status. On failure returns
   // false and fills `error`.
   bool Send(std::string_view method, std::string_view path, std::string_view body,
-            const std::vector<std::string>& headers, HttpResponse& response,
-            TransportError& error);
+            const std::vector<std::string>& headers, HttpResponse& response, TransportError& error);
 
   // After a request without a pin: the SHA-256 pin of the certificate the server
   // showed (32 raw bytes), or "" when none was seen.

@@ -4,13 +4,14 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "cairn/sync/server/enrollment_token.h"
+#include "cairn/platform/hex.h"
+#include "cairn/sync/enrollment_token.h"
 
 namespace cairn::sync {
 
 using nlohmann::json;
-using server::FromBase64Url;
-using server::Base64Url;
+using sync::Base64Url;
+using sync::FromBase64Url;
 
 std::filesystem::path SyncRecordFile(const std::filesystem::path& data_dir) {
   return data_dir / "sync.json";
@@ -86,7 +87,7 @@ Status SaveSyncRecord(const std::filesystem::path& file, const SyncRecord& r) {
 }
 
 std::string PinFingerprint(const std::string& pin) {
-  std::string hex = server::Hex(pin), out = "SHA256:";
+  std::string hex = HexEncode(pin), out = "SHA256:";
   for (size_t i = 0; i < hex.size(); i += 2) {
     if (i) out.push_back(':');
     out += hex.substr(i, 2);

@@ -12,7 +12,7 @@
 
 #include "cairn/agent/kinds.h"
 #include "cairn/agent/pack.h"
-#include "cairn/sync/server/enrollment_token.h"
+#include "cairn/sync/enrollment_token.h"
 #include "cairn/sync/server/model_fit.h"
 #include "cairn/sync/server/server.h"
 #include "cairn/sync/server/storage.h"
@@ -385,15 +385,16 @@ Status TokenCreate(const Args& args) {
   t.classes = classes;
   t.created_ms = now;
   t.expires_ms = expires;
-  std::string secret = RandomSecret(32);
-  std::string join = NewJoinCode();
-  CAIRN_ASSIGN_OR_RETURN(TokenRecord saved,
-                         storage->CreateToken(t, Sha256("token:" + secret),
-                                              Sha256("join:" + NormalizeJoinCode(join))));
+  std::string secret = sync::RandomSecret(32);
+  std::string join = sync::NewJoinCode();
+  CAIRN_ASSIGN_OR_RETURN(
+      TokenRecord saved,
+      storage->CreateToken(t, sync::Sha256("token:" + secret),
+                           sync::Sha256("join:" + sync::NormalizeJoinCode(join))));
   std::cout << "Enrollment token " << saved.id << " for " << role_name << "s of ";
   for (size_t i = 0; i < classes.size(); ++i) std::cout << (i ? ", " : "") << classes[i];
   std::cout << (expires ? "" : " (never expires)") << "\n\n"
-            << FormatToken({url, pin, secret}) << "\n\n"
+            << sync::FormatToken({url, pin, secret}) << "\n\n"
             << "Join code: " << join << "  (typed in the client with the server address " << url
             << ")\n";
   return Status::Ok();

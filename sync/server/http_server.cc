@@ -27,6 +27,7 @@
 #include "blobs.h"
 #include "cairn/agent/kinds.h"
 #include "cairn/platform/numbers.h"
+#include "cairn/sync/enrollment_token.h"
 #include "cairn/sync/query.h"
 #include "cairn/sync/server/server.h"
 #include "cairn/sync/wire.h"
@@ -219,6 +220,15 @@ class Server::Impl {
   void Register(SessionBase* s, std::weak_ptr<SessionBase> w) { sessions_[s] = std::move(w); }
   void Unregister(SessionBase* s) { sessions_.erase(s); }
 
+  // A line of its own in the log, for what a request line does not tell. Any
+  // thread: the log is written on the network thread.
+  void LogEvent(std::string what) {
+    if (!options_.log) return;
+    net::post(ioc_, [this, what = std::move(what)] {
+      *options_.log << Now() << " " << what << std::endl;
+    });
+  }
+
   void Log(const std::string& peer, const std::string& device, const Request& req, unsigned status,
            size_t in, size_t out, double ms) {
     if (!options_.log) return;
@@ -334,6 +344,7 @@ class Server::Impl {
     Route route = Route::kClock;
     std::optional<Reply> early;  // refused before any storage is read (404, 405)
     std::string credential;
+    std::string fingerprint;  // the Cairn-Fingerprint header
     std::optional<uint64_t> device_clock;
     // A body or query that did not decode: answered after authentication and the
     // rate limit, as if the writer had decoded it.
@@ -369,6 +380,9 @@ class Server::Impl {
     if (auto it = req.find(http::field::authorization); it != req.end()) auth = SV(it->value());
     if (auth.starts_with("Bearer ")) p.credential = auth.substr(7);
     p.device_clock = DeviceClock(req);
+    if (auto it = req.find(std::string(sync::kFingerprintHeader)); it != req.end()) {
+      p.fingerprint = std::string(SV(it->value()));
+    }
   }
 
   // /v1/blobs/SHA256: HEAD, GET (Range), PUT (Content-Range, raw bytes).
@@ -506,8 +520,18 @@ class Server::Impl {
       if (p.bad_input) return *p.bad_input;
       return service_.Enroll(p.enroll);
     }
-    auto who = service_.Authenticate(p.credential);
-    if (auto* r = std::get_if<Reply>(&who)) return *r;
+    auto who = service_.Authenticate(p.credential, p.fingerprint);
+    if (auto* r = std::get_if<Reply>(&who)) {
+      if (r->body.value("error", "") == sync::kFingerprintMismatch) {
+        device_label = r->body.value("device", "-");
+        LogEvent("device " + device_label +
+                 ": its credential was presented from another machine (" + peer + ", fingerprint " +
+                 (p.fingerprint.empty() ? "none" : p.fingerprint.substr(0, 12) + "...") +
+                 "); refused with 403 " + std::string(sync::kFingerprintMismatch) +
+                 ", the copy must enroll again");
+      }
+      return *r;
+    }
     const DeviceRecord& device = std::get<DeviceRecord>(who);
     device_label = device.Label();
     if (int wait = limiter_.Take(device_label, NowSeconds(), options_.limits.requests_per_second,
@@ -626,11 +650,7 @@ class Server::Impl {
       .commit =
           [this] {
             Status s = storage_->CommitGroup();
-            if (!s.ok() && options_.log) {  // the log is written on the network thread
-              net::post(ioc_, [this, m = s.message()] {
-                *options_.log << Now() << " commit failed: " << m << std::endl;
-              });
-            }
+            if (!s.ok()) LogEvent("commit failed: " + s.message());
             return s.ok();
           },
   }};

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "cairn/sync/server/enrollment_token.h"
+#include "cairn/sync/enrollment_token.h"
 #include "cairn/sync/wire.h"
 #include "scope.h"
 
@@ -47,8 +47,13 @@ Reply SyncService::Enroll(const json& request) {
     return ErrorReply(400, "bad_request", "\"origin\" is the server's own origin");
   }
   std::string name = StringField(request, "name").substr(0, 200);
+  std::string fingerprint = StringField(request, "fingerprint");
+  if (!fingerprint.empty() && !sync::IsFingerprint(fingerprint)) {
+    return ErrorReply(400, "bad_request",
+                      "\"fingerprint\" must be the machine fingerprint: 64 lower-case hex digits");
+  }
   SecretHash hash =
-      Sha256(token.empty() ? "join:" + NormalizeJoinCode(join_code) : "token:" + token);
+      sync::Sha256(token.empty() ? "join:" + sync::NormalizeJoinCode(join_code) : "token:" + token);
   Result<std::optional<TokenRecord>> found = storage_.FindToken(hash);
   if (!found.ok()) return Internal(found.status());
   const char* what = token.empty() ? "join code" : "enrollment token";
@@ -75,8 +80,10 @@ Reply SyncService::Enroll(const json& request) {
   d.name = name;
   d.token = t.id;
   d.enrolled_ms = now;
-  std::string credential = RandomSecret(32);
-  Result<DeviceRecord> enrolled = storage_.EnrollDevice(d, Sha256("credential:" + credential));
+  d.fingerprint = fingerprint;
+  std::string credential = sync::RandomSecret(32);
+  Result<DeviceRecord> enrolled =
+      storage_.EnrollDevice(d, sync::Sha256("credential:" + credential));
   if (!enrolled.ok()) {
     if (enrolled.status().code() == Status::Code::kFailedPrecondition) {
       return ErrorReply(409, "origin_taken", enrolled.status().message());
@@ -92,13 +99,14 @@ Reply SyncService::Enroll(const json& request) {
                 {"clock", storage_.Clock()}}};
 }
 
-std::variant<DeviceRecord, Reply> SyncService::Authenticate(std::string_view credential) {
+std::variant<DeviceRecord, Reply> SyncService::Authenticate(std::string_view credential,
+                                                            std::string_view fingerprint) {
   if (credential.empty()) {
     return ErrorReply(401, "unauthenticated",
                       "this request needs \"Authorization: Bearer <credential>\"; enroll first");
   }
   Result<std::optional<DeviceRecord>> d =
-      storage_.FindDevice(Sha256("credential:" + std::string(credential)));
+      storage_.FindDevice(sync::Sha256("credential:" + std::string(credential)));
   if (!d.ok()) return Internal(d.status());
   if (!*d) {
     return ErrorReply(401, "unknown_device",
@@ -110,7 +118,24 @@ std::variant<DeviceRecord, Reply> SyncService::Authenticate(std::string_view cre
                           ") was revoked by the school; enroll "
                           "again with a new token");
   }
-  return **d;
+  DeviceRecord& device = **d;
+  if (device.fingerprint.empty() && !fingerprint.empty()) {
+    // Bound to the first machine that presents it (a device enrolled before
+    // fingerprints were sent, or one whose enrollment carried none).
+    Status bound = storage_.BindFingerprint(device.id, fingerprint);
+    if (!bound.ok()) return Internal(bound);
+    device.fingerprint = std::string(fingerprint);
+  } else if (device.fingerprint != fingerprint) {
+    // A copy of the device's files on another machine (a cloned disk, a restored
+    // backup) that did not notice by itself: the copy must become a device of its
+    // own, and the original keeps the credential.
+    return ErrorReply(403, sync::kFingerprintMismatch,
+                      "this credential belongs to device " + device.Label() +
+                          " on another machine; this copy must enroll again as a new device "
+                          "(cairnctl sync does that with the enrollment token)",
+                      {{"device", device.Label()}});
+  }
+  return device;
 }
 
 void SyncService::Touch(const DeviceRecord& device, std::optional<uint64_t> device_clock,

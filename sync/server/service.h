@@ -37,12 +37,16 @@ class SyncService {
  public:
   SyncService(ServerStorage& storage, const Clock& clock) : storage_(storage), clock_(clock) {}
 
-  // POST /v1/enroll: {"token": secret | "join_code": code, "origin": hex, "name": text}.
+  // POST /v1/enroll: {"token": secret | "join_code": code, "origin": hex, "name": text,
+  // "fingerprint": hex (optional; the credential is bound to it)}.
   Reply Enroll(const nlohmann::json& request);
 
-  // The device holding `credential`, or a 401 reply (unknown or revoked).
-  // `device_clock` (the Cairn-Clock header, an HLC) updates its clock skew.
-  std::variant<DeviceRecord, Reply> Authenticate(std::string_view credential);
+  // The device holding `credential`, or a 401 reply (unknown or revoked), or a
+  // 403 fingerprint_mismatch when `fingerprint` (the Cairn-Fingerprint header, ""
+  // when absent) is not the one the credential is bound to. An unbound credential
+  // is bound to the first fingerprint presented with it.
+  std::variant<DeviceRecord, Reply> Authenticate(std::string_view credential,
+                                                 std::string_view fingerprint);
 
   // POST /v1/push: a batch of the device's own ops.
   Reply Push(const DeviceRecord& device, const std::vector<Op>& ops,

@@ -49,7 +49,10 @@ CREATE TABLE IF NOT EXISTS device(
   last_sync_ms INTEGER NOT NULL DEFAULT 0,
   acked INTEGER NOT NULL DEFAULT 0,
   skew_ms INTEGER NOT NULL DEFAULT 0,
-  revoked INTEGER NOT NULL DEFAULT 0);
+  revoked INTEGER NOT NULL DEFAULT 0,
+  -- The machine fingerprint the credential is bound to ('' until the device
+  -- first sends one): a request with another one is refused (PROTOCOL.md).
+  fingerprint TEXT NOT NULL DEFAULT '');
 -- Credentials issued earlier to a device that enrolled again before it ever
 -- synced (its enroll answer was lost, or a late copy of its enroll request
 -- arrived after the one it got an answer to): they stay valid, so that
@@ -101,7 +104,8 @@ TokenRecord ReadToken(const sql::Statement& st) {
 }
 
 constexpr std::string_view kDeviceColumns =
-    "id, origin, role, classes, name, token, enrolled_ms, last_sync_ms, acked, skew_ms, revoked";
+    "id, origin, role, classes, name, token, enrolled_ms, last_sync_ms, acked, skew_ms, revoked, "
+    "fingerprint";
 Result<DeviceRecord> ReadDevice(const sql::Statement& st) {
   DeviceRecord d;
   d.id = st.ColumnInt(0);
@@ -115,6 +119,7 @@ Result<DeviceRecord> ReadDevice(const sql::Statement& st) {
   d.acked = static_cast<uint64_t>(st.ColumnInt(8));
   d.clock_skew_ms = st.ColumnInt(9);
   d.revoked = st.ColumnInt(10) != 0;
+  d.fingerprint = std::string(st.ColumnText(11));
   return d;
 }
 
@@ -240,7 +245,8 @@ class SqliteStorage final : public ServerStorage {
   Result<DeviceRecord> EnrollDevice(const DeviceRecord& device,
                                     const SecretHash& credential_hash) override {
     // Inside a write group (BeginGroup) this is a savepoint of the group's transaction.
-    CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::BeginOrNest(*db_));
+    CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, server_txn_ ? sql::Transaction::Nest(*db_)
+                                                             : sql::Transaction::Begin(*db_));
     CAIRN_ASSIGN_OR_RETURN(sql::Statement * find,
                            db_->Prepare("SELECT id, last_sync_ms FROM device WHERE origin = ?1"));
     find->BindBlob(1, RawOrigin(device.origin));
@@ -259,7 +265,7 @@ class SqliteStorage final : public ServerStorage {
     CAIRN_ASSIGN_OR_RETURN(
         sql::Statement * ins,
         db_->Prepare("INSERT INTO device(origin, credential_hash, role, classes, name, token, "
-                     "enrolled_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+                     "enrolled_ms, fingerprint) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
     ins->BindBlob(1, RawOrigin(device.origin));
     CAIRN_RETURN_IF_ERROR(BindEnrollment(*ins, device, credential_hash).Run());
     DeviceRecord out = device;
@@ -311,6 +317,13 @@ class SqliteStorage final : public ServerStorage {
         db_->Prepare(
             "UPDATE device SET last_sync_ms = ?2, acked = ?3, skew_ms = ?4 WHERE id = ?1"));
     return st->Bind(1, id).Bind(2, now_ms).Bind(3, acked).Bind(4, skew_ms).Run();
+  }
+
+  Status BindFingerprint(int64_t id, std::string_view fingerprint) override {
+    CAIRN_ASSIGN_OR_RETURN(
+        sql::Statement * st,
+        db_->Prepare("UPDATE device SET fingerprint = ?2 WHERE id = ?1 AND fingerprint = ''"));
+    return st->Bind(1, id).Bind(2, fingerprint).Run();
   }
 
   Status BeginGroup() override {
@@ -429,7 +442,7 @@ class SqliteStorage final : public ServerStorage {
     CAIRN_ASSIGN_OR_RETURN(
         sql::Statement * update,
         db_->Prepare("UPDATE device SET credential_hash = ?2, role = ?3, classes = ?4, name = ?5, "
-                     "token = ?6, enrolled_ms = ?7 WHERE id = ?1"));
+                     "token = ?6, enrolled_ms = ?7, fingerprint = ?8 WHERE id = ?1"));
     update->Bind(1, id);
     CAIRN_RETURN_IF_ERROR(BindEnrollment(*update, device, credential_hash).Run());
     CAIRN_RETURN_IF_ERROR(CountTokenUse(device.token));
@@ -439,7 +452,8 @@ class SqliteStorage final : public ServerStorage {
     return out;
   }
 
-  // ?2–?7 of an enrollment: credential hash, role, classes, name, token, time.
+  // ?2–?8 of an enrollment: credential hash, role, classes, name, token, time,
+  // machine fingerprint.
   static sql::Statement& BindEnrollment(sql::Statement& st, const DeviceRecord& device,
                                         const SecretHash& credential_hash) {
     return st.BindBlob(2, credential_hash)
@@ -447,7 +461,8 @@ class SqliteStorage final : public ServerStorage {
         .Bind(4, ClassesText(device.classes))
         .Bind(5, device.name)
         .Bind(6, device.token)
-        .Bind(7, device.enrolled_ms);
+        .Bind(7, device.enrolled_ms)
+        .Bind(8, device.fingerprint);
   }
 
   Status CountTokenUse(int64_t token) {
@@ -497,8 +512,22 @@ Result<std::unique_ptr<sql::Database>> OpenServerTables(const std::filesystem::p
     return Status::NotSupported(file.string() + " was written by a newer cairn-server");
   }
   if (version < kServerSchemaVersion) {
+    CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(*db));
+    // Version 2: devices bound to a machine fingerprint. kSchema creates new files
+    // with the column; a version 1 file gets it here (unbound: '' for every device).
+    CAIRN_ASSIGN_OR_RETURN(
+        sql::Statement * has,
+        db->Prepare("SELECT count(*) FROM pragma_table_info('device') WHERE name = 'fingerprint'"));
+    CAIRN_ASSIGN_OR_RETURN(bool counted, has->Step());
+    bool has_column = counted && has->ColumnInt(0) > 0;
+    has->Reset();
+    if (!has_column) {
+      CAIRN_RETURN_IF_ERROR(
+          db->Exec("ALTER TABLE device ADD COLUMN fingerprint TEXT NOT NULL DEFAULT ''"));
+    }
     CAIRN_RETURN_IF_ERROR(
         db->Exec("PRAGMA user_version = " + std::to_string(kServerSchemaVersion)));
+    CAIRN_RETURN_IF_ERROR(txn.Commit());
   }
   return db;
 }

@@ -11,7 +11,7 @@
 #include <system_error>
 
 #include "cairn/platform/origin.h"
-#include "cairn/sync/server/enrollment_token.h"
+#include "cairn/sync/enrollment_token.h"
 
 namespace cairn::server {
 namespace {
@@ -51,9 +51,9 @@ Result<TlsFiles> EnsureSelfSignedCertificate(const std::filesystem::path& dir) {
   Owned<EVP_PKEY> key(raw_key);
   Owned<X509> cert(X509_new());
   X509_set_version(cert.get(), 2);
-  std::string serial = RandomSecret(8);
+  std::string serial = sync::RandomSecret(8);
   ASN1_INTEGER_set(X509_get_serialNumber(cert.get()),
-                   static_cast<long>(Sha256(serial)[0] & 0x7f) + 1);
+                   static_cast<long>(sync::Sha256(serial)[0] & 0x7f) + 1);
   X509_gmtime_adj(X509_getm_notBefore(cert.get()), -24 * 3600);
   X509_gmtime_adj(X509_getm_notAfter(cert.get()), 10L * 365 * 24 * 3600);
   X509_set_pubkey(cert.get(), key.get());
@@ -88,7 +88,7 @@ Result<std::string> SpkiPin(const std::filesystem::path& cert) {
   if (len <= 0) return Status::InvalidArgument(cert.string() + ": cannot read its public key");
   std::string spki(reinterpret_cast<const char*>(der), static_cast<size_t>(len));
   OPENSSL_free(der);
-  return Sha256(spki);
+  return sync::Sha256(spki);
 }
 
 }  // namespace cairn::server

@@ -95,6 +95,28 @@ TEST_CASE("a transaction that is not committed rolls back when it goes out of sc
     CHECK_FALSE(nested.ok());
     CHECK(txn.open());
   }
+  SECTION("a write nested in a group that SQLite rolled back fails instead of committing alone") {
+    Transaction group = Must(Transaction::Begin(*db));
+    CAIRN_REQUIRE_OK(db->Exec("INSERT INTO t(v) VALUES ('first of the group')"));
+    // What SQLite does by itself on a full disk or an I/O error mid-group.
+    CAIRN_REQUIRE_OK(db->Exec("ROLLBACK"));
+    Result<Transaction> write = Transaction::Nest(*db);
+    REQUIRE_FALSE(write.ok());
+    CHECK_THAT(write.status().message(), Catch::Contains("write group lost"));
+    CHECK_FALSE(db->InTransaction());  // nothing began: no write can be committed alone
+    CHECK(Count(*db) == 0);
+  }
+  SECTION("a nested write is undone alone, the group's earlier writes stay") {
+    Transaction group = Must(Transaction::Begin(*db));
+    CAIRN_REQUIRE_OK(db->Exec("INSERT INTO t(v) VALUES ('kept')"));
+    {
+      Transaction write = Must(Transaction::Nest(*db));
+      CHECK(write.nested());
+      CAIRN_REQUIRE_OK(db->Exec("INSERT INTO t(v) VALUES ('undone')"));
+    }
+    CAIRN_REQUIRE_OK(group.Commit());
+    CHECK(Count(*db) == 1);
+  }
 }
 
 TEST_CASE("SQLite errors say what was being done", "[agent]") {

@@ -371,6 +371,33 @@ TEST_CASE("everything recorded is still there after the store is closed and reop
   CHECK(Problems(*store).empty());
 }
 
+TEST_CASE("a renewed origin numbers from 1, keeps the old ops and never stamps behind them",
+          "[agent]") {
+  ScratchDir dir;
+  FakeClock clock(kT);
+  Origin old_self = TestOrigin(1), fresh = TestOrigin(2), server = TestOrigin(9);
+  StoreOptions options = FileOptions(dir / "cairn.db", clock);
+  Hlc last_old = 0;
+  {
+    std::unique_ptr<Store> store = OpenInitialized(options, old_self, StoreMode::kDevice, server);
+    Must(store->Append("attempt", {{"learner", "l-1"}, {"item", "i-1"}, {"correct", true}}));
+    Must(store->Append("attempt", {{"learner", "l-1"}, {"item", "i-2"}, {"correct", false}}));
+    last_old = AllOps(*store).back().hlc;
+    CAIRN_REQUIRE_OK(store->RenewOrigin(fresh));
+    CHECK(store->self() == fresh);
+    CHECK(Must(store->LastSeq(old_self)) == 2);  // the old device's ops stay its own
+  }
+  clock.Set(kT - 3'600'000);  // the clock goes back an hour before the next start
+  std::unique_ptr<Store> store = Must(Store::Open(options));
+  CHECK(store->self() == fresh);
+  CHECK(Must(store->LastSeq(old_self)) == 2);
+  OpId next = Must(store->Append("signin", {{"learner", "l-1"}}));
+  CHECK(next.origin == fresh);
+  CHECK(next.seq == 1);
+  CHECK(AllOps(*store).back().hlc > last_old);
+  CHECK(Problems(*store).empty());
+}
+
 TEST_CASE("a missing store is not created when the caller says not to", "[agent]") {
   ScratchDir dir;
   FakeClock clock(kT);

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <string>
 
+#include "cairn/sync/enrollment_token.h"
 #include "cli/cairnctl_runner.h"
 
 namespace cairn::testing {
@@ -112,7 +113,11 @@ TEST_CASE("doctor shows the configuration with origins and checks token and mach
   d.WriteEtc("conf.d/50-debconf.conf", "server_url = https://school.example:8443\n");
   d.WriteEtc("cairn.conf", "enrollment_token_file = " + (d.root() / "token").string() +
                                "\nnot a setting\n");
-  std::ofstream(d.root() / "token") << "cairn1.dXJs.cGlu.secret\n";
+  // A token as `cairn-server token create` prints it (the server's parser reads it).
+  std::ofstream(d.root() / "token")
+      << sync::FormatToken({"https://school.example:8443", std::string(32, 'p'),
+                            sync::Base64Url("a secret of twenty bytes")})
+      << "\n";
 
   SECTION("a malformed line is one problem, named by file and line; every other check runs") {
     Run r = d.home({"doctor"});
@@ -120,7 +125,8 @@ TEST_CASE("doctor shows the configuration with origins and checks token and mach
     std::string conf = (d.root() / "etc/cairn/cairn.conf").string();
     CHECK_FALSE(LineWith(r.out, "PROBLEM  config: " + conf + ":2: expected key = value").empty());
     CHECK_FALSE(LineWith(r.out, "server_url = https://school.example:8443").empty());
-    CHECK_FALSE(LineWith(r.out, "ok       token").empty());
+    CHECK_FALSE(LineWith(r.out, "ok       token").find("https://school.example:8443") ==
+                std::string::npos);
     CHECK_FALSE(LineWith(r.out, "ok       integrity").empty());
     CHECK_FALSE(LineWith(r.out, "ok       machine").empty());
     CHECK_FALSE(LineWith(r.err, "1 problem found").empty());
@@ -143,6 +149,15 @@ TEST_CASE("doctor shows the configuration with origins and checks token and mach
     // The next start is on the same machine again: nothing changes.
     CHECK(d.home({"doctor"}).status == 0);
     CHECK(ReadAll(d.data() / "device-id") == after);
+  }
+  SECTION("a token the server would not take is a problem, with the server parser's reason") {
+    // Four parts and the right prefix, but its pin is no SHA-256: a weaker check
+    // passed this, and the device would then fail to enroll at first boot.
+    std::ofstream(d.root() / "token") << "cairn1.dXJs.cGlu.secret\n";
+    Run r = d.home({"doctor"});
+    CHECK_FALSE(LineWith(r.out, "PROBLEM  token: ")
+                    .find("not a Cairn enrollment token: the "
+                          "certificate pin is not a SHA-256") == std::string::npos);
   }
   SECTION("without a token on a device that names a server, doctor says where to put one") {
     std::filesystem::remove(d.root() / "token");

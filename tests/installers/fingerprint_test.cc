@@ -5,7 +5,7 @@
 #include <map>
 #include <string>
 
-#include "installers/fake_env.h"
+#include "platform/fake_env.h"
 #include "platform/scratch_dir.h"
 
 namespace cairn {

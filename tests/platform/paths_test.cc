@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 
+#include "platform/fake_env.h"
 #include "platform/scratch_dir.h"
 
 namespace cairn {
@@ -15,12 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-EnvLookup FakeEnv(std::map<std::string, std::string> vars) {
-  return [vars = std::move(vars)](const char* name) -> const char* {
-    auto it = vars.find(name);
-    return it == vars.end() ? nullptr : it->second.c_str();
-  };
-}
+using testing::FakeEnv;
 
 unsigned ModeOf(const fs::path& p) {
   struct stat st {};

@@ -12,9 +12,8 @@ Status ShowConfig(const Args& args) {
   Config config = Config::Load(DefaultConfigSources());
   if (args.Has("get")) {
     std::string key = args.Get("get");
-    bool known = false;
-    for (const ConfigKey& k : ConfigKeys()) known |= k.name == key;
-    if (!known) return UsageError("unknown key '" + key + "'; `cairnctl config` lists them");
+    if (FindConfigKey(key) == nullptr)
+      return UsageError("unknown key '" + key + "'; `cairnctl config` lists them");
     std::cout << config.Value(key) << "\n";
   } else {
     std::cout << "Effective configuration (environment > /etc/cairn/conf.d/*.conf >\n"

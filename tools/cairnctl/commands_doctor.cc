@@ -1,13 +1,19 @@
 // `doctor`: checks the store and its surroundings, and says how to fix what is wrong.
 #include <sys/statvfs.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
 #include "cairn/platform/clock.h"
 #include "cairn/platform/config.h"
 #include "cairn/platform/fingerprint.h"
+#include "cairn/platform/network.h"
 #include "cairn/platform/origin.h"
+#include "cairn/sync/client/client.h"
+#include "cairn/sync/client/device_identity.h"
+#include "cairn/sync/client/sync_record.h"
+#include "cairn/sync/enrollment_token.h"
 #include "commands.h"
 #include "human.h"
 #include "session.h"
@@ -17,6 +23,8 @@ namespace {
 
 constexpr uint64_t kLowDiskBytes = 100ull * 1024 * 1024;
 constexpr int64_t kClockSlackMillis = 5 * 60 * 1000;
+// Own ops waiting longer than this since the last sync are worth IT's attention.
+constexpr int64_t kStaleSyncMillis = 3 * 86'400'000;
 // 2024-01-01: a wall clock before this was never set (a dead RTC battery).
 constexpr int64_t kPlausibleMillis = 1'704'067'200'000;
 
@@ -72,7 +80,7 @@ void CheckClock(Report& r, const Store& store) {
 
 // The device id file must name the store's own origin (the store is the truth).
 void CheckIdentity(Report& r, const Session& session) {
-  std::filesystem::path file = OriginFile(session.paths);
+  std::filesystem::path file = sync::OriginFile(session.paths.data);
   std::string self = session.store->self().Hex();
   std::string fix = "run `echo " + self + " > " + file.string() + "`";
   std::ifstream in(file);
@@ -107,13 +115,12 @@ void CheckConfiguration(Report& r, const Config& config) {
   }
 }
 
-// The enrollment token IT put in the image (only a format check: its secret is
-// the server's to judge).
+// The enrollment token IT put in the image: parsed as the server parses it (its
+// secret is the server's to judge).
 void CheckToken(Report& r, const Config& config) {
   std::filesystem::path file = config.Value("enrollment_token_file");
-  std::ifstream in(file);
-  std::string token;
-  if (!in || !std::getline(in, token) || token.empty()) {
+  std::string token = sync::ReadEnrollmentToken(file);
+  if (token.empty()) {
     if (config.Value("server_url").empty()) return;  // a standalone device: nothing to enroll with
     r.Problem("token", "no enrollment token in " + file.string() + " (from " +
                            config.Get("enrollment_token_file").origin + ")",
@@ -121,13 +128,101 @@ void CheckToken(Report& r, const Config& config) {
               "or enroll with a join code in the app");
     return;
   }
-  size_t dots = 0;
-  for (char c : token) dots += c == '.';
-  if (token.rfind("cairn1.", 0) != 0 || dots != 3) {
-    r.Problem("token", file.string() + " does not hold a Cairn enrollment token",
+  Result<sync::EnrollmentToken> parsed = sync::ParseToken(token);
+  if (!parsed.ok()) {
+    r.Problem("token", file.string() + ": " + parsed.status().message(),
               "copy the whole line `cairn-server token create` printed (it starts with cairn1.)");
   } else {
-    r.Ok("token", file.string() + " holds an enrollment token");
+    r.Ok("token", file.string() + " holds an enrollment token for " + parsed->url);
+  }
+}
+
+// The server this device syncs with, as the sync would meet it: reachable, the
+// pinned certificate, the credential, the clock; then the sync's own progress.
+void CheckSync(Report& r, Session& session, const Config& config) {
+  std::filesystem::path file = sync::SyncRecordFile(session.paths.data);
+  Result<std::optional<sync::SyncRecord>> loaded = sync::LoadSyncRecord(file);
+  if (!loaded.ok()) {
+    r.Problem(
+        "sync", loaded.status().message(),
+        "move " + file.string() + " aside; `cairnctl sync` then enrolls again with the token");
+    return;
+  }
+  if (!*loaded) {
+    if (session.store->mode() != StoreMode::kDevice) return;  // standalone: no server
+    Result<std::string> stored = ReadStoredFingerprint(session.paths.data);
+    if (stored.ok() && *stored == kPreparedImageFingerprint) {
+      r.Ok("sync", "not enrolled: prepared for imaging, each copy enrolls at its first sync");
+      return;
+    }
+    r.Problem("sync", "this device is not enrolled with a school server",
+              "run `cairnctl sync` (it enrolls with the token in " +
+                  config.Value("enrollment_token_file") + ") or `cairnctl enroll TOKEN`");
+    return;
+  }
+  const sync::SyncRecord& record = **loaded;
+  const std::string& url = record.server_url;
+  if (!ProbeReachable(url)) {
+    r.Problem("server", url + " cannot be reached (no connection within 2 s)",
+              "check this computer's network and that cairn-server runs there "
+              "(`systemctl status cairn-server` on the server); the work waits here meanwhile");
+  } else {
+    sync::ClientOptions options = sync::ClientOptionsFrom(config);
+    options.device_fingerprint = sync::WireFingerprint();
+    sync::ServerCheck check = sync::CheckServer(*session.store, record, options);
+    if (check.pin_mismatch) {
+      r.Ok("server", url + " answers");
+      r.Problem(
+          "certificate", check.message,
+          "if the school replaced its certificate, give this device a new token "
+          "(`cairn-server token create`) and enroll again; otherwise ask IT who answers there");
+    } else if (check.outcome == sync::SyncOutcome::kDone) {
+      r.Ok("server", url + " answers as " + record.device + " (round trip " +
+                         std::to_string(check.round_trip_ms) + " ms)");
+      r.Ok("certificate",
+           record.pin.empty()
+               ? std::string("not pinned (plain HTTP: a loopback test server)")
+               : "the server showed the pinned key " + sync::PinFingerprint(record.pin));
+      std::string ahead = check.skew_ms >= 0 ? "ahead of" : "behind";
+      std::string skew = FormatDuration(std::abs(check.skew_ms)) + " " + ahead + " the server's";
+      if (std::abs(check.skew_ms) > kClockSlackMillis) {
+        r.Problem("clock skew", "this computer's clock is " + skew,
+                  "set the date and time (`timedatectl set-ntp true`); records stay ordered, but "
+                  "times shown to teachers are off");
+      } else {
+        r.Ok("clock skew", "this computer's clock is " + skew);
+      }
+    } else if (check.outcome == sync::SyncOutcome::kRefused) {
+      r.Problem(
+          "credential", check.message,
+          check.server_error == sync::kFingerprintMismatch
+              ? "run `cairnctl sync`: this copy takes a new device id and enrolls with the token"
+              : "enroll again: `cairnctl sync` does it with the token in " +
+                    config.Value("enrollment_token_file"));
+    } else {
+      r.Problem("server", check.message,
+                "wait a few minutes and run doctor again; if it lasts, look at "
+                "`journalctl -u cairn-server` on the server");
+    }
+  }
+  int64_t now = SystemClock().NowMillis();
+  uint64_t pending = sync::PendingOps(*session.store, record);
+  std::string last = record.last_sync_ms ? FormatTime(record.last_sync_ms) : "never";
+  if (!record.last_error.empty()) {
+    r.Problem("last sync",
+              last + "; the last try (" + FormatTime(record.last_attempt_ms) +
+                  ") failed: " + record.last_error,
+              "fix what the checks above say, then run `cairnctl sync`");
+  } else {
+    r.Ok("last sync", last);
+  }
+  std::string waiting = Count(pending, "op") + " of this device waiting to be sent";
+  if (pending > 0 && now - record.last_sync_ms > kStaleSyncMillis) {
+    r.Problem("pending", waiting + ", the last sync was " + last,
+              "connect to the school network and run `cairnctl sync`; check that the sync timer "
+              "runs (`systemctl --user status cairn-sync.timer`)");
+  } else {
+    r.Ok("pending", waiting);
   }
 }
 
@@ -208,6 +303,7 @@ Status Doctor(const Args&) {
   }
   CheckClock(r, store);
   CheckDisk(r, session.paths.data);
+  CheckSync(r, session, config);
   std::string counts;
   for (const auto& [kind, n] : stats.ops_by_kind) {
     counts += (counts.empty() ? "" : ", ") + kind + " " + std::to_string(n);
@@ -226,11 +322,14 @@ Status Doctor(const Args&) {
 
 void AddDoctorCommand(std::vector<Command>& out) {
   out.push_back({"doctor",
-                 "check configuration, token, store integrity, device id, clock and disk",
+                 "check configuration, token, store, device id, clock, disk and the server",
                  {},
                  {},
-                 "Prints each check; for each problem, how to fix it. Exits with status 1\n"
-                 "when something is wrong.",
+                 "Prints each check; for each problem, how to fix it. On an enrolled device\n"
+                 "it also asks the school server, as a sync would (one request, nothing sent):\n"
+                 "reachable, the pinned certificate, the credential, the clock skew; then the\n"
+                 "last sync and what waits to be sent. Exits with status 1 when something is\n"
+                 "wrong.",
                  Doctor});
 }
 

@@ -5,6 +5,7 @@
 
 #include "cairn/platform/fingerprint.h"
 #include "cairn/sync/client/client.h"
+#include "cairn/sync/client/device_identity.h"
 #include "cairn/sync/client/sync_record.h"
 #include "commands.h"
 #include "human.h"
@@ -32,7 +33,8 @@ Status PrepareImage(const Args& args) {
     }
   }
   std::vector<std::filesystem::path> removed;
-  CAIRN_RETURN_IF_ERROR(RemoveDeviceIdentity(session.paths, dry_run, removed));
+  CAIRN_RETURN_IF_ERROR(
+      sync::RemoveDeviceIdentity(session.paths.data, kPreparedImageFingerprint, dry_run, removed));
   std::cout << (dry_run ? "Would remove" : "Removed") << " this device's identity:\n";
   for (const auto& f : removed) std::cout << "  " << f.string() << "\n";
   if (removed.empty()) std::cout << "  (nothing: no credential, cursor or fingerprint here)\n";

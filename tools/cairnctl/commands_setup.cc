@@ -4,6 +4,7 @@
 
 #include "cairn/agent/kinds.h"
 #include "cairn/platform/origin.h"
+#include "cairn/sync/client/device_identity.h"
 #include "commands.h"
 #include "human.h"
 #include "ids.h"
@@ -35,8 +36,8 @@ Status Init(const Args& args) {
   // A device id left by a store that is gone belongs to ops this store will never
   // hold; reusing it would number new ops from 1 again under the same id.
   std::error_code ec;
-  std::filesystem::remove(OriginFile(session.paths), ec);
-  CAIRN_ASSIGN_OR_RETURN(Origin self, LoadOrCreateOrigin(OriginFile(session.paths)));
+  std::filesystem::remove(sync::OriginFile(session.paths.data), ec);
+  CAIRN_ASSIGN_OR_RETURN(Origin self, LoadOrCreateOrigin(sync::OriginFile(session.paths.data)));
   CAIRN_RETURN_IF_ERROR(store.Initialize(self, StoreMode::kStandalone));
   CAIRN_ASSIGN_OR_RETURN(std::string school_id,
                          NewId(store, "school", args.Get("school-id"), school_name));

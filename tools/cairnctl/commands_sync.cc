@@ -1,6 +1,4 @@
 // enroll, sync, and the sync lines of `status`: this device and its school server.
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -9,10 +7,13 @@
 #include <iostream>
 
 #include "cairn/agent/blob_store.h"
+#include "cairn/platform/config.h"
 #include "cairn/platform/network.h"
 #include "cairn/sync/client/client.h"
+#include "cairn/sync/client/device_identity.h"
 #include "cairn/sync/client/sync_loop.h"
 #include "cairn/sync/client/sync_record.h"
+#include "cairn/sync/enrollment_token.h"
 #include "commands.h"
 #include "human.h"
 #include "image.h"
@@ -26,17 +27,21 @@ std::atomic<bool> interrupted{false};
 
 void OnSignal(int) { interrupted = true; }
 
-std::string HostName() {
-  char name[256] = {};
-  if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "device";
-  return name;
-}
-
 std::string Classes(const std::vector<std::string>& classes) {
   std::string out;
   for (const std::string& c : classes) out += (out.empty() ? "" : ", ") + c;
   return out;
 }
+
+// What sync and enroll work with: the configuration (installers/README.md),
+// with the command's flags overriding it.
+struct SyncSetup {
+  Config config = Config::Load(DefaultConfigSources());
+  sync::ClientOptions options = sync::ClientOptionsFrom(config);
+  NetworkPolicy policy = NetworkPolicyFrom(config);
+
+  SyncSetup() { options.device_fingerprint = sync::WireFingerprint(); }
+};
 
 // This device with the school server.
 Status EnrollDevice(const Args& args) {
@@ -57,7 +62,7 @@ Status EnrollDevice(const Args& args) {
   // The device's origin: the store's when it has one, else a new one that the
   // store takes once the server has said yes (nothing is created before that).
   Origin origin = Origin::Random();
-  bool have_store = std::filesystem::exists(StoreFile(paths));
+  bool have_store = std::filesystem::exists(sync::StoreFile(paths.data));
   if (have_store) {
     CAIRN_ASSIGN_OR_RETURN(Session session, CreateSession());
     if (session.store->initialized()) {
@@ -70,9 +75,11 @@ Status EnrollDevice(const Args& args) {
       origin = session.store->self();
     }
   }
-  sync::EnrollRequest request{args.Get1("what"), args.Get("server"),
-                              args.Get("name", HostName())};
-  Result<sync::SyncRecord> enrolled = sync::Enroll(request, origin);
+  SyncSetup setup;
+  sync::EnrollRequest request{args.Get1("what"),
+                              args.Get("server", setup.config.Value("server_url")),
+                              args.Get("name", sync::DeviceName())};
+  Result<sync::SyncRecord> enrolled = sync::Enroll(request, origin, setup.options);
   if (!enrolled.ok()) {
     if (enrolled.status().code() == Status::Code::kIoError) {
       return Status::Unavailable(enrolled.status().message());
@@ -83,7 +90,7 @@ Status EnrollDevice(const Args& args) {
   CAIRN_ASSIGN_OR_RETURN(Session session, CreateSession());
   Store& store = *session.store;
   if (!store.initialized()) {
-    CAIRN_RETURN_IF_ERROR(WriteFileAtomic(OriginFile(session.paths), origin.Hex() + "\n", 0600));
+    CAIRN_RETURN_IF_ERROR(sync::StoreOrigin(session.paths.data, origin));
     CAIRN_RETURN_IF_ERROR(store.Initialize(origin, StoreMode::kDevice, record.server_origin));
   } else {
     CAIRN_RETURN_IF_ERROR(store.SetAuthority(record.server_origin));
@@ -115,16 +122,15 @@ Status Enroll(const Args& args) {
   return EnrollDevice(args);
 }
 
-// One sync of the store; the record is saved as the sync goes. A server that a
-// plain TCP probe cannot reach is reported offline without trying TLS.
-Result<sync::SyncReport> SyncOnce(const sync::ClientOptions& options,
-                                  const NetworkPolicy& policy) {
+// One sync of the store with `options` (setup.options for this round); the record
+// is saved as the sync goes.
+Result<sync::SyncReport> SyncOnce(const SyncSetup& setup, const sync::ClientOptions& options) {
   CAIRN_ASSIGN_OR_RETURN(Session session, OpenSession());
   std::filesystem::path file = sync::SyncRecordFile(session.paths.data);
   CAIRN_ASSIGN_OR_RETURN(std::optional<sync::SyncRecord> record, sync::LoadSyncRecord(file));
   // A cloned or freshly imaged device enrolls by itself with IT's token (image.h).
   if (!record) {
-    CAIRN_ASSIGN_OR_RETURN(record, EnrollFromToken(session));
+    CAIRN_ASSIGN_OR_RETURN(record, EnrollFromToken(session, setup.config, options));
   }
   if (!record) {
     return Status::FailedPrecondition(
@@ -135,7 +141,24 @@ Result<sync::SyncReport> SyncOnce(const sync::ClientOptions& options,
   BlobStore blobs(BlobStoreDir(session.paths.data));
   sync::ClientOptions with_blobs = options;
   with_blobs.blobs = &blobs;
-  return sync::SyncRound(*session.store, *record, file, policy, with_blobs);
+  sync::SyncReport report =
+      sync::SyncRound(*session.store, *record, file, setup.policy, with_blobs);
+  if (report.server_error != sync::kFingerprintMismatch) return report;
+  // The server caught what the start-up check could not: these files are a copy
+  // of another device's. The copy becomes a device of its own, as after a clone.
+  CAIRN_ASSIGN_OR_RETURN(
+      std::string note,
+      sync::RenewIdentity(*session.store, session.paths.data, options.device_fingerprint,
+                          "the server knows this device's credential from another machine "
+                          "(these files were copied from another device)"));
+  std::cerr << "cairnctl: " << note << "\n";
+  CAIRN_ASSIGN_OR_RETURN(record, EnrollFromToken(session, setup.config, options));
+  if (!record) {
+    return Status::FailedPrecondition(note + "; there is no enrollment token in " +
+                                      setup.config.Value("enrollment_token_file") +
+                                      ", so enroll it by hand: `cairnctl enroll TOKEN`");
+  }
+  return sync::SyncRound(*session.store, *record, file, setup.policy, with_blobs);
 }
 
 // What is still to go, for the end of a sentence: " (3 ops of this device not yet sent)".
@@ -163,7 +186,8 @@ std::string Missing(const sync::SyncReport& r) {
 }
 
 Status Sync(const Args& args) {
-  sync::ClientOptions options;
+  SyncSetup setup;
+  sync::ClientOptions& options = setup.options;
   if (args.Has("batch")) {
     CAIRN_ASSIGN_OR_RETURN(int64_t n, args.Int("batch", 1, 5000));
     options.push_batch_ops = static_cast<size_t>(n);
@@ -182,10 +206,16 @@ Status Sync(const Args& args) {
     timeout_ms = s * 1000;
     options.connect_timeout_ms = std::min<int64_t>(options.connect_timeout_ms, timeout_ms);
   }
-  NetworkPolicy policy;
   if (args.Has("unknown-network")) {
     CAIRN_ASSIGN_OR_RETURN(std::string v, args.OneOf("unknown-network", {"metered", "unmetered"}));
-    policy.unknown_is = MeteredFromName(v);
+    setup.policy.unknown_is = MeteredFromName(v);
+  }
+  // Outside the school's sync window nothing reaches the server, not even a probe.
+  if (std::string why =
+          OutsideSyncWindow(setup.policy, LocalMinuteOfDay(SystemClock().NowMillis()));
+      !why.empty()) {
+    return Status::Unavailable("not syncing now: " + why +
+                               ". This device's work is saved here and goes then.");
   }
   const bool once = args.Has("once");
   struct sigaction action {};
@@ -225,7 +255,7 @@ Status Sync(const Args& args) {
       [&](const std::atomic<bool>& cancel) {
         sync::ClientOptions round = options;
         round.cancel = &cancel;
-        Result<sync::SyncReport> report = SyncOnce(round, policy);
+        Result<sync::SyncReport> report = SyncOnce(setup, round);
         if (report.ok()) return *report;
         failed = report.status();
         sync::SyncReport stop;  // `next` ends the loop on `failed`
@@ -326,11 +356,12 @@ void AddSyncCommands(std::vector<Command>& out) {
        {},
        {{"once", "", "try once; do not wait and retry"},
         {"timeout", "SECONDS", "give up retrying after this long"},
-        {"max-send", "KIB", "send at most this many KiB per second"},
-        {"max-recv", "KIB", "receive at most this many KiB per second"},
+        {"max-send", "KIB", "send at most this many KiB per second (network.max_send_rate)"},
+        {"max-recv", "KIB", "receive at most this many KiB per second (network.max_recv_rate)"},
         {"batch", "N", "ops per push request (default 500)"},
         {"unknown-network", "KIND",
-         "treat a link whose metered state is unknown as metered or unmetered (default)"}},
+         "treat a link whose metered state is unknown as metered or unmetered "
+         "(network.metered_default)"}},
        "Pushes this device's ops, then pulls the roster, content and the work of its\n"
        "classes. Without --once, an unreachable or busy server is retried with growing,\n"
        "randomized waits until the sync is done, --timeout passes, or Ctrl-C.\n"
@@ -340,7 +371,11 @@ void AddSyncCommands(std::vector<Command>& out) {
        "refused (revoked device, wrong certificate).\n"
        "On a metered link (NetworkManager says so) only ops sync; files and packs wait\n"
        "(exit status 3, the ops are sent). Files go after the ops, resumed where a cut\n"
-       "connection left them.",
+       "connection left them.\n"
+       "The flags override the configuration (`cairnctl config`): rate caps, the\n"
+       "metered default, and sync.window, outside which nothing is sent (exit 3).\n"
+       "A server that refuses this device's credential because it saw it from another\n"
+       "machine (a copied store) makes this copy a new device, enrolled with the token.",
        Sync});
 }
 

@@ -1,88 +1,34 @@
 #include "image.h"
 
-#include <unistd.h>
-
-#include <cctype>
-#include <fstream>
 #include <iostream>
 
-#include "cairn/platform/config.h"
 #include "cairn/platform/fingerprint.h"
-#include "cairn/platform/origin.h"
-#include "cairn/sync/client/client.h"
-#include "cairn/sync/client/sync_record.h"
+#include "cairn/sync/client/device_identity.h"
 
 namespace cairn::cli {
 namespace fs = std::filesystem;
 
-Status RemoveDeviceIdentity(const Paths& paths, bool dry_run, std::vector<fs::path>& removed) {
-  // The sync client keeps the credential, the server's pin and both cursors in
-  // this one file, so removing it removes all of them.
-  fs::path record = sync::SyncRecordFile(paths.data);
-  fs::path record_tmp = record;
-  record_tmp += ".tmp";
-  for (const fs::path& f : {record, record_tmp, FingerprintFile(paths.data)}) {
-    std::error_code ec;
-    if (!fs::exists(f, ec)) continue;
-    removed.push_back(f);
-    if (dry_run) continue;
-    if (!fs::remove(f, ec) && ec) {
-      return Status::IoError("cannot remove " + f.string() + ": " + ec.message());
-    }
-  }
-  if (dry_run) return Status::Ok();
-  return StoreFingerprint(paths.data, std::string(kPreparedImageFingerprint));
-}
-
 Status RenewIdentityIfMoved(Session& session) {
-  Result<MachineCheckResult> check = CheckMachine(session.paths.data, DefaultFingerprintSources());
-  if (!check.ok() || check->check != MachineCheck::kChanged) return Status::Ok();
-  Store& store = *session.store;
-  if (store.mode() == StoreMode::kServer) return Status::Ok();
-  Origin old = store.self();
-  Origin fresh = Origin::Random();
-  std::error_code ec;
-  bool was_enrolled = fs::exists(sync::SyncRecordFile(session.paths.data), ec);
-  // Order matters for a crash half-way: the store's origin first (the truth), then
-  // the files that follow from it; the fingerprint last, so an interrupted renewal
-  // runs again (and takes yet another id, which is harmless) at the next start.
-  CAIRN_RETURN_IF_ERROR(store.RenewOrigin(fresh));
-  CAIRN_RETURN_IF_ERROR(WriteFileAtomic(OriginFile(session.paths), fresh.Hex() + "\n", 0600));
-  std::vector<fs::path> removed;
-  CAIRN_RETURN_IF_ERROR(RemoveDeviceIdentity(session.paths, false, removed));
-  CAIRN_RETURN_IF_ERROR(StoreFingerprint(session.paths.data, check->current));
-  session.identity_note =
-      "this store last ran on another machine (" +
-      std::string(check->stored == kPreparedImageFingerprint ? "a prepared image"
-                                                             : "a cloned disk or restored backup") +
-      "): it is now device " + fresh.Hex() + " (was " + old.Hex() + ")" +
-      (was_enrolled ? "; the next `cairnctl sync` enrolls it again with the token" : "");
-  std::cerr << "cairnctl: " << session.identity_note << "\n";
+  CAIRN_ASSIGN_OR_RETURN(
+      session.identity_note,
+      sync::RenewIdentityIfMoved(*session.store, session.paths.data, DefaultFingerprintSources()));
+  if (!session.identity_note.empty()) std::cerr << "cairnctl: " << session.identity_note << "\n";
   return Status::Ok();
 }
 
-Result<std::optional<sync::SyncRecord>> EnrollFromToken(Session& session) {
-  Config config = Config::Load(DefaultConfigSources());
+Result<std::optional<sync::SyncRecord>> EnrollFromToken(Session& session, const Config& config,
+                                                        const sync::ClientOptions& options) {
   fs::path file = config.Value("enrollment_token_file");
-  std::ifstream in(file);
-  std::string token;
-  std::getline(in, token);
-  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
-  Store& store = *session.store;
-  if (token.empty() || store.mode() != StoreMode::kDevice) return std::optional<sync::SyncRecord>();
-  char host[256] = {};
-  std::string name = ::gethostname(host, sizeof host - 1) == 0 && host[0] ? host : "device";
-  Result<sync::SyncRecord> enrolled = sync::Enroll({token, "", name}, store.self());
+  Result<std::optional<sync::SyncRecord>> enrolled = sync::EnrollWithToken(
+      *session.store, session.paths.data, sync::ReadEnrollmentToken(file), options);
   if (!enrolled.ok()) {
-    Status s = enrolled.status().WithContext("enrolling again with the token in " + file.string());
-    return s.code() == Status::Code::kIoError ? Status::Unavailable(s.message()) : s;
+    return enrolled.status().WithContext("enrolling again with the token in " + file.string());
   }
-  CAIRN_RETURN_IF_ERROR(store.SetAuthority(enrolled->server_origin));
-  CAIRN_RETURN_IF_ERROR(
-      sync::SaveSyncRecord(sync::SyncRecordFile(session.paths.data), *enrolled));
-  std::cout << "Enrolled this device with " << enrolled->server_url << " as " << enrolled->device
-            << " (token " << file.string() << ").\n";
-  return std::optional<sync::SyncRecord>(std::move(enrolled).value());
+  if (*enrolled) {
+    std::cout << "Enrolled this device with " << (*enrolled)->server_url << " as "
+              << (*enrolled)->device << " (token " << file.string() << ").\n";
+  }
+  return enrolled;
 }
 
 const char kImageChecklist[] =

@@ -1,18 +1,16 @@
 #include "session.h"
 
+#include "cairn/sync/client/device_identity.h"
 #include "image.h"
 
 namespace cairn::cli {
-
-std::filesystem::path StoreFile(const Paths& paths) { return paths.data / "cairn.db"; }
-std::filesystem::path OriginFile(const Paths& paths) { return paths.data / "device-id"; }
 
 namespace {
 
 Result<Session> Open(bool create, bool renew) {
   Session session;
   CAIRN_ASSIGN_OR_RETURN(session.paths, ResolvePaths());
-  session.store_file = StoreFile(session.paths);
+  session.store_file = sync::StoreFile(session.paths.data);
   if (create) CAIRN_RETURN_IF_ERROR(CreateDirectories(session.paths));
   StoreOptions options;
   options.path = session.store_file;

@@ -17,13 +17,9 @@ struct Session {
   std::filesystem::path store_file;
   std::unique_ptr<Store> store;
   // Set when opening found the store had last run on another machine and gave it
-  // a new device id (see RenewIdentityIfMoved in image.h): what happened, for people.
+  // a new device id (sync/client/device_identity.h): what happened, for people.
   std::string identity_note;
 };
-
-// Where the store and the device id live under `paths`.
-std::filesystem::path StoreFile(const Paths& paths);
-std::filesystem::path OriginFile(const Paths& paths);
 
 // Opens the existing, initialized store. kNotFound (with "run `cairnctl init`")
 // when there is none; kBusy when another process holds it.

@@ -12,7 +12,7 @@
 #include "cairn/agent/blob_store.h"
 #include "cairn/agent/store.h"
 #include "cairn/sync/client/sync_record.h"
-#include "cairn/sync/server/enrollment_token.h"
+#include "cairn/sync/enrollment_token.h"
 #include "cairn/sync/server/storage.h"
 #include "sync/client/school_testing.h"
 
@@ -287,10 +287,10 @@ TEST_CASE("enrollment refuses a wrong pin, bad token text and unknown codes, off
   CairnctlHome device;
 
   SECTION("a token whose pin is not the server's key is refused and nothing is kept") {
-    auto parsed = server::ParseToken(token);
+    auto parsed = sync::ParseToken(token);
     REQUIRE(parsed.ok());
-    parsed->pin = server::Sha256("some other key");
-    Run r = device({"enroll", server::FormatToken(*parsed)});
+    parsed->pin = sync::Sha256("some other key");
+    Run r = device({"enroll", sync::FormatToken(*parsed)});
     CHECK(r.status == 1);
     CHECK(r.err.find("did not show the certificate this device trusts") != std::string::npos);
     CHECK_FALSE(fs::exists(device.dir() / "data" / "sync.json"));
@@ -311,7 +311,7 @@ TEST_CASE("enrollment refuses a wrong pin, bad token text and unknown codes, off
     INFO(r.err);
     REQUIRE(r.status == 0);
     CHECK(r.out.find("trusted on first use") != std::string::npos);
-    CHECK(RecordOf(device).pin == server::ParseToken(token)->pin);
+    CHECK(RecordOf(device).pin == sync::ParseToken(token)->pin);
     RequireSynced(device);
   }
   SECTION("an unknown join code") {

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "cairn/sync/server/enrollment_token.h"
+#include "cairn/sync/enrollment_token.h"
 #include "cairn/sync/server/tls.h"
 
 namespace cairn::testing {
@@ -115,11 +115,11 @@ TEST_CASE("an administrator sets up a school, imports a roster and creates a tok
       if (line.starts_with("cairn1.")) token_line = line;
       if (line.starts_with("Join code: ")) join = line.substr(11, 9);
     }
-    Result<server::EnrollmentToken> token = server::ParseToken(token_line);
+    Result<sync::EnrollmentToken> token = sync::ParseToken(token_line);
     REQUIRE(token.ok());
     CHECK(token->url == "https://10.0.0.5:8443");
     CHECK(token->pin == *server::SpkiPin(run.data() / "tls" / "cert.pem"));
-    CHECK(server::LooksLikeJoinCode(join));
+    CHECK(sync::LooksLikeJoinCode(join));
     CHECK((fs::status(run.data() / "tls" / "key.pem").permissions() & fs::perms::group_all) ==
           fs::perms::none);
   }

@@ -14,7 +14,7 @@
 #include <sstream>
 #include <thread>
 
-#include "cairn/sync/server/enrollment_token.h"
+#include "cairn/sync/enrollment_token.h"
 #include "cairn/sync/server/storage.h"
 #include "cairn/sync/wire.h"
 #include "server_testing.h"
@@ -49,7 +49,7 @@ class ServeProcess {
     std::smatch m;
     std::string out = ReadAll(dir_ / "out");
     REQUIRE(std::regex_search(out, m, std::regex("cairn1\\.[A-Za-z0-9_.-]+")));
-    Result<server::EnrollmentToken> token = server::ParseToken(m.str());
+    Result<sync::EnrollmentToken> token = sync::ParseToken(m.str());
     REQUIRE(token.ok());
     secret_ = token->secret;
     Start();

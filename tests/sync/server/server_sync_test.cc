@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 #include <set>
 
+#include "cairn/sync/enrollment_token.h"
 #include "cairn/sync/wire.h"
 #include "server_testing.h"
 
@@ -290,4 +291,58 @@ TEST_CASE(
   }
 }
 
+}  // namespace cairn::testing
+
+namespace cairn::testing {
+namespace {
+
+TEST_CASE("a credential presented from a second machine fingerprint is refused and logged",
+          "[sync][fingerprint]") {
+  ServerFixture server;
+  const std::string machine_a(64, 'a'), machine_b(64, 'b');
+  ServerFixture::Token token = server.CreateToken(DeviceRole::kStudentDevice, {"A"});
+  TestDevice d;
+  HttpReply enrolled = server.Enroll(json{{"token", token.secret},
+                                          {"origin", d.origin.Hex()},
+                                          {"name", "laptop"},
+                                          {"fingerprint", machine_a}});
+  REQUIRE(enrolled.status == 200);
+  d.credential = enrolled.Json().at("credential");
+  auto clock_from = [&](const std::string& fingerprint) {
+    HttpRequest request{"GET", "/v1/clock", "", {{"Authorization", "Bearer " + d.credential}}};
+    if (!fingerprint.empty()) request.headers[std::string(sync::kFingerprintHeader)] = fingerprint;
+    return Send(server.port(), request);
+  };
+
+  CHECK(clock_from(machine_a).status == 200);
+  const uint64_t ops_before = server.OpCount();
+  HttpReply other = clock_from(machine_b);
+  CHECK(other.status == 403);
+  CHECK(other.Json().value("error", "") == sync::kFingerprintMismatch);
+  CHECK(server.Push(d, {d.MakeOp("signin", {{"learner", "a1"}}, 1)}).status == 403);  // none sent
+  CHECK(clock_from(machine_a).status == 200);  // the original keeps working
+  CHECK(server.OpCount() == ops_before);
+  std::string log = server.log().str();
+  CHECK(log.find("its credential was presented from another machine") != std::string::npos);
+
+  SECTION("a credential enrolled without a fingerprint is bound to the first one it comes with") {
+    TestDevice old = server.Enroll(DeviceRole::kStudentDevice, {"A"});
+    CHECK(server.Get(old, "/v1/clock").status == 200);  // unbound: works without one
+    HttpRequest first{"GET", "/v1/clock", "", {{"Authorization", "Bearer " + old.credential}}};
+    first.headers[std::string(sync::kFingerprintHeader)] = machine_b;
+    CHECK(Send(server.port(), first).status == 200);
+    first.headers[std::string(sync::kFingerprintHeader)] = machine_a;
+    CHECK(Send(server.port(), first).status == 403);
+    CHECK(server.Get(old, "/v1/clock").status == 403);  // bound now: none is not it either
+  }
+  SECTION("a fingerprint that is not 64 hex digits is refused at enrollment") {
+    HttpReply bad =
+        server.Enroll(json{{"token", server.CreateToken(DeviceRole::kStudentDevice, {"A"}).secret},
+                           {"origin", Origin::Random().Hex()},
+                           {"fingerprint", "machine-id-in-clear"}});
+    CHECK(bad.status == 400);
+  }
+}
+
+}  // namespace
 }  // namespace cairn::testing

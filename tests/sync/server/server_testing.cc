@@ -8,7 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "cairn/sync/server/enrollment_token.h"
+#include "cairn/sync/enrollment_token.h"
 #include "cairn/sync/wire.h"
 
 namespace cairn::testing {
@@ -128,7 +128,7 @@ ServerFixture::~ServerFixture() {
 ServerFixture::Token ServerFixture::CreateToken(server::DeviceRole role,
                                                 std::vector<std::string> classes,
                                                 int64_t expires_ms) {
-  Token t{server::RandomSecret(32), server::NewJoinCode()};
+  Token t{sync::RandomSecret(32), sync::NewJoinCode()};
   server::TokenRecord record;
   record.role = role;
   record.classes = std::move(classes);
@@ -136,8 +136,8 @@ ServerFixture::Token ServerFixture::CreateToken(server::DeviceRole role,
   record.expires_ms = expires_ms;
   Status s = Status::Ok();
   server_->WithStorage([&](server::ServerStorage& st) {
-    s = st.CreateToken(record, server::Sha256("token:" + t.secret),
-                       server::Sha256("join:" + server::NormalizeJoinCode(t.join_code)))
+    s = st.CreateToken(record, sync::Sha256("token:" + t.secret),
+                       sync::Sha256("join:" + sync::NormalizeJoinCode(t.join_code)))
             .status();
   });
   if (!s.ok()) throw std::runtime_error(s.ToString());

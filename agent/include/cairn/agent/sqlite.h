@@ -113,11 +113,14 @@ class Transaction {
   enum class Kind { kImmediate, kDeferred };
   // An error when the connection is already in a transaction.
   static Result<Transaction> Begin(Database& db, Kind kind = Kind::kImmediate);
-  // Begin, or, when the connection is already in a transaction (a write inside a
-  // group commit), a SAVEPOINT of it (nested()): Commit releases the savepoint,
-  // Rollback undoes only what was done since it began, and nothing is durable
-  // before the outer transaction commits.
-  static Result<Transaction> BeginOrNest(Database& db);
+  // A SAVEPOINT of the transaction the connection is in (a write inside a group
+  // commit; nested()): Commit releases the savepoint, Rollback undoes only what
+  // was done since it began, and nothing is durable before the outer transaction
+  // commits. kFailedPrecondition "write group lost" when the connection is in no
+  // transaction: SQLite rolled the group back by itself (a full disk, an I/O
+  // error), and starting a transaction of its own here would commit this write
+  // alone while the group's earlier writes are gone.
+  static Result<Transaction> Nest(Database& db);
 
   Transaction(Transaction&& other) noexcept
       : db_(other.db_), open_(other.open_), nested_(other.nested_) {

@@ -259,7 +259,8 @@ class Store {
   // Begins a write's transaction (a savepoint inside a group) and remembers where
   // the interners stood, for Finish.
   Result<sql::Transaction> BeginWrite();
-  // After the group's transaction is gone: in-memory state back to what is stored.
+  // After the group's transaction is gone: in-memory state back to what is
+  // stored. When that fails, lost_state_ says why and every later write fails.
   void ReloadAfterGroupRollback();
   // Commits `txn` if `s` is ok; otherwise (or if the commit fails) rolls it back
   // and forgets ids interned inside it. Returns the outcome.
@@ -285,6 +286,7 @@ class Store {
   int schema_version_ = 0;
   int64_t indexed_lsn_ = 0;  // op_learner covers subject evidence up to here
   std::unique_ptr<sql::Transaction> group_;  // open between BeginGroup and CommitGroup
+  Status lost_state_;  // ok, or why the in-memory state cannot be trusted (writes fail)
   size_t ids_mark_ = 0;                      // interners' pending entries at BeginWrite
   size_t origins_mark_ = 0;
 };

@@ -26,11 +26,15 @@ struct Device {
   std::unique_ptr<Store> store;
   // No identity yet: first run. The client shows the setup screen.
   bool needs_setup = false;
+  // Set when opening found the store had last run on another machine (a cloned
+  // disk, a restored backup) and gave it a new device id: what happened, for people.
+  std::string identity_note;
 };
 
 // Opens (creating the directories and an empty file on first run) the device's
-// store. kBusy when another process owns it (cairnctl, another window): the
-// message says which pid.
+// store, and renews its identity when it last ran on another machine (machine
+// fingerprint from `env`'s CAIRN_MACHINE_ID_FILE, else /etc/machine-id). kBusy
+// when another process owns it (cairnctl, another window): the message says which pid.
 Result<Device> OpenDevice(const EnvLookup& env = ProcessEnv());
 
 // What the setup screen asks for a standalone classroom.

@@ -22,10 +22,11 @@ inline constexpr float kMinTextSize = 14, kMaxTextSize = 40;
 // The file under a device's config directory (Paths::config).
 std::filesystem::path SettingsFile(const std::filesystem::path& config_dir);
 
-// Reads the settings; a missing file gives the defaults. kCorruption naming the
-// file when it is not a settings file. Values out of range are brought back in
-// range (a text size of 400 becomes the largest).
-Result<Settings> LoadSettings(const std::filesystem::path& file);
+// Reads the settings; a missing file, or a value it lacks, gives `defaults` (the
+// app passes the configured `language`, installers/README.md). kCorruption
+// naming the file when it is not a settings file. Values out of range are
+// brought back in range (a text size of 400 becomes the largest).
+Result<Settings> LoadSettings(const std::filesystem::path& file, const Settings& defaults = {});
 
 // Writes them atomically.
 Status SaveSettings(const std::filesystem::path& file, const Settings& settings);

@@ -51,6 +51,9 @@ struct ConfigKey {
 // Every key, in the order `cairnctl config` shows them.
 const std::vector<ConfigKey>& ConfigKeys();
 
+// The key named `name`; nullptr when Cairn has no such key.
+const ConfigKey* FindConfigKey(std::string_view name);
+
 // The environment variable that sets `key`: CAIRN_ + upper case, dots as underscores.
 std::string ConfigEnvVar(std::string_view key);
 

@@ -5,9 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "cairn/platform/config.h"
 #include "cairn/platform/status.h"
 
 namespace cairn {
@@ -37,10 +39,27 @@ Result<HostPort> HostPortOfUrl(std::string_view url);
 // (name resolution included). Cheap: no TLS, nothing sent.
 bool ProbeReachable(std::string_view url, int timeout_ms = 2000);
 
-// What the admin decided for links whose metered state is unknown.
+// What the admin decided: how to treat links whose metered state is unknown, and
+// when in the day a device may sync.
 struct NetworkPolicy {
   Metered unknown_is = Metered::kNo;
+  // The daily sync window in minutes after local midnight, [start, end), past
+  // midnight when end < start; nullopt: always.
+  std::optional<std::pair<int, int>> window;
+  std::string window_text;  // as configured ("07:30-16:00"), for messages
 };
+
+// The policy in the configuration: network.metered_default ("true": unknown
+// links are metered) and sync.window.
+NetworkPolicy NetworkPolicyFrom(const Config& config);
+
+// "" when `minute_of_day` (minutes after local midnight) is inside the policy's
+// sync window, else why not and when the window opens, for people.
+std::string OutsideSyncWindow(const NetworkPolicy& policy, int minute_of_day);
+
+// Minutes after local midnight (the TZ environment, else the system's zone) at
+// `unix_ms`.
+int LocalMinuteOfDay(int64_t unix_ms);
 
 struct SyncAllowance {
   bool ops = false;    // op push/pull may run

@@ -19,6 +19,7 @@
 #include "cairn/agent/blob_store.h"
 #include "cairn/agent/store.h"
 #include "cairn/platform/clock.h"
+#include "cairn/platform/config.h"
 #include "cairn/platform/network.h"
 #include "cairn/platform/origin.h"
 #include "cairn/platform/status.h"
@@ -36,6 +37,10 @@ struct ClientOptions {
   int64_t low_speed_bytes_per_s = 10;   // a transfer slower than this ...
   int64_t low_speed_time_s = 30;        // ... for this long is abandoned
   int64_t connect_timeout_ms = 10'000;
+  // This machine's fingerprint (platform/fingerprint.h), sent when enrolling and
+  // with every request: the server binds the credential to it and refuses it
+  // from another machine (PROTOCOL.md). "" sends none.
+  std::string device_fingerprint;
   const Clock* clock = &SystemClock();
   SyncStateBox* state = nullptr;             // updated as the sync goes, when set
   const std::atomic<bool>* cancel = nullptr;  // set: stop at once (transfer aborted)
@@ -74,6 +79,9 @@ struct SyncReport {
   uint64_t bytes_sent = 0;
   uint64_t bytes_received = 0;
   uint64_t pending_ops = 0;  // own ops still not acknowledged afterwards
+  // The server's error code when it refused ("revoked_device",
+  // sync::kFingerprintMismatch, ...); "" otherwise.
+  std::string server_error;
   size_t blobs_sent = 0;      // files uploaded whole in this sync
   size_t blobs_received = 0;  // files downloaded whole (and checked) in this sync
   uint64_t pending_blobs = 0; // files of our ops not yet on the server, afterwards
@@ -130,5 +138,22 @@ uint64_t MissingBlobs(const Store& store, const BlobStore& blobs, const SyncReco
 // options.state); otherwise Sync, with `record` saved to `record_file` as it goes.
 SyncReport SyncRound(Store& store, SyncRecord& record, const std::filesystem::path& record_file,
                      const NetworkPolicy& policy, const ClientOptions& options = {});
+
+// The options IT set in the configuration (installers/README.md): the rate caps
+// network.max_send_rate and network.max_recv_rate; the rest as ClientOptions{}.
+ClientOptions ClientOptionsFrom(const Config& config);
+
+// What the server in `record` says to this device, for `cairnctl doctor`: one
+// GET /v1/clock over TLS with the record's pin and credential. Changes nothing
+// on the device (its clock is not moved).
+struct ServerCheck {
+  SyncOutcome outcome = SyncOutcome::kDone;  // kDone: reachable, pin and credential good
+  std::string message;                       // why not, for people (as SyncReport::message)
+  std::string server_error;                  // the server's error code when it refused
+  bool pin_mismatch = false;                 // TLS worked, but with a key other than the pinned one
+  int64_t skew_ms = 0;                       // this device's wall clock minus the server's
+  int64_t round_trip_ms = 0;
+};
+ServerCheck CheckServer(Store& store, const SyncRecord& record, const ClientOptions& options = {});
 
 }  // namespace cairn::sync

@@ -64,6 +64,9 @@ struct DeviceRecord {
   uint64_t acked = 0;         // highest seq of its origin stored here
   int64_t clock_skew_ms = 0;  // device wall clock minus ours, at its last request
   bool revoked = false;
+  // The machine fingerprint its credential is bound to (64 hex digits; "" until
+  // the device sends one). PROTOCOL.md, "A credential on another machine".
+  std::string fingerprint;
 
   std::string Label() const { return "d" + std::to_string(id); }
 };
@@ -160,6 +163,8 @@ class ServerStorage {
   virtual Result<std::vector<DeviceRecord>> ListDevices() = 0;
   // kNotFound when there is no such device.
   virtual Status RevokeDevice(int64_t id) = 0;
+  // Binds device `id`'s credential to `fingerprint` unless it is bound already.
+  virtual Status BindFingerprint(int64_t id, std::string_view fingerprint) = 0;
   // After a request of the device: when, its acked seq, its clock skew.
   virtual Status RecordSync(int64_t id, int64_t now_ms, uint64_t acked, int64_t skew_ms) = 0;
 

@@ -1,5 +1,6 @@
 // The enrollment token IT writes into an image, and the short join code a person
-// types (sync/PROTOCOL.md, "Enrollment").
+// types (sync/PROTOCOL.md, "Enrollment"). One parser for everyone who reads a
+// token: the server, the client that enrolls with it, and `cairnctl doctor`.
 //
 // A token is one copy-pasteable string of URL-safe characters:
 //   cairn1.<server URL, base64url>.<SHA-256 of the server certificate's SPKI,
@@ -14,7 +15,7 @@
 
 #include "cairn/platform/status.h"
 
-namespace cairn::server {
+namespace cairn::sync {
 
 struct EnrollmentToken {
   std::string url;     // "https://school.example:8443"
@@ -40,8 +41,17 @@ std::string NormalizeJoinCode(std::string_view code);
 // Whether `text` looks like a join code (after normalizing) rather than a token secret.
 bool LooksLikeJoinCode(std::string_view text);
 
-// SHA-256 of `bytes`, 32 raw bytes; and as lower-case hex.
-std::string Sha256(std::string_view bytes);
-std::string Hex(std::string_view bytes);
+// A device's credential is bound to the machine it enrolled from (PROTOCOL.md,
+// "A credential on another machine"). The device sends its machine fingerprint
+// (platform/fingerprint.h: a keyed hash, 64 hex digits, never the machine id
+// itself) as "fingerprint" when it enrolls and in this header with every request;
+// the server answers another machine's fingerprint with 403 and this error code.
+inline constexpr std::string_view kFingerprintHeader = "Cairn-Fingerprint";
+inline constexpr std::string_view kFingerprintMismatch = "fingerprint_mismatch";
+// Whether `text` has the form of a fingerprint: 64 lower-case hex digits.
+bool IsFingerprint(std::string_view text);
 
-}  // namespace cairn::server
+// SHA-256 of `bytes`, 32 raw bytes (HexEncode, platform/hex.h, for text).
+std::string Sha256(std::string_view bytes);
+
+}  // namespace cairn::sync

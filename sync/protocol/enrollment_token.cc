@@ -1,4 +1,4 @@
-#include "cairn/sync/server/enrollment_token.h"
+#include "cairn/sync/enrollment_token.h"
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -6,7 +6,7 @@
 #include <array>
 #include <stdexcept>
 
-namespace cairn::server {
+namespace cairn::sync {
 namespace {
 
 constexpr std::string_view kB64 =
@@ -123,6 +123,10 @@ bool LooksLikeJoinCode(std::string_view text) {
   return true;
 }
 
+bool IsFingerprint(std::string_view text) {
+  return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
 std::string Sha256(std::string_view bytes) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
   unsigned int len = 0;
@@ -130,14 +134,4 @@ std::string Sha256(std::string_view bytes) {
   return std::string(reinterpret_cast<const char*>(md.data()), len);
 }
 
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
-}
-
-}  // namespace cairn::server
+}  // namespace cairn::sync
