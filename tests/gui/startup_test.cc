@@ -15,6 +15,7 @@ namespace cairn::gui {
 namespace {
 
 using testing::FakeEnv;
+using testing::ScratchDir;
 
 TEST_CASE("the app gives a store copied from another machine a new device id at start",
           "[gui][imaging]") {
