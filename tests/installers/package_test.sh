@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The Debian package test (issue #6): builds cairn and cairn-server with CPack
-# from BUILD_DIR, runs lintian (errors fail), preseeds debconf, installs both
-# with dpkg -i (twice: a reinstall runs the upgrade path), runs the installed
-# programs, starts the server from its installed configuration as its service
-# user, queries it, removes (configuration stays) and purges (nothing of ours
-# left). It changes the machine while it runs and puts it back on every exit.
+# from BUILD_DIR, and a second time as an older version (0.0.9); runs lintian
+# (errors fail), preseeds debconf, installs the older packages, starts their
+# server (its data appears), changes cairn.conf locally, upgrades to the newer
+# packages (the conffile and the data stay, postinst restarts the server),
+# reinstalls, runs the installed programs, starts the server from its installed
+# configuration as its service user, queries it, removes (configuration stays)
+# and purges (nothing of ours left). It changes the machine while it runs and
+# puts it back on every exit.
 #
 # usage: package_test.sh BUILD_DIR
 # Exit 77 (skipped, reason printed) when not root, when a tool is missing, or when
@@ -14,11 +17,11 @@ set -euo pipefail
 build=$(cd "$1" && pwd)
 skip() { echo "SKIP: $*"; exit 77; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
-step() { echo "--- $*"; }
+step() { echo "--- [${SECONDS}s] $*"; }
 
 [ "$(id -u)" -eq 0 ] || skip "the package test installs packages: run it as root (CI does)"
 for tool in dpkg dpkg-deb dpkg-shlibdeps cpack lintian runuser curl debconf-set-selections \
-    debconf-show adduser; do
+    debconf-show adduser unshare; do
   command -v "$tool" >/dev/null || skip "$tool is not installed (scripts/install-deps.sh installs it)"
 done
 for p in cairn cairn-server; do
@@ -56,12 +59,21 @@ snapshot() {
   ls /var/lib/dpkg/info | grep cairn | sed 's/^/dpkg info: /' || true
 }
 
-step "building the packages with CPack from $build"
-(cd "$build" && cpack -G DEB -B "$work/packages" >"$work/cpack.log" 2>&1) ||
-  { cat "$work/cpack.log"; fail "cpack failed"; }
+step "building the packages with CPack from $build, and again as an older version to upgrade from"
+# Both at once: cpack waits mostly on strip and compression, one core each.
+(cd "$build" && cpack -G DEB -B "$work/packages" >"$work/cpack.log" 2>&1) &
+new_pid=$!
+(cd "$build" && cpack -G DEB -B "$work/old" -D CPACK_PACKAGE_VERSION=0.0.9 >"$work/cpack-old.log" 2>&1) &
+old_pid=$!
+wait "$new_pid" || { cat "$work/cpack.log"; fail "cpack failed"; }
+wait "$old_pid" || { cat "$work/cpack-old.log"; fail "cpack (old version) failed"; }
 client_deb=$(ls "$work"/packages/cairn_*.deb)
 server_deb=$(ls "$work"/packages/cairn-server_*.deb)
 echo "$(basename "$client_deb") $(du -h "$client_deb" | cut -f1), $(basename "$server_deb") $(du -h "$server_deb" | cut -f1)"
+old_client_deb=$(ls "$work"/old/cairn_0.0.9-*.deb)
+old_server_deb=$(ls "$work"/old/cairn-server_0.0.9-*.deb)
+dpkg --compare-versions "$(dpkg-deb -f "$client_deb" Version)" gt "$(dpkg-deb -f "$old_client_deb" Version)" ||
+  fail "the old package is not older"
 
 step "control fields"
 for deb in "$client_deb" "$server_deb"; do
@@ -85,7 +97,52 @@ cat "$work/lintian.log"
 
 snapshot >"$work/before"
 
-step "preseeding debconf and installing both packages"
+# Starts the installed server as systemd would (ExecStart of the installed unit,
+# as its user, with its EnvironmentFile) and waits until it answers.
+start_server() {
+  unit=/lib/systemd/system/cairn-server.service
+  exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
+  env_file=$(sed -n 's/^EnvironmentFile=-\{0,1\}//p' "$unit")
+  user=$(sed -n 's/^User=//p' "$unit")
+  # EnvironmentFile: VAR=value lines. In ExecStart systemd splits an unbraced $VAR
+  # into words and keeps ${VAR} as one.
+  local -A vars
+  local env_args=() cmd=() words=() parts=() line w answer=""
+  while IFS= read -r line; do
+    case "$line" in '' | '#'*) continue ;; esac
+    vars[${line%%=*}]=${line#*=}
+    env_args+=("$line")
+  done <"$env_file"
+  read -ra words <<<"$exec_start"
+  for w in "${words[@]}"; do
+    if [[ $w =~ ^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$ ]]; then
+      cmd+=("${vars[${BASH_REMATCH[1]}]}")
+    elif [[ $w =~ ^\$([A-Za-z_][A-Za-z0-9_]*)$ ]]; then
+      read -ra parts <<<"${vars[${BASH_REMATCH[1]}]}"
+      cmd+=("${parts[@]}")
+    else
+      cmd+=("$w")
+    fi
+  done
+  echo "as $user: ${env_args[*]} ${cmd[*]}"
+  runuser -u "$user" -- env -i "${env_args[@]}" "${cmd[@]}" >"$work/server.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 50); do
+    answer=$(curl -sk --max-time 2 "https://127.0.0.1:$port/v1/clock" || true)
+    [ -n "$answer" ] && break
+    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log"; fail "the server exited"; }
+    sleep 0.2
+  done
+  echo "GET /v1/clock without a credential: $answer"
+  echo "$answer" | grep -q '"unauthenticated"' || { cat "$work/server.log"; fail "the server did not answer"; }
+}
+stop_server() {
+  kill -TERM "$server_pid"
+  wait "$server_pid" || true
+  server_pid=""
+}
+
+step "preseeding debconf and installing the older packages"
 url="https://cairn.test.example:8443"
 token="cairn1.dGVzdA.cGlu.secret-for-the-package-test"
 debconf-set-selections <<EOF
@@ -93,8 +150,38 @@ cairn cairn/server_url string $url
 cairn cairn/enrollment_token password $token
 EOF
 export DEBIAN_FRONTEND=noninteractive
-dpkg -i "$client_deb" "$server_deb" >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; fail "dpkg -i failed"; }
-step "installing again (the upgrade path of the maintainer scripts)"
+dpkg -i "$old_client_deb" "$old_server_deb" >"$work/dpkg-old.log" 2>&1 ||
+  { cat "$work/dpkg-old.log"; fail "dpkg -i of the old version failed"; }
+step "the old version's server makes its data; a local change to cairn.conf"
+start_server
+stop_server
+key_before=$(sha256sum /var/lib/cairn-server/tls/* | sort)
+printf '\n[network]\nmax_send_rate = 32k\n' >>/etc/cairn/cairn.conf
+conf_before=$(sha256sum /etc/cairn/cairn.conf)
+
+step "upgrading to the new version (as if systemd ran: postinst must restart the server)"
+# dpkg runs postinst in a mount namespace where /run/systemd/system exists and
+# deb-systemd-invoke and systemctl only write down what they were asked.
+mkdir -p "$work/fakebin"
+for tool in deb-systemd-invoke systemctl; do
+  printf '#!/bin/sh\necho "%s $*" >>%s\n' "$tool" "$work/systemd-calls" >"$work/fakebin/$tool"
+  chmod +x "$work/fakebin/$tool"
+done
+unshare --mount sh -c 'mount -t tmpfs tmpfs /run && mkdir -p /run/systemd/system &&
+  PATH="$1:$PATH" dpkg -i "$2" "$3"' upgrade "$work/fakebin" "$client_deb" "$server_deb" \
+  >"$work/dpkg-upgrade.log" 2>&1 || { cat "$work/dpkg-upgrade.log"; fail "the upgrade failed"; }
+cat "$work/systemd-calls" 2>/dev/null || true
+[ "$(dpkg-query -W -f='${Version}' cairn-server)" = "$(dpkg-deb -f "$server_deb" Version)" ] ||
+  fail "cairn-server was not upgraded"
+grep -qx "deb-systemd-invoke restart cairn-server.service" "$work/systemd-calls" ||
+  fail "the upgrade did not restart cairn-server"
+grep -q "stop cairn-server" "$work/systemd-calls" && fail "the upgrade stopped the server instead"
+[ "$(sha256sum /etc/cairn/cairn.conf)" = "$conf_before" ] || fail "the upgrade changed the local cairn.conf"
+[ -z "$(ls /etc/cairn/*.dpkg-* 2>/dev/null)" ] || fail "dpkg left a .dpkg-new/.dpkg-old beside cairn.conf"
+[ "$(sha256sum /var/lib/cairn-server/tls/* | sort)" = "$key_before" ] || fail "the upgrade changed the server's key"
+grep -qx "$token" /etc/cairn/enrollment-token || fail "the upgrade lost the enrollment token"
+
+step "installing again (the same version: the maintainer scripts are idempotent)"
 dpkg -i "$client_deb" "$server_deb" >"$work/dpkg2.log" 2>&1 ||
   { cat "$work/dpkg2.log"; fail "a second dpkg -i failed"; }
 
@@ -120,48 +207,10 @@ grep -A1 "server_url = $url" "$work/config.out" | grep -q "from /etc/cairn/conf.
 getent passwd cairn-server >/dev/null || fail "no cairn-server user"
 [ "$(stat -c %U /var/lib/cairn-server)" = cairn-server ] || fail "/var/lib/cairn-server is not the service user's"
 
-step "starting the server as systemd would: ExecStart of the installed unit, as its user"
-unit=/lib/systemd/system/cairn-server.service
-exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
-env_file=$(sed -n 's/^EnvironmentFile=-\{0,1\}//p' "$unit")
-user=$(sed -n 's/^User=//p' "$unit")
-# EnvironmentFile: VAR=value lines. In ExecStart systemd splits an unbraced $VAR
-# into words and keeps ${VAR} as one.
-declare -A vars
-env_args=()
-while IFS= read -r line; do
-  case "$line" in '' | '#'*) continue ;; esac
-  vars[${line%%=*}]=${line#*=}
-  env_args+=("$line")
-done <"$env_file"
-cmd=()
-read -ra words <<<"$exec_start"
-for w in "${words[@]}"; do
-  if [[ $w =~ ^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$ ]]; then
-    cmd+=("${vars[${BASH_REMATCH[1]}]}")
-  elif [[ $w =~ ^\$([A-Za-z_][A-Za-z0-9_]*)$ ]]; then
-    read -ra parts <<<"${vars[${BASH_REMATCH[1]}]}"
-    cmd+=("${parts[@]}")
-  else
-    cmd+=("$w")
-  fi
-done
-echo "as $user: ${env_args[*]} ${cmd[*]}"
-runuser -u "$user" -- env -i "${env_args[@]}" "${cmd[@]}" >"$work/server.log" 2>&1 &
-server_pid=$!
-answer=""
-for _ in $(seq 1 50); do
-  answer=$(curl -sk --max-time 2 "https://127.0.0.1:$port/v1/clock" || true)
-  [ -n "$answer" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log"; fail "the server exited"; }
-  sleep 0.2
-done
-echo "GET /v1/clock without a credential: $answer"
-echo "$answer" | grep -q '"unauthenticated"' || { cat "$work/server.log"; fail "the server did not answer"; }
+step "the new version's server on the data the old one made"
+start_server
 [ "$(stat -c %U /var/lib/cairn-server/tls)" = cairn-server ] || fail "tls/ is not the service user's"
-kill -TERM "$server_pid"
-wait "$server_pid" || true
-server_pid=""
+stop_server
 
 step "remove: programs go, configuration and the school's data stay"
 dpkg -r cairn cairn-server >"$work/remove.log" 2>&1 || { cat "$work/remove.log"; fail "dpkg -r failed"; }
@@ -183,4 +232,4 @@ if [ -n "$left" ]; then
   echo "$left" | head -20
 fi
 if debconf-show cairn 2>/dev/null | grep -q .; then fail "debconf still holds cairn's answers"; fi
-echo "PASS: built, linted, installed, ran, removed and purged both packages"
+echo "PASS: built, linted, installed, upgraded, ran, removed and purged both packages (${SECONDS}s)"
