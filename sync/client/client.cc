@@ -763,8 +763,10 @@ SyncReport SyncRound(Store& store, SyncRecord& record, const std::filesystem::pa
   // Files after the ops, only on a link that is not metered (DESIGN.md, "When").
   ClientOptions round = options;
   round.blobs_allowed = allowed.blobs;
-  return Sync(
+  SyncReport report = Sync(
       store, record, [&](const SyncRecord& r) { return SaveSyncRecord(record_file, r); }, round);
+  if (report.blobs_waited) report.blobs_wait_reason = allowed.reason;
+  return report;
 }
 
 }  // namespace cairn::sync

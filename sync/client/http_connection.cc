@@ -9,6 +9,7 @@
 #include <array>
 #include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <mutex>
 #include <thread>
@@ -60,7 +61,8 @@ struct Transfer {
   const std::atomic<bool>* cancel = nullptr;
   Pacer receive;
   Pacer send;
-  std::string_view upload;  // what is left of a POST or PUT body
+  std::string_view body;    // the whole POST or PUT body
+  std::string_view upload;  // what is left of it
 };
 
 size_t OnBody(char* data, size_t size, size_t n, void* user) {
@@ -81,6 +83,17 @@ size_t OnUpload(char* buffer, size_t size, size_t n, void* user) {
   t->upload.remove_prefix(chunk);
   t->send.After(chunk);
   return chunk;
+}
+
+// libcurl rewinds the body to send it again on a new connection when a reused
+// one was cut (without this, CURLE_SEND_FAIL_REWIND and no retry).
+int OnSeek(void* user, curl_off_t offset, int origin) {
+  auto* t = static_cast<Transfer*>(user);
+  if (origin != SEEK_SET || offset < 0 || static_cast<size_t>(offset) > t->body.size()) {
+    return CURL_SEEKFUNC_CANTSEEK;
+  }
+  t->upload = t->body.substr(static_cast<size_t>(offset));
+  return CURL_SEEKFUNC_OK;
 }
 
 size_t OnHeader(char* data, size_t size, size_t n, void* user) {
@@ -176,6 +189,7 @@ bool HttpConnection::Send(std::string_view method, std::string_view path, std::s
                     options_.cancel,
                     Pacer(options_.max_recv_bytes_per_s, options_.cancel),
                     Pacer(options_.max_send_bytes_per_s, options_.cancel),
+                    body,
                     body};
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   // Only the scheme the URL names, and no redirects: an address in a token is
@@ -214,6 +228,8 @@ bool HttpConnection::Send(std::string_view method, std::string_view path, std::s
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
     curl_easy_setopt(curl, CURLOPT_READFUNCTION, OnUpload);
     curl_easy_setopt(curl, CURLOPT_READDATA, &transfer);
+    curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, OnSeek);
+    curl_easy_setopt(curl, CURLOPT_SEEKDATA, &transfer);
     if (method == "PUT") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "PUT");
   } else {
     curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);

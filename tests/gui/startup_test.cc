@@ -31,7 +31,14 @@ TEST_CASE("the app gives a store copied from another machine a new device id at 
   {
     Result<Device> d = OpenDevice(on("machine-a"));
     REQUIRE(d.ok());
-    REQUIRE(SetUpStandalone(*d, {"Riverside", "Room 12", {"Ada"}}).ok());
+    TeacherPins pins = TeacherPins::Load(TeacherPins::FileIn(d->paths.data)).value();
+    StandaloneSetup setup{.school = "Riverside",
+                          .class_name = "Room 12",
+                          .learners = {"Ada"},
+                          .teacher = "Ms Rivera",
+                          .pin = "2468",
+                          .pin_again = "2468"};
+    REQUIRE(SetUpStandalone(*d, setup, pins).ok());
     first = d->store->self();
   }
   {

@@ -279,6 +279,7 @@ Status Sync(const Args& args) {
   }
   if (!failed.ok()) return failed;
   sync::SyncReport report = loop.last_report();
+  if (report.blobs_waited) std::cout << "Only ops sync now: " << report.blobs_wait_reason << ".\n";
   if (report.all_sent()) {
     std::cout << "Synced: " << Summary(report) << ". Nothing is waiting to be sent."
               << Missing(report) << "\n";

@@ -87,6 +87,7 @@ struct SyncReport {
   uint64_t pending_blobs = 0; // files of our ops not yet on the server, afterwards
   uint64_t missing_blobs = 0; // files other ops name, not here yet (not uploaded by their device)
   bool blobs_waited = false;  // the link was metered: no file moved
+  std::string blobs_wait_reason;  // why (SyncRound), for people
   // Ops pushed and pulled (`outcome`); files are not part of ok().
   bool ok() const { return outcome == SyncOutcome::kDone; }
   // Everything this device has was sent: ops and files.
