@@ -129,8 +129,7 @@ class App {
     settings_file_ = SettingsFile(device_.paths.config);
     // The school's configured language until the person picks one in the app.
     Settings defaults;
-    Config config = Config::Load(DefaultConfigSources());
-    if (!config.Value("language").empty()) defaults.language = config.Value("language");
+    if (!config_.Value("language").empty()) defaults.language = config_.Value("language");
     if (Result<Settings> loaded = LoadSettings(settings_file_, defaults); loaded.ok()) {
       settings_ = *loaded;
     } else {
@@ -304,9 +303,10 @@ class App {
     if (!device_.store->initialized()) return;
     BackgroundSyncOptions options;
     options.blob_dir = BlobStoreDir(device_.paths.data);
-    Result<std::unique_ptr<BackgroundSync>> started =
-        BackgroundSync::Start(*device_.store, store_mu_, sync::SyncRecordFile(device_.paths.data),
-                              options, [] { glfwPostEmptyEvent(); });
+    // The same settings as cairnctl sync: server, rate caps, metered default, window.
+    options.device = sync::DeviceSyncSettingsFrom(config_);
+    Result<std::unique_ptr<BackgroundSync>> started = BackgroundSync::Start(
+        *device_.store, store_mu_, device_.paths.data, options, [] { glfwPostEmptyEvent(); });
     if (!started.ok()) {
       std::cerr << "cairn: not syncing: " << started.status().message() << "\n";
       return;
@@ -446,6 +446,7 @@ class App {
   GLFWwindow* window_ = nullptr;
   std::mutex store_mu_;  // held by the UI thread for a frame, by the sync thread per store step
   LocalSyncStatus local_sync_;
+  Config config_ = Config::Load(DefaultConfigSources());  // /etc/cairn and the user's
   std::unique_ptr<BackgroundSync> background_sync_;  // set on an enrolled device
   uint64_t remote_changes_seen_ = 0;
   std::optional<Catalog> english_, current_;

@@ -1,52 +1,79 @@
 #include "cairn/gui/background_sync.h"
 
 #include <algorithm>
+#include <iostream>
+
+#include "cairn/sync/client/device_identity.h"
 
 namespace cairn::gui {
 
-Result<std::unique_ptr<BackgroundSync>> BackgroundSync::Start(
-    Store& store, std::mutex& store_mu, const std::filesystem::path& record_file,
-    BackgroundSyncOptions options, std::function<void()> wake) {
-  CAIRN_ASSIGN_OR_RETURN(std::optional<sync::SyncRecord> record, sync::LoadSyncRecord(record_file));
-  if (!record) return std::unique_ptr<BackgroundSync>();
+Result<std::unique_ptr<BackgroundSync>> BackgroundSync::Start(Store& store, std::mutex& store_mu,
+                                                              const std::filesystem::path& data_dir,
+                                                              BackgroundSyncOptions options,
+                                                              std::function<void()> wake) {
+  CAIRN_ASSIGN_OR_RETURN(std::optional<sync::SyncRecord> record,
+                         sync::LoadSyncRecord(sync::SyncRecordFile(data_dir)));
+  if (!record) {
+    std::lock_guard<std::mutex> lock(store_mu);
+    if (!store.initialized() || store.mode() != StoreMode::kDevice ||
+        sync::ReadEnrollmentToken(options.device.token_file).empty()) {
+      return std::unique_ptr<BackgroundSync>();
+    }
+  }
   std::unique_ptr<BackgroundSync> s(
-      new BackgroundSync(store, store_mu, record_file, std::move(*record), std::move(options)));
+      new BackgroundSync(store, store_mu, data_dir, std::move(record), std::move(options)));
   s->state_.SetListener(std::move(wake));
   s->loop_->Start();
   return s;
 }
 
-BackgroundSync::BackgroundSync(Store& store, std::mutex& store_mu,
-                               std::filesystem::path record_file, sync::SyncRecord record,
+BackgroundSync::BackgroundSync(Store& store, std::mutex& store_mu, std::filesystem::path data_dir,
+                               std::optional<sync::SyncRecord> record,
                                BackgroundSyncOptions options)
     : store_(store),
       store_mu_(store_mu),
-      record_file_(std::move(record_file)),
+      data_dir_(std::move(data_dir)),
       record_(std::move(record)),
       options_(std::move(options)) {
   sync::SyncState first;
   first.phase = sync::SyncPhase::kSyncing;
-  first.last_sync_ms = record_.last_sync_ms;
-  {
+  if (record_) {
+    first.last_sync_ms = record_->last_sync_ms;
     std::lock_guard<std::mutex> lock(store_mu_);
-    first.pending_ops = sync::PendingOps(store_, record_);
+    first.pending_ops = sync::PendingOps(store_, *record_);
   }
   state_.Set(first);
-  options_.client.state = &state_;
-  options_.client.store_mu = &store_mu_;
-  options_.client.pull_page_ops = options_.pull_page_ops;
+  sync::ClientOptions& client = options_.device.options;
+  client.state = &state_;
+  client.store_mu = &store_mu_;
+  client.pull_page_ops = options_.pull_page_ops;
   if (!options_.blob_dir.empty()) {
     blobs_.emplace(options_.blob_dir);
-    options_.client.blobs = &*blobs_;
+    client.blobs = &*blobs_;
   }
   sync::SyncLoopOptions loop;
   loop.interval = options_.interval;
   loop.backoff = options_.backoff;
   loop_ = std::make_unique<sync::SyncLoop>(
       [this](const std::atomic<bool>& cancel) {
-        sync::ClientOptions round = options_.client;
+        sync::ClientOptions round = options_.device.options;
         round.cancel = &cancel;
-        return sync::SyncRound(store_, record_, record_file_, options_.policy, round);
+        Result<sync::SyncReport> report =
+            sync::DeviceSyncRound(store_, data_dir_, record_, options_.device, round,
+                                  [](sync::DeviceEvent, const std::string& note) {
+                                    std::cerr << "cairn: " << note << "\n";
+                                  });
+        if (report.ok()) return *report;
+        // Not enrolled (and no token), or enrolling found no server.
+        sync::SyncReport failed;
+        bool offline = report.status().code() == Status::Code::kUnavailable;
+        failed.outcome = offline ? sync::SyncOutcome::kUnreachable : sync::SyncOutcome::kRefused;
+        failed.message = report.status().message();
+        state_.Update([&](sync::SyncState& st) {
+          st.phase = offline ? sync::SyncPhase::kOffline : sync::SyncPhase::kError;
+          st.message = failed.message;
+        });
+        return failed;
       },
       loop);
 }
@@ -65,6 +92,9 @@ SyncSnapshot BackgroundSync::Snapshot() const {
       break;
     case sync::SyncPhase::kOffline:
       out.state = SyncState::kOffline;
+      break;
+    case sync::SyncPhase::kWaiting:
+      out.state = SyncState::kWaiting;
       break;
     case sync::SyncPhase::kSyncing:
       out.state = SyncState::kSyncing;

@@ -22,6 +22,8 @@ std::string_view SyncStateKey(SyncState state) {
       return "sync.not_syncing";
     case SyncState::kOffline:
       return "sync.offline";
+    case SyncState::kWaiting:
+      return "sync.waiting";
     case SyncState::kSyncing:
       return "sync.syncing";
     case SyncState::kUpToDate:

@@ -15,7 +15,10 @@ const std::string& TopBar::StatusText(const AppContext& ctx, const SyncSnapshot&
     status_ =
         ctx.strings->Format("sync.up_to_date_at", {{"when", ui::DayTime(sync.last_success_ms)}});
   }
-  if (sync.state == SyncState::kError && !sync.message.empty()) status_ += ": " + sync.message;
+  if ((sync.state == SyncState::kError || sync.state == SyncState::kWaiting) &&
+      !sync.message.empty()) {
+    status_ += ": " + sync.message;
+  }
   if (key.teacher && sync.state == SyncState::kStandalone) {
     status_ +=
         " · " + ctx.strings->Format("sync.records_here", {{"n", std::to_string(sync.own_ops)}});

@@ -12,16 +12,12 @@
 #include "cairn/sync/query.h"
 #include "cairn/sync/wire.h"
 #include "http_connection.h"
+#include "store_lock.h"
 
 namespace cairn::sync {
 namespace {
 
 using nlohmann::json;
-
-// The store's mutex when it is shared (ClientOptions::store_mu), else no lock.
-std::unique_lock<std::mutex> StoreLock(const ClientOptions& o) {
-  return o.store_mu ? std::unique_lock<std::mutex>(*o.store_mu) : std::unique_lock<std::mutex>();
-}
 
 ConnectionOptions ConnectionFor(const std::string& url, const std::string& pin,
                                 const ClientOptions& o) {

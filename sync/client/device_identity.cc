@@ -5,6 +5,8 @@
 #include <cctype>
 #include <fstream>
 
+#include "store_lock.h"
+
 namespace cairn::sync {
 namespace fs = std::filesystem;
 
@@ -89,14 +91,22 @@ std::string ReadEnrollmentToken(const fs::path& file) {
 Result<std::optional<SyncRecord>> EnrollWithToken(Store& store, const fs::path& data_dir,
                                                   const std::string& token,
                                                   const ClientOptions& options) {
-  if (token.empty() || store.mode() != StoreMode::kDevice) return std::optional<SyncRecord>();
-  Result<SyncRecord> enrolled = Enroll({token, "", DeviceName()}, store.self(), options);
+  Origin self;
+  {
+    auto lock = StoreLock(options);
+    if (token.empty() || store.mode() != StoreMode::kDevice) return std::optional<SyncRecord>();
+    self = store.self();
+  }
+  Result<SyncRecord> enrolled = Enroll({token, "", DeviceName()}, self, options);
   if (!enrolled.ok()) {
     return enrolled.status().code() == Status::Code::kIoError
                ? Status::Unavailable(enrolled.status().message())
                : enrolled.status();
   }
-  CAIRN_RETURN_IF_ERROR(store.SetAuthority(enrolled->server_origin));
+  {
+    auto lock = StoreLock(options);
+    CAIRN_RETURN_IF_ERROR(store.SetAuthority(enrolled->server_origin));
+  }
   CAIRN_RETURN_IF_ERROR(SaveSyncRecord(SyncRecordFile(data_dir), *enrolled));
   return std::optional<SyncRecord>(std::move(enrolled).value());
 }

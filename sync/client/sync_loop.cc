@@ -8,6 +8,8 @@ std::string_view SyncPhaseName(SyncPhase phase) {
       return "not enrolled";
     case SyncPhase::kOffline:
       return "offline";
+    case SyncPhase::kWaiting:
+      return "waiting";
     case SyncPhase::kSyncing:
       return "syncing";
     case SyncPhase::kUpToDate:

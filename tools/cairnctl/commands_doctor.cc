@@ -12,6 +12,7 @@
 #include "cairn/platform/origin.h"
 #include "cairn/sync/client/client.h"
 #include "cairn/sync/client/device_identity.h"
+#include "cairn/sync/client/device_sync.h"
 #include "cairn/sync/client/sync_record.h"
 #include "cairn/sync/enrollment_token.h"
 #include "commands.h"
@@ -167,9 +168,8 @@ void CheckSync(Report& r, Session& session, const Config& config) {
               "check this computer's network and that cairn-server runs there "
               "(`systemctl status cairn-server` on the server); the work waits here meanwhile");
   } else {
-    sync::ClientOptions options = sync::ClientOptionsFrom(config);
-    options.device_fingerprint = sync::WireFingerprint();
-    sync::ServerCheck check = sync::CheckServer(*session.store, record, options);
+    sync::ServerCheck check =
+        sync::CheckServer(*session.store, record, sync::DeviceSyncSettingsFrom(config).options);
     if (check.pin_mismatch) {
       r.Ok("server", url + " answers");
       r.Problem(

@@ -11,6 +11,7 @@
 #include "cairn/platform/network.h"
 #include "cairn/sync/client/client.h"
 #include "cairn/sync/client/device_identity.h"
+#include "cairn/sync/client/device_sync.h"
 #include "cairn/sync/client/sync_loop.h"
 #include "cairn/sync/client/sync_record.h"
 #include "cairn/sync/enrollment_token.h"
@@ -37,10 +38,7 @@ std::string Classes(const std::vector<std::string>& classes) {
 // with the command's flags overriding it.
 struct SyncSetup {
   Config config = Config::Load(DefaultConfigSources());
-  sync::ClientOptions options = sync::ClientOptionsFrom(config);
-  NetworkPolicy policy = NetworkPolicyFrom(config);
-
-  SyncSetup() { options.device_fingerprint = sync::WireFingerprint(); }
+  sync::DeviceSyncSettings device = sync::DeviceSyncSettingsFrom(config);
 };
 
 // This device with the school server.
@@ -79,7 +77,7 @@ Status EnrollDevice(const Args& args) {
   sync::EnrollRequest request{args.Get1("what"),
                               args.Get("server", setup.config.Value("server_url")),
                               args.Get("name", sync::DeviceName())};
-  Result<sync::SyncRecord> enrolled = sync::Enroll(request, origin, setup.options);
+  Result<sync::SyncRecord> enrolled = sync::Enroll(request, origin, setup.device.options);
   if (!enrolled.ok()) {
     if (enrolled.status().code() == Status::Code::kIoError) {
       return Status::Unavailable(enrolled.status().message());
@@ -122,43 +120,27 @@ Status Enroll(const Args& args) {
   return EnrollDevice(args);
 }
 
-// One sync of the store with `options` (setup.options for this round); the record
-// is saved as the sync goes.
+// One round of the device (sync/client/device_sync.h, as the app's sync thread
+// runs it) with `options` (setup.device.options for this round).
 Result<sync::SyncReport> SyncOnce(const SyncSetup& setup, const sync::ClientOptions& options) {
   CAIRN_ASSIGN_OR_RETURN(Session session, OpenSession());
-  std::filesystem::path file = sync::SyncRecordFile(session.paths.data);
-  CAIRN_ASSIGN_OR_RETURN(std::optional<sync::SyncRecord> record, sync::LoadSyncRecord(file));
-  // A cloned or freshly imaged device enrolls by itself with IT's token (image.h).
-  if (!record) {
-    CAIRN_ASSIGN_OR_RETURN(record, EnrollFromToken(session, setup.config, options));
-  }
-  if (!record) {
-    return Status::FailedPrecondition(
-        "this device is not enrolled with a school server; run `cairnctl enroll TOKEN` "
-        "(or a join code with --server URL) first");
-  }
+  CAIRN_ASSIGN_OR_RETURN(std::optional<sync::SyncRecord> record,
+                         sync::LoadSyncRecord(sync::SyncRecordFile(session.paths.data)));
   // Files after the ops, only on a link that is not metered (SyncRound decides).
   BlobStore blobs(BlobStoreDir(session.paths.data));
   sync::ClientOptions with_blobs = options;
   with_blobs.blobs = &blobs;
-  sync::SyncReport report =
-      sync::SyncRound(*session.store, *record, file, setup.policy, with_blobs);
-  if (report.server_error != sync::kFingerprintMismatch) return report;
-  // The server caught what the start-up check could not: these files are a copy
-  // of another device's. The copy becomes a device of its own, as after a clone.
-  CAIRN_ASSIGN_OR_RETURN(
-      std::string note,
-      sync::RenewIdentity(*session.store, session.paths.data, options.device_fingerprint,
-                          "the server knows this device's credential from another machine "
-                          "(these files were copied from another device)"));
-  std::cerr << "cairnctl: " << note << "\n";
-  CAIRN_ASSIGN_OR_RETURN(record, EnrollFromToken(session, setup.config, options));
-  if (!record) {
-    return Status::FailedPrecondition(note + "; there is no enrollment token in " +
-                                      setup.config.Value("enrollment_token_file") +
-                                      ", so enroll it by hand: `cairnctl enroll TOKEN`");
+  Result<sync::SyncReport> report = sync::DeviceSyncRound(
+      *session.store, session.paths.data, record, setup.device, with_blobs,
+      [](sync::DeviceEvent event, const std::string& note) {
+        (event == sync::DeviceEvent::kEnrolled ? std::cout : std::cerr)
+            << (event == sync::DeviceEvent::kEnrolled ? "" : "cairnctl: ") << note << "\n";
+      });
+  if (report.status().code() == Status::Code::kFailedPrecondition) {
+    return report.status().WithContext(
+        "run `cairnctl enroll TOKEN` (or a join code with --server URL)");
   }
-  return sync::SyncRound(*session.store, *record, file, setup.policy, with_blobs);
+  return report;
 }
 
 // What is still to go, for the end of a sentence: " (3 ops of this device not yet sent)".
@@ -187,7 +169,7 @@ std::string Missing(const sync::SyncReport& r) {
 
 Status Sync(const Args& args) {
   SyncSetup setup;
-  sync::ClientOptions& options = setup.options;
+  sync::ClientOptions& options = setup.device.options;
   if (args.Has("batch")) {
     CAIRN_ASSIGN_OR_RETURN(int64_t n, args.Int("batch", 1, 5000));
     options.push_batch_ops = static_cast<size_t>(n);
@@ -208,14 +190,7 @@ Status Sync(const Args& args) {
   }
   if (args.Has("unknown-network")) {
     CAIRN_ASSIGN_OR_RETURN(std::string v, args.OneOf("unknown-network", {"metered", "unmetered"}));
-    setup.policy.unknown_is = MeteredFromName(v);
-  }
-  // Outside the school's sync window nothing reaches the server, not even a probe.
-  if (std::string why =
-          OutsideSyncWindow(setup.policy, LocalMinuteOfDay(SystemClock().NowMillis()));
-      !why.empty()) {
-    return Status::Unavailable("not syncing now: " + why +
-                               ". This device's work is saved here and goes then.");
+    setup.device.policy.unknown_is = MeteredFromName(v);
   }
   const bool once = args.Has("once");
   struct sigaction action {};
@@ -236,8 +211,10 @@ Status Sync(const Args& args) {
           std::chrono::milliseconds planned) -> std::optional<std::chrono::milliseconds> {
     bool out_of_time = timeout_ms > 0 && Clock::now() >= deadline;
     // ok(): the ops went; files that wait for an unmetered link would not go on a retry.
+    // Outside sync.window: the window opens hours later, not after a backoff.
     if (!failed.ok() || report.ok() || report.outcome == sync::SyncOutcome::kRefused || once ||
-        out_of_time || report.outcome == sync::SyncOutcome::kCancelled) {
+        out_of_time || report.outcome == sync::SyncOutcome::kCancelled ||
+        report.waiting_for_window) {
       return std::nullopt;
     }
     if (report.pushed || report.pulled) std::cout << "Partly synced: " << Summary(report) << ".\n";

@@ -16,21 +16,6 @@ Status RenewIdentityIfMoved(Session& session) {
   return Status::Ok();
 }
 
-Result<std::optional<sync::SyncRecord>> EnrollFromToken(Session& session, const Config& config,
-                                                        const sync::ClientOptions& options) {
-  fs::path file = config.Value("enrollment_token_file");
-  Result<std::optional<sync::SyncRecord>> enrolled = sync::EnrollWithToken(
-      *session.store, session.paths.data, sync::ReadEnrollmentToken(file), options);
-  if (!enrolled.ok()) {
-    return enrolled.status().WithContext("enrolling again with the token in " + file.string());
-  }
-  if (*enrolled) {
-    std::cout << "Enrolled this device with " << (*enrolled)->server_url << " as "
-              << (*enrolled)->device << " (token " << file.string() << ").\n";
-  }
-  return enrolled;
-}
-
 const char kImageChecklist[] =
     "Before you capture the image, also (installers/IMAGING.md):\n"
     "  1. Give every copy its own machine id at first boot:\n"

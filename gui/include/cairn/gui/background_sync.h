@@ -23,6 +23,7 @@
 #include "cairn/platform/network.h"
 #include "cairn/platform/status.h"
 #include "cairn/sync/client/client.h"
+#include "cairn/sync/client/device_sync.h"
 #include "cairn/sync/client/sync_loop.h"
 #include "cairn/sync/client/sync_record.h"
 
@@ -33,8 +34,11 @@ struct BackgroundSyncOptions {
   // at once (AfterLocalWrite) unless the last one was offline or refused.
   std::chrono::milliseconds interval{std::chrono::minutes(1)};
   sync::BackoffOptions backoff{.base_ms = 2'000, .cap_ms = 5 * 60'000};
-  NetworkPolicy policy;
-  sync::ClientOptions client;  // its state, cancel and store_mu are set here
+  // What IT set in the configuration, as cairnctl sync reads it
+  // (sync::DeviceSyncSettingsFrom): rate caps, this machine's fingerprint, the
+  // metered default, the sync window, the token file. Its options' state,
+  // cancel, store_mu and blobs are set here.
+  sync::DeviceSyncSettings device;
   // Smaller pages than cairnctl's: the UI waits at most for one page's apply.
   size_t pull_page_ops = 200;
   // The device's blob directory (BlobStoreDir): files sync after the ops, through
@@ -46,13 +50,16 @@ struct BackgroundSyncOptions {
 
 class BackgroundSync : public SyncStatusSource {
  public:
-  // Starts syncing `store` (the UI thread uses it only under `store_mu`) with
-  // the server in the sync record `record_file`. nullptr when the device is not
-  // enrolled (no record); kCorruption when the record cannot be read. `wake` is
+  // Starts syncing `store` (the UI thread uses it only under `store_mu`), whose
+  // files are in `data_dir`, with the server in its sync record; each round is
+  // sync::DeviceSyncRound, as in cairnctl sync. A device store without a record
+  // (a copy that took a new id at start) enrolls with the token first. nullptr
+  // when there is nothing to sync with (no record and no token, or not a device
+  // store); kCorruption when the record cannot be read. `wake` is
   // called on the sync thread whenever the state changes (the client wakes its
   // event loop with it); it must be thread-safe.
   static Result<std::unique_ptr<BackgroundSync>> Start(Store& store, std::mutex& store_mu,
-                                                       const std::filesystem::path& record_file,
+                                                       const std::filesystem::path& data_dir,
                                                        BackgroundSyncOptions options,
                                                        std::function<void()> wake);
   ~BackgroundSync() override;  // cancels a transfer in flight and joins the thread
@@ -66,13 +73,13 @@ class BackgroundSync : public SyncStatusSource {
   void SyncNow() { loop_->SyncNow(); }
 
  private:
-  BackgroundSync(Store& store, std::mutex& store_mu, std::filesystem::path record_file,
-                 sync::SyncRecord record, BackgroundSyncOptions options);
+  BackgroundSync(Store& store, std::mutex& store_mu, std::filesystem::path data_dir,
+                 std::optional<sync::SyncRecord> record, BackgroundSyncOptions options);
 
   Store& store_;
   std::mutex& store_mu_;
-  std::filesystem::path record_file_;
-  sync::SyncRecord record_;  // the sync thread's alone
+  std::filesystem::path data_dir_;
+  std::optional<sync::SyncRecord> record_;  // the sync thread's alone; nullopt until enrolled
   BackgroundSyncOptions options_;
   std::optional<BlobStore> blobs_;  // the sync thread's; set with options_.blob_dir
   sync::SyncStateBox state_;

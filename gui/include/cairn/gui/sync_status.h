@@ -17,6 +17,7 @@ enum class SyncState {
   kStandalone,  // no school server: everything stays on this device
   kNotSyncing,  // enrolled, but this client runs no sync (cairnctl sync does)
   kOffline,     // enrolled, server not reachable; work is saved here
+  kWaiting,     // outside the school's sync window (sync.window); `message` says until when
   kSyncing,
   kUpToDate,
   kError,  // the server refused; `message` says why
@@ -27,7 +28,7 @@ struct SyncSnapshot {
   uint64_t pending_ops = 0;     // written here, not yet acknowledged by the server
   uint64_t own_ops = 0;         // written on this device, in all
   int64_t last_success_ms = 0;  // Unix ms of the last completed sync, 0 = never
-  std::string message;          // kError: a sentence for people
+  std::string message;          // kError, kWaiting: a sentence for people
 };
 
 // Read by the UI thread once per frame: implementations must be cheap and

@@ -72,6 +72,7 @@ struct SyncReport {
   SyncOutcome outcome = SyncOutcome::kDone;
   std::string message;  // for people: what happened, and what to do
   int64_t retry_after_ms = 0;  // the server's Retry-After, when it gave one
+  bool waiting_for_window = false;  // outside sync.window: nothing was tried (DeviceSyncRound)
   size_t pushed = 0;    // own ops the server newly acknowledged in this sync
   size_t pulled = 0;    // ops received
   size_t applied = 0;   // of those, new to this store

@@ -70,7 +70,7 @@ std::string ReadEnrollmentToken(const std::filesystem::path& file);
 // enrolls by itself with `token` (ReadEnrollmentToken of the configured file),
 // under the store's own origin, and saves the record. nullopt when `token` is
 // empty or the store is not an enrolled device's; kUnavailable when the server
-// cannot be reached.
+// cannot be reached. Store steps take options.store_mu (not the enrollment).
 Result<std::optional<SyncRecord>> EnrollWithToken(Store& store,
                                                   const std::filesystem::path& data_dir,
                                                   const std::string& token,

@@ -14,11 +14,12 @@ namespace cairn::sync {
 enum class SyncPhase {
   kNotEnrolled,  // no school server yet
   kOffline,      // the server could not be reached; work is saved here
+  kWaiting,      // outside sync.window: nothing goes until it opens (`message`)
   kSyncing,
   kUpToDate,     // everything sent and pulled at `last_sync_ms`
   kError,        // the server refused (revoked device, wrong pin, ...): `message`
 };
-// "not enrolled", "offline", "syncing", "up to date", "error".
+// "not enrolled", "offline", "waiting", "syncing", "up to date", "error".
 std::string_view SyncPhaseName(SyncPhase phase);
 
 struct SyncState {
