@@ -1,10 +1,10 @@
 #include "views/setup_view.h"
 
-#include <fstream>
 #include <sstream>
 
 #include "app/ui.h"
 #include "cairn/platform/config.h"
+#include "cairn/sync/client/device_identity.h"
 
 namespace cairn::gui {
 
@@ -86,11 +86,11 @@ bool SetupView::DrawJoin(AppContext& ctx, float field) {
     config_read_ = true;
     Config config = Config::Load(DefaultConfigSources());
     server_url_ = config.Value("server_url");
-    std::ifstream in(config.Value("enrollment_token_file"));
-    std::string token;
-    std::getline(in, token);
-    if (token.find_first_not_of(" \t\r") != std::string::npos) {
-      joining_ = Joining::Start({token, server_url_, ""}, ctx.wake);
+    // As cairnctl enrolls: this machine's fingerprint goes with the request, so
+    // the server binds the credential to this machine from the start.
+    device_ = sync::DeviceSyncSettingsFrom(config);
+    if (std::string token = sync::ReadEnrollmentToken(device_.token_file); !token.empty()) {
+      joining_ = Joining::Start({token, server_url_, ""}, ctx.wake, device_.options);
       joining_with_token_ = true;
     }
   }
@@ -132,7 +132,7 @@ bool SetupView::DrawJoin(AppContext& ctx, float field) {
   std::string join = ctx.T("setup.join_button") + "##join";
   if (ui::Button(join.c_str())) {
     join_error_.clear();
-    joining_ = Joining::Start({join_code_, server_url_, ""}, ctx.wake);
+    joining_ = Joining::Start({join_code_, server_url_, ""}, ctx.wake, device_.options);
   }
   return false;
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "app/context.h"
+#include "cairn/sync/client/device_sync.h"
 
 namespace cairn::gui {
 
@@ -21,6 +22,7 @@ class SetupView {
   std::string students_, error_;
   std::string join_code_, server_url_, join_error_;
   bool config_read_ = false;
+  sync::DeviceSyncSettings device_;   // from IT's configuration, once read
   bool joining_with_token_ = false;   // IT's token, at first start
   std::unique_ptr<Joining> joining_;  // while the server is asked
 };
