@@ -136,9 +136,11 @@ Result<sync::SyncReport> SyncOnce(const SyncSetup& setup, const sync::ClientOpti
         (event == sync::DeviceEvent::kEnrolled ? std::cout : std::cerr)
             << (event == sync::DeviceEvent::kEnrolled ? "" : "cairnctl: ") << note << "\n";
       });
-  if (report.status().code() == Status::Code::kFailedPrecondition) {
-    return report.status().WithContext(
-        "run `cairnctl enroll TOKEN` (or a join code with --server URL)");
+  if (!record && report.status().code() == Status::Code::kFailedPrecondition) {
+    // Not enrolled, and no token to enroll with.
+    return Status::FailedPrecondition(
+        report.status().message() +
+        "; run `cairnctl enroll TOKEN` (or a join code with --server URL) first");
   }
   return report;
 }
