@@ -12,25 +12,35 @@
 #include "cairn/platform/network.h"
 
 namespace cairn::testing {
+namespace {
+
+// A policy with no sync window, unknown links treated as `metered`.
+NetworkPolicy UnknownIs(Metered metered) {
+  NetworkPolicy policy;
+  policy.unknown_is = metered;
+  return policy;
+}
+
+}  // namespace
 
 TEST_CASE("an unknown metered state follows the school's default", "[sync][network]") {
-  SyncAllowance as_metered = DecideSync(true, Metered::kUnknown, {.unknown_is = Metered::kYes});
+  SyncAllowance as_metered = DecideSync(true, Metered::kUnknown, UnknownIs(Metered::kYes));
   CHECK(as_metered.ops);
   CHECK_FALSE(as_metered.blobs);
   CHECK(as_metered.metered == Metered::kYes);
   CHECK(as_metered.reason.find("unknown") != std::string::npos);
-  SyncAllowance as_free = DecideSync(true, Metered::kUnknown, {.unknown_is = Metered::kNo});
+  SyncAllowance as_free = DecideSync(true, Metered::kUnknown, UnknownIs(Metered::kNo));
   CHECK(as_free.ops);
   CHECK(as_free.blobs);
   CHECK(as_free.reason.empty());
 }
 
 TEST_CASE("a metered link syncs ops only, an unreachable server nothing", "[sync][network]") {
-  SyncAllowance metered = DecideSync(true, Metered::kYes, {.unknown_is = Metered::kNo});
+  SyncAllowance metered = DecideSync(true, Metered::kYes, UnknownIs(Metered::kNo));
   CHECK(metered.ops);
   CHECK_FALSE(metered.blobs);
   CHECK(metered.reason.find("metered") != std::string::npos);
-  SyncAllowance free_link = DecideSync(true, Metered::kNo, {.unknown_is = Metered::kYes});
+  SyncAllowance free_link = DecideSync(true, Metered::kNo, UnknownIs(Metered::kYes));
   CHECK(free_link.blobs);
   SyncAllowance away = DecideSync(false, Metered::kNo, {});
   CHECK_FALSE(away.ops);
