@@ -102,4 +102,9 @@ Status CreateViews(sql::Database& db) {
   return script.empty() ? Status::Ok() : db.Exec(script);
 }
 
+Status EnsureServerIndexes(sql::Database& db) {
+  static_assert(kFirstEvidenceCode == 40, "CAIRN_SHARED_OPS spells the first evidence code");
+  return db.Exec("CREATE INDEX IF NOT EXISTS op_shared ON op(lsn) WHERE " CAIRN_SHARED_OPS);
+}
+
 }  // namespace cairn::schema

@@ -23,4 +23,14 @@ Status MigrateTo3(sql::Database& db);
 // its fields: for people reading the store with the sqlite3 shell.
 Status CreateViews(sql::Database& db);
 
+// The ops that are not evidence about one learner (records, observations,
+// retractions): what every pull of a school server looks at besides its learners'
+// evidence. A server store has a partial index on exactly this condition;
+// queries that want it must repeat it word for word.
+#define CAIRN_SHARED_OPS "(kind < 40 OR subject IS NULL)"
+// The server's pull index (Store::OpsConcerning), built when missing. Not a
+// migration: devices never read it, so only server stores carry it; and as for
+// any index, SQLite keeps it up to date for older builds too.
+Status EnsureServerIndexes(sql::Database& db);
+
 }  // namespace cairn::schema

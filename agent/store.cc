@@ -178,6 +178,7 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
     CAIRN_RETURN_IF_ERROR(views.Commit());
   }
   CAIRN_RETURN_IF_ERROR(store->Load());
+  if (store->mode_ == StoreMode::kServer) CAIRN_RETURN_IF_ERROR(schema::EnsureServerIndexes(d));
   return store;
 }
 
@@ -243,6 +244,7 @@ Status Store::Initialize(const Origin& self, StoreMode mode, std::optional<Origi
   CAIRN_RETURN_IF_ERROR(SetMeta(*db_, "self", Raw(self), true));
   CAIRN_RETURN_IF_ERROR(SetMeta(*db_, "mode", StoreModeName(mode), false));
   if (authority) CAIRN_RETURN_IF_ERROR(SetMeta(*db_, "authority", Raw(*authority), true));
+  if (mode == StoreMode::kServer) CAIRN_RETURN_IF_ERROR(schema::EnsureServerIndexes(*db_));
   Result<int64_t> ref = origins_->Intern(Raw(self));
   if (!ref.ok()) {
     origins_->Rollback();

@@ -9,6 +9,7 @@
 #include "codec.h"
 #include "interner.h"
 #include "msgpack_reader.h"
+#include "schema.h"
 #include "sha256.h"
 
 namespace cairn {
@@ -139,12 +140,16 @@ Result<std::vector<nlohmann::json>> Store::EntitiesWhere(std::string_view kind_n
   const FieldSpec& f = kind->fields[static_cast<size_t>(index)];
   std::vector<nlohmann::json> out;
   if (index < kind->key_fields) {
-    // A key field: filter the key columns directly.
-    CAIRN_ASSIGN_OR_RETURN(std::vector<nlohmann::json> all, Entities(kind_name));
-    for (auto& e : all) {
-      if (e.at(std::string(field)) == value) out.push_back(std::move(e));
-    }
-    return out;
+    // A key field: filter the key columns in SQL. The first is a prefix of the
+    // register's primary key (a class's enrollments are read without the
+    // school's: the server does this on every request).
+    CAIRN_ASSIGN_OR_RETURN(sql::Statement * st,
+                           db_->Prepare(index == 0 ? "SELECT a, b, field, value FROM register "
+                                                     "WHERE entity = ?1 AND a = ?2 ORDER BY a, b"
+                                                   : "SELECT a, b, field, value FROM register "
+                                                     "WHERE entity = ?1 AND b = ?2 ORDER BY a, b"));
+    st->Bind(1, kind->entity).Bind(2, value);
+    return GroupRows(*kind, *st, &RegisterValue);
   }
   CAIRN_ASSIGN_OR_RETURN(sql::Statement * st,
                          db_->Prepare("SELECT a, b FROM register "
@@ -189,6 +194,92 @@ Result<std::vector<Evidence>> Store::EvidenceFor(std::string_view learner) const
            std::tie(y.op.hlc, y.op.origin.bytes, y.op.seq);
   });
   return out;
+}
+
+Result<OpsPage> Store::OpsConcerning(const std::vector<std::string>& learners, uint64_t cursor,
+                                     size_t limit) const {
+  if (mode_ != StoreMode::kServer) {
+    return Status::FailedPrecondition("only a server store answers pulls by scope");
+  }
+  OpsPage page;
+  page.next_cursor = cursor;
+  if (limit == 0) return page;
+  CAIRN_ASSIGN_OR_RETURN(sql::Statement * top,
+                         db_->Prepare("SELECT coalesce(max(lsn), 0) FROM op"));
+  CAIRN_ASSIGN_OR_RETURN(bool row, top->Step());
+  const int64_t last = row ? top->ColumnInt(0) : 0;
+  top->Reset();
+  const auto after = static_cast<int64_t>(cursor);
+  // Each source gives its first limit + 1 lsns past the cursor. One that gives
+  // them all may have more: the page is whole only up to its last (`whole_to`).
+  const auto want = static_cast<int64_t>(limit) + 1;
+  int64_t whole_to = last;
+  std::vector<int64_t> lsns;
+  auto take = [&](sql::Statement& st) -> Status {
+    int64_t n = 0, at = 0;
+    while (true) {
+      CAIRN_ASSIGN_OR_RETURN(bool more_rows, st.Step());
+      if (!more_rows) break;
+      at = st.ColumnInt(0);
+      lsns.push_back(at);
+      ++n;
+    }
+    if (n == want) whole_to = std::min(whole_to, at);
+    return Status::Ok();
+  };
+  CAIRN_ASSIGN_OR_RETURN(sql::Statement * shared,
+                         db_->Prepare("SELECT lsn FROM op WHERE lsn > ?1 AND " CAIRN_SHARED_OPS
+                                      " ORDER BY lsn LIMIT ?2"));
+  CAIRN_RETURN_IF_ERROR(take(shared->Bind(1, after).Bind(2, want)));
+  CAIRN_ASSIGN_OR_RETURN(
+      sql::Statement * about,
+      db_->Prepare(
+          "SELECT lsn FROM op_learner WHERE learner = ?1 AND lsn > ?2 ORDER BY lsn LIMIT ?3"));
+  std::set<int64_t> refs;
+  for (const std::string& l : learners) {
+    std::optional<int64_t> ref = ids_->Find(l);
+    if (!ref) continue;
+    refs.insert(*ref);
+    CAIRN_RETURN_IF_ERROR(take(about->Bind(1, *ref).Bind(2, after).Bind(3, want)));
+  }
+  // The newest evidence, past what the learner index covers (it catches up at the
+  // end of each write group): a few ops, read by subject.
+  CAIRN_ASSIGN_OR_RETURN(sql::Statement * tail,
+                         db_->Prepare("SELECT lsn, subject FROM op WHERE lsn > ?1 AND kind >= ?2 "
+                                      "AND subject IS NOT NULL"));
+  tail->Bind(1, std::max(after, indexed_lsn_)).Bind(2, kFirstEvidenceCode);
+  while (true) {
+    CAIRN_ASSIGN_OR_RETURN(bool more_rows, tail->Step());
+    if (!more_rows) break;
+    if (refs.count(tail->ColumnInt(1))) lsns.push_back(tail->ColumnInt(0));
+  }
+  std::sort(lsns.begin(), lsns.end());
+  lsns.erase(std::unique(lsns.begin(), lsns.end()), lsns.end());
+  lsns.erase(std::upper_bound(lsns.begin(), lsns.end(), whole_to), lsns.end());
+  if (lsns.size() > limit) {
+    lsns.resize(limit);
+    whole_to = lsns.back();
+  }
+  page.more = whole_to < last;
+  page.next_cursor = static_cast<uint64_t>(std::max(after, whole_to));
+  CAIRN_ASSIGN_OR_RETURN(
+      sql::Statement * read,
+      db_->Prepare("SELECT origin, seq, hlc, kind, subject, body FROM op WHERE lsn = ?1"));
+  for (int64_t lsn : lsns) {
+    read->Bind(1, lsn);
+    CAIRN_ASSIGN_OR_RETURN(bool found, read->Step());
+    if (!found)
+      return Status::Corruption("an indexed op is missing (lsn " + std::to_string(lsn) + ")");
+    std::optional<int64_t> subject;
+    if (!read->ColumnIsNull(4)) subject = read->ColumnInt(4);
+    Result<Op> op = ReadOp(read->ColumnInt(0), static_cast<uint64_t>(read->ColumnInt(1)),
+                           static_cast<Hlc>(read->ColumnInt(2)),
+                           static_cast<int>(read->ColumnInt(3)), subject, read->ColumnBlob(5));
+    read->Reset();
+    if (!op.ok()) return op.status();
+    page.ops.push_back(std::move(op).value());
+  }
+  return page;
 }
 
 namespace {

@@ -8,8 +8,15 @@ if(TARGET cairn::sync_server)
     sync/server/server_process_test.cc
     sync/server/server_model_fit_test.cc
     sync/server/server_blob_test.cc
+    sync/server/server_storm_test.cc
     LIBS cairn_server_testing cairn::sync_server)
   add_dependencies(sync_server_test cairn-server)
   target_compile_definitions(sync_server_test PRIVATE
     CAIRN_SERVER_PATH="$<TARGET_FILE:cairn-server>")
+endif()
+# The storm benchmark's quick mode (100 devices within 5 s), so that it cannot rot:
+# it fails when any device's sync fails or the server lost an op.
+if(TARGET bench_sync_storm)
+  add_test(NAME bench_sync_storm_quick COMMAND bench_sync_storm --quick --no-baseline)
+  set_tests_properties(bench_sync_storm_quick PROPERTIES TIMEOUT 300 LABELS bench)
 endif()

@@ -1,5 +1,7 @@
 #include "admin_commands.h"
 
+#include <sys/resource.h>
+
 #include <csignal>
 #include <cstdlib>
 #include <ctime>
@@ -502,6 +504,14 @@ Status Serve(const Args& args) {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  // Every device syncing at once is a connection each: a soft limit of 1,024
+  // descriptors (the usual default) is below a school's morning.
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
 
   CAIRN_ASSIGN_OR_RETURN(auto storage, Open(args));
   std::string scheme = plain ? "http" : "https";

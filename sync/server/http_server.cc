@@ -3,6 +3,8 @@
 // Threads: one network thread runs the io_context (accepts, TLS, HTTP parsing,
 // writes); the Writer thread runs every request's work against the storage. A
 // request travels network -> writer -> network (the reply is posted back).
+#include <pthread.h>
+
 // clang-format off
 // <utility> first: Boost 1.74's asio uses std::exchange without including it.
 #include <utility>
@@ -20,6 +22,7 @@
 #include <map>
 #include <mutex>
 #include <ostream>
+#include <random>
 #include <set>
 #include <thread>
 #include <variant>
@@ -70,6 +73,12 @@ class RateLimiter {
   };
   std::map<std::string, Bucket> buckets_;
 };
+
+// Pull pages are compressed for each device, so the server pays for every page
+// of a storm: zstd level 19 (what devices push with) made a 100-device storm
+// cost 13.4 s of server CPU, level 6 2.3 s, for 11.5 bytes per pulled op instead
+// of 9.8 (bench_sync_storm --quick; level 3 was no cheaper and 12.2 B/op).
+constexpr int kPullZstdLevel = 6;
 
 // 413 for a size limit, else 400 (PROTOCOL.md, "Errors").
 int StatusFor(sync::WireError why) { return why == sync::WireError::kTooLarge ? 413 : 400; }
@@ -158,7 +167,10 @@ class Server::Impl {
     }
     port_ = acceptor_.local_endpoint().port();
     Accept();
-    network_ = std::thread([this] { ioc_.run(); });
+    network_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "cairn-network");
+      ioc_.run();
+    });
     return Status::Ok();
   }
 
@@ -169,6 +181,7 @@ class Server::Impl {
       net::post(ioc_, [this] {
         boost::system::error_code ec;
         acceptor_.close(ec);
+        accept_retry_.cancel();
         CloseIdle();
       });
       // 2. Requests being decoded reach the writer (or get 503); batches already
@@ -245,7 +258,26 @@ class Server::Impl {
   // Handles one request; `done` gets the outcome, on the network thread. The
   // body is decoded on the worker pool, the storage work runs on the writer, the
   // reply is encoded and sent on the network thread.
-  void Handle(std::shared_ptr<Request> req, std::string peer, std::function<void(Outcome)> done) {
+  void Handle(std::shared_ptr<Request> req, std::string peer, std::function<void(Outcome)> reply) {
+    // Past the limit the work already taken would not be done before devices
+    // give up on it: answer at once and let them come back, spread over a few
+    // seconds, rather than queue work nobody will read (and its memory).
+    if (in_flight_ >= options_.limits.max_requests_in_flight) {
+      Outcome o;
+      Reply busy = ErrorReply(503, "busy",
+                              "the server is busy with other devices; this device's work is safe "
+                              "on it and goes at the next try");
+      busy.retry_after_s = 2 + static_cast<int>(busy_spread_() % 4);
+      Fill(o.response, *req, busy);
+      // The connection stays: the device comes back on it without a new TLS handshake.
+      o.response.keep_alive(req->keep_alive());
+      return reply(std::move(o));
+    }
+    ++in_flight_;
+    auto done = [this, reply = std::move(reply)](Outcome o) {
+      --in_flight_;
+      reply(std::move(o));
+    };
     net::post(pool_, [this, req, peer = std::move(peer), done = std::move(done)] {
       auto prepared = std::make_shared<Prepared>(Prepare(*req));
       bool posted = writer_.Post(
@@ -264,13 +296,23 @@ class Server::Impl {
 
  private:
   void Accept() {
-    acceptor_.async_accept(net::make_strand(ioc_),
-                           [this](boost::system::error_code ec, tcp::socket socket) {
-                             if (ec)
-                               return;  // closed (stopping) or out of descriptors: no busy loop
-                             StartSession(std::move(socket));
-                             if (!stopping_) Accept();
-                           });
+    acceptor_.async_accept(net::make_strand(ioc_), [this](boost::system::error_code ec,
+                                                          tcp::socket socket) {
+      if (stopping_ || ec == net::error::operation_aborted) return;
+      if (ec) {
+        // Out of descriptors (a storm of connections past RLIMIT_NOFILE), or a
+        // connection gone before it was taken: accepting stops only for a moment,
+        // as connections that end give descriptors back. Giving up here left a
+        // server that never answered again.
+        accept_retry_.expires_after(std::chrono::milliseconds(100));
+        accept_retry_.async_wait([this](boost::system::error_code e) {
+          if (!e && !stopping_) Accept();
+        });
+        return;
+      }
+      StartSession(std::move(socket));
+      Accept();
+    });
   }
 
   void StartSession(tcp::socket socket);
@@ -584,15 +626,19 @@ class Server::Impl {
                                "it was kept; try again");
         }
       }
-      // Encoding (a pull page through zstd) on the pool, the answer on the network thread.
-      net::post(pool_, [this, req, device, answer, done] {
-        auto o = std::make_shared<Outcome>();
-        o->device = *device;
-        if (auto* pulled = std::get_if<SyncService::PullResult>(answer.get())) {
-          FillPull(o->response, *req, *pulled);
-        } else {
-          Fill(o->response, *req, std::get<Reply>(*answer));
-        }
+      auto o = std::make_shared<Outcome>();
+      o->device = *device;
+      if (auto* reply = std::get_if<Reply>(answer.get())) {
+        // A push acknowledgement or an error is a few dozen bytes of JSON: written
+        // here, it does not wait for a pool thread to wake.
+        Fill(o->response, *req, *reply);
+        net::post(ioc_, [o, done] { done(std::move(*o)); });
+        return;
+      }
+      // A pull page is encoded and compressed on the pool, the answer sent on the
+      // network thread.
+      net::post(pool_, [this, req, answer, o, done] {
+        FillPull(o->response, *req, std::get<SyncService::PullResult>(*answer));
         net::post(ioc_, [o, done] { done(std::move(*o)); });
       });
     };
@@ -607,7 +653,7 @@ class Server::Impl {
     std::string text = body.dump();
     auto ae = req.find(http::field::accept_encoding);
     sync::Codec codec = sync::PickCodec(ae == req.end() ? "" : SV(ae->value()));
-    Result<std::string> packed = sync::Compress(text, codec);
+    Result<std::string> packed = sync::Compress(text, codec, kPullZstdLevel);
     if (!packed.ok()) {
       codec = sync::Codec::kIdentity;
     } else {
@@ -632,18 +678,23 @@ class Server::Impl {
   net::io_context ioc_{1};
   net::executor_work_guard<net::io_context::executor_type> guard_{ioc_.get_executor()};
   tcp::acceptor acceptor_;
+  net::steady_timer accept_retry_{ioc_};
   ssl::context ssl_;
   bool tls_ = false;
   uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
   std::map<SessionBase*, std::weak_ptr<SessionBase>> sessions_;  // network thread only
+  size_t in_flight_ = 0;  // requests taken and not yet answered; network thread only
+  std::minstd_rand busy_spread_{std::random_device{}()};  // network thread only
   std::thread network_;
   std::once_flag stop_once_;
   std::mutex done_mu_;
   std::condition_variable done_cv_;
   bool done_ = false;  // guarded by done_mu_
-  // Decoding and encoding of bodies, off the network and writer threads.
-  net::thread_pool pool_{std::max(2u, std::thread::hardware_concurrency()) - 1};
+  // Decoding and encoding of bodies, off the network and writer threads: one
+  // thread per core, since the writer waits on fsync and the network thread
+  // mostly on sockets.
+  net::thread_pool pool_{std::max(2u, std::thread::hardware_concurrency())};
   // Last: its thread starts in its constructor and may run jobs using the above.
   Writer writer_{Writer::Group{
       .begin = [this] { return storage_->BeginGroup().ok(); },

@@ -199,6 +199,12 @@ Result<bool> Visible(ServerStorage& storage, const Scope& scope, const Op& op) {
   if (op.kind == "enrollment" || op.kind == "class_teacher") {
     return scope.classes.count(op.body.value("class", "")) > 0;
   }
+  // Most of a pull: an op about one of the device's learners, decided without
+  // collecting what else it names (RefsOf also counts "learner").
+  if (auto it = op.body.find("learner"); it != op.body.end() && it->is_string() &&
+                                         scope.learners.count(it->get_ref<const std::string&>())) {
+    return true;
+  }
   const KindSpec* spec = FindKind(op.kind);
   if (!spec) return false;
   CAIRN_ASSIGN_OR_RETURN(Refs refs, RefsOf(storage, op, *spec));

@@ -218,7 +218,7 @@ std::variant<SyncService::PullResult, Reply> SyncService::Scan(
       out.more = true;
       break;
     }
-    Result<ScanPage> page = storage_.OpsAfter(out.next_cursor, chunk);
+    Result<ScanPage> page = storage_.OpsConcerning(scope->learners, out.next_cursor, chunk);
     if (!page.ok()) return Internal(page.status());
     scanned += page->ops.size();
     for (Op& op : page->ops) {

@@ -175,6 +175,15 @@ class SqliteStorage final : public ServerStorage {
     return ScanPage{std::move(page.ops), page.next_cursor, page.more};
   }
 
+  Result<ScanPage> OpsConcerning(const std::set<std::string>& learners, uint64_t cursor,
+                                 size_t limit) override {
+    CAIRN_ASSIGN_OR_RETURN(
+        OpsPage page,
+        store_->OpsConcerning(std::vector<std::string>(learners.begin(), learners.end()), cursor,
+                              limit));
+    return ScanPage{std::move(page.ops), page.next_cursor, page.more};
+  }
+
   Result<std::optional<Op>> FindOp(const OpId& id) override { return store_->FindOp(id); }
 
   Result<std::optional<json>> Entity(std::string_view kind, std::string_view key) override {

@@ -7,6 +7,8 @@
 // group of one.
 #pragma once
 
+#include <pthread.h>
+
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -58,6 +60,8 @@ class Writer {
 
  private:
   void Loop() {
+    // Named for `top -H` and profilers: this thread is the server's ingest rate.
+    pthread_setname_np(pthread_self(), "cairn-writer");
     std::vector<Job> jobs;
     std::vector<After> after;
     while (true) {

@@ -109,6 +109,7 @@ void ServerFixture::Serve(std::unique_ptr<server::ServerStorage> storage) {
   server::ServerOptions options;
   options.clock = &clock_;
   options.log = log_.get();
+  options.limits = limits_;
   options.limits.requests_per_second = requests_per_second_;
   options.limits.burst = burst_;
   options.limits.enrolls_per_second = 1000;

@@ -72,6 +72,8 @@ class ServerFixture {
 
   // Stops the server and starts it again on the same data (on a new port).
   void Restart();
+  // The limits the next Restart() serves with (rate limits are the constructor's).
+  server::ServerLimits& limits() { return limits_; }
 
   // Blob limits; they take effect at the next Restart().
   server::BlobLimits blob_limits;
@@ -88,6 +90,7 @@ class ServerFixture {
   void Serve(std::unique_ptr<server::ServerStorage> storage);
 
   double requests_per_second_, burst_;
+  server::ServerLimits limits_;
   std::filesystem::path dir_;
   FakeClock clock_;
   std::unique_ptr<std::ostringstream> log_;

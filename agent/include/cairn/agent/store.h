@@ -172,6 +172,18 @@ class Store {
   // --- Reads for sync -------------------------------------------------------
   // Ops committed here after `cursor` (0 = from the start), oldest first, at most `limit`.
   Result<OpsPage> OpsSince(uint64_t cursor, size_t limit) const;
+  // What a school server's pull reads instead of the whole log: the ops committed
+  // after `cursor` that can concern a replica of `learners` — every op that is
+  // not evidence about one learner (records, observations, retractions) and the
+  // evidence about one of `learners` — oldest first, at most `limit`. Whole up to
+  // `next_cursor`: no such op at or below it is left out; `more` when there may
+  // be such ops after it. The caller still filters (the records of other classes
+  // are in it). Found through indexes, so a class's page costs the same however
+  // many other classes' ops the log holds. Server stores only (kFailedPrecondition
+  // elsewhere). Not found: evidence about another learner that supersedes an op
+  // about one of `learners` (rare: a correction naming another learner).
+  Result<OpsPage> OpsConcerning(const std::vector<std::string>& learners, uint64_t cursor,
+                                size_t limit) const;
   // Our own ops with seq > `after_seq`, in seq order, at most `limit` (for push).
   Result<std::vector<Op>> OwnOpsAfter(uint64_t after_seq, size_t limit) const;
   // The highest seq stored for `origin` (0 when none). For a device's origin on

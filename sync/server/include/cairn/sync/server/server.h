@@ -37,6 +37,10 @@ struct ServerLimits {
   double enroll_burst = 10;
   int idle_timeout_s = 60;  // a connection that sends nothing for this long is closed
   BlobLimits blobs;
+  // Requests being decoded, queued for the writer or being answered. Past it a
+  // request is answered 503 with Retry-After at once (a storm of devices is
+  // spread out instead of queued until they time out).
+  size_t max_requests_in_flight = 128;
 };
 
 struct ServerOptions {

@@ -112,6 +112,13 @@ class ServerStorage {
   virtual Result<uint64_t> Acked(const Origin& origin) = 0;
   // Ops committed after `cursor` in commit order; `limit` ops at most.
   virtual Result<ScanPage> OpsAfter(uint64_t cursor, size_t limit) = 0;
+  // What a pull for a device whose classes hold `learners` reads: the ops after
+  // `cursor` other than evidence about learners not in `learners` (a superset of
+  // what the device may see: the caller filters by scope), `limit` at most. The
+  // page is whole up to its next_cursor. Its cost follows what the device can
+  // see, not the size of the log.
+  virtual Result<ScanPage> OpsConcerning(const std::set<std::string>& learners, uint64_t cursor,
+                                         size_t limit) = 0;
   virtual Result<std::optional<Op>> FindOp(const OpId& id) = 0;
   // The current fields of a last-writer-wins entity; nullopt when never written.
   virtual Result<std::optional<nlohmann::json>> Entity(std::string_view kind,

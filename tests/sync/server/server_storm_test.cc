@@ -1,0 +1,204 @@
+// What a morning sync storm (bench/bench_sync_storm.cc) showed about the server:
+// each behaviour here is one a school would notice when every device syncs at once.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <future>
+#include <thread>
+
+#include "cairn/sync/server/storage.h"
+#include "cairn/sync/wire.h"
+#include "server_testing.h"
+
+namespace cairn::testing {
+namespace {
+
+using nlohmann::json;
+using server::DeviceRole;
+
+std::vector<Op> AttemptsAbout(TestDevice& d, const std::string& learner, int n) {
+  std::vector<Op> ops;
+  for (int i = 0; i < n; ++i) {
+    ops.push_back(d.MakeOp("attempt", {{"learner", learner}, {"item", "i1"}, {"correct", true}},
+                           d.next_seq++));
+  }
+  return ops;
+}
+
+std::vector<Op> PulledOps(const HttpReply& r) {
+  json j = r.Json();
+  Result<std::vector<Op>> ops = sync::DecodeBatchJson(j.at("ops"), {});
+  REQUIRE(ops.ok());
+  return std::move(ops).value();
+}
+
+}  // namespace
+
+TEST_CASE("a pull finds its class's ops behind more than a scan's worth of other classes' ops",
+          "[sync][server]") {
+  ServerFixture f;
+  TestDevice other = f.Enroll(DeviceRole::kStudentDevice, {"B"});
+  // More ops of another class than one pull examines (SyncService::kMaxPullScan)...
+  for (int batch = 0; batch < 5; ++batch) {
+    REQUIRE(f.Push(other, AttemptsAbout(other, "b1", 5000)).status == 200);
+  }
+  // ...then one of this class.
+  TestDevice writer = f.Enroll(DeviceRole::kStudentDevice, {"A"});
+  std::vector<Op> mine = AttemptsAbout(writer, "a1", 1);
+  REQUIRE(f.Push(writer, mine).status == 200);
+
+  TestDevice reader = f.Enroll(DeviceRole::kStudentDevice, {"A"});
+  HttpReply r = f.Pull(reader, 0, 1000);
+  REQUIRE(r.status == 200);
+  // One request brings the class up to date: no empty pages to ask through.
+  CHECK(r.Json().at("more") == false);
+  std::vector<Op> got = PulledOps(r);
+  size_t of_other = 0, of_mine = 0;
+  for (const Op& op : got) {
+    of_other += op.origin == other.origin;
+    of_mine += op.origin == writer.origin;
+  }
+  CHECK(of_other == 0);
+  CHECK(of_mine == 1);
+
+  SECTION("the cursor then brings exactly what came after it") {
+    uint64_t cursor = r.Json().at("next_cursor").get<uint64_t>();
+    std::vector<Op> next = AttemptsAbout(writer, "a2", 2);
+    REQUIRE(f.Push(other, AttemptsAbout(other, "b1", 3)).status == 200);
+    REQUIRE(f.Push(writer, next).status == 200);
+    HttpReply again = f.Pull(reader, cursor, 1000);
+    REQUIRE(again.status == 200);
+    std::vector<Op> after = PulledOps(again);
+    REQUIRE(after.size() == 2);
+    CHECK(after[0].id() == next[0].id());
+    CHECK(after[1].id() == next[1].id());
+    CHECK(again.Json().at("more") == false);
+  }
+  SECTION("small pages walk through the class's ops and nothing else") {
+    std::vector<Op> more = AttemptsAbout(writer, "a1", 4);
+    REQUIRE(f.Push(writer, more).status == 200);
+    std::vector<Op> all = f.PullAll(reader, 2);
+    size_t attempts = 0;
+    for (const Op& op : all) {
+      CHECK(op.origin != other.origin);
+      attempts += op.kind == "attempt";
+    }
+    CHECK(attempts == 5);
+  }
+}
+
+TEST_CASE("a pull inside a write group sees the group's evidence before the learner index does",
+          "[sync][server]") {
+  std::string pattern = (std::filesystem::temp_directory_path() / "cairn-storm-XXXXXX").string();
+  REQUIRE(mkdtemp(pattern.data()));
+  std::filesystem::path dir = pattern;
+  {
+    auto storage = server::OpenSqliteStorage({.dir = dir, .synchronous_full = false});
+    REQUIRE(storage.ok());
+    server::ServerStorage& s = **storage;
+    TestDevice d;
+    std::vector<Op> ops = AttemptsAbout(d, "x", 3);
+    std::vector<Op> others = AttemptsAbout(d, "y", 2);
+    ops.insert(ops.end(), others.begin(), others.end());
+    REQUIRE(s.BeginGroup().ok());
+    REQUIRE(s.ApplyPush(d.origin, ops).ok());
+    auto inside = s.OpsConcerning({"x"}, 0, 100);
+    REQUIRE(inside.ok());
+    CHECK(inside->ops.size() == 3);
+    CHECK_FALSE(inside->more);
+    REQUIRE(s.CommitGroup().ok());
+    auto after = s.OpsConcerning({"x"}, 0, 100);
+    REQUIRE(after.ok());
+    CHECK(after->ops.size() == 3);
+    CHECK(after->next_cursor == inside->next_cursor);
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+TEST_CASE("past its in-flight limit the server answers 503 with Retry-After at once",
+          "[sync][server]") {
+  ServerFixture f;
+  f.limits().max_requests_in_flight = 1;
+  f.Restart();
+  TestDevice d = f.Enroll(DeviceRole::kStudentDevice, {"A"});
+  // The writer is held, as by a long group: the first request to arrive stays in flight.
+  std::promise<void> entered, release;
+  std::thread holder([&] {
+    (void)f.server().WithStorage([&](server::ServerStorage&) {
+      entered.set_value();
+      release.get_future().wait();
+    });
+  });
+  entered.get_future().wait();
+  HttpReply replies[2];
+  std::atomic<int> answered{0};
+  auto pull = [&](int i) {
+    replies[i] = f.Pull(d, 0, 10);
+    ++answered;
+  };
+  std::thread first(pull, 0), second(pull, 1);
+  auto start = std::chrono::steady_clock::now();
+  while (answered == 0 && std::chrono::steady_clock::now() - start < std::chrono::seconds(10)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  // One was answered while the writer was still held: refused, with when to come back.
+  CHECK(answered == 1);
+  release.set_value();
+  first.join();
+  second.join();
+  holder.join();
+  int busy = replies[0].status == 503 ? 0 : 1;
+  CHECK(replies[busy].status == 503);
+  CHECK(replies[busy].Json().at("error") == "busy");
+  REQUIRE(replies[busy].headers.count("retry-after"));
+  int wait = std::stoi(replies[busy].headers.at("retry-after"));
+  CHECK(wait >= 2);
+  CHECK(wait <= 5);
+  CHECK(replies[1 - busy].status == 200);
+  // Once answered, a request no longer counts: the next one is served.
+  CHECK(f.Pull(d, 0, 10).status == 200);
+}
+
+TEST_CASE("a server out of file descriptors accepts again once connections end", "[sync][server]") {
+  ServerFixture f;
+  TestDevice d = f.Enroll(DeviceRole::kStudentDevice, {"A"});
+  rlimit saved{};
+  REQUIRE(getrlimit(RLIMIT_NOFILE, &saved) == 0);
+  // Descriptors are handed out lowest first: every one below `spare` is in use.
+  // With the limit just past it, the next connection's socket takes it and the
+  // server's accept finds none (EMFILE).
+  int spare = ::open("/dev/null", O_RDONLY);
+  REQUIRE(spare >= 0);
+  ::close(spare);
+  rlimit low = saved;
+  low.rlim_cur = static_cast<rlim_t>(spare) + 1;
+  REQUIRE(setrlimit(RLIMIT_NOFILE, &low) == 0);
+  int client = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(client >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(f.port());
+  CHECK(::connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the accept fails meanwhile
+  ::close(client);
+  REQUIRE(setrlimit(RLIMIT_NOFILE, &saved) == 0);
+  // Served again without a restart.
+  auto pulled = std::async(std::launch::async, [&] { return f.Pull(d, 0, 10); });
+  bool answered = pulled.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  if (!answered) f.server().Stop();  // ends the pull left waiting in the backlog
+  REQUIRE(answered);
+  CHECK(pulled.get().status == 200);
+}
+
+}  // namespace cairn::testing
