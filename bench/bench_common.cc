@@ -1,10 +1,17 @@
 #include "bench_common.h"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
 
 #include "cairn/platform/origin.h"
 
@@ -43,6 +50,69 @@ void Metric(std::string_view name, double value, std::string_view unit) {
 void Die(std::string_view what) {
   std::fprintf(stderr, "benchmark failed: %.*s\n", static_cast<int>(what.size()), what.data());
   std::exit(1);
+}
+
+std::string ReadFile(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+pid_t Spawn(const std::vector<std::string>& argv, const std::filesystem::path& log,
+            const std::function<bool()>& in_child) {
+  pid_t pid = fork();
+  if (pid < 0) Die("fork failed");
+  if (pid > 0) return pid;
+  if (in_child && !in_child()) _exit(126);
+  int out = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  dup2(null, 0);
+  dup2(out, 1);
+  dup2(out, 2);
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  execv(args[0], args.data());
+  _exit(127);
+}
+
+int WaitExit(pid_t pid) {
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string WaitForOutput(pid_t pid, const std::filesystem::path& log, std::string_view marker,
+                          std::string_view what, double timeout_s) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  while (true) {
+    std::string text = ReadFile(log);
+    if (text.find(marker) != std::string::npos) return text;
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      Die(std::string(what) + " ended before it was ready:\n" + text);
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      Die(std::string(what) + " was not ready within " + std::to_string(timeout_s) + " s:\n" +
+          text);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+int StopProcess(pid_t pid, double grace_s) {
+  kill(pid, SIGTERM);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(grace_s);
+  int status = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::fprintf(stderr, "process %d did not stop within %.0f s of SIGTERM; killed\n",
+               static_cast<int>(pid), grace_s);
+  kill(pid, SIGKILL);
+  return WaitExit(pid);
 }
 
 std::unique_ptr<Store> OpenStore(const std::filesystem::path& file, bool synchronous_full) {

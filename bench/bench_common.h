@@ -3,10 +3,12 @@
 #pragma once
 
 #include <sqlite3.h>
+#include <sys/types.h>
 
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -42,6 +44,29 @@ void Metric(std::string_view name, double value, std::string_view unit);
 
 // Fails the benchmark with a message (exit 1).
 [[noreturn]] void Die(std::string_view what);
+
+// --- Child processes (a cairn-server, cairnctl, a link emulator) ------------
+
+std::string ReadFile(const std::filesystem::path& file);
+
+// Runs argv (argv[0] a path) in a child: standard input /dev/null, its output
+// and errors to `log`. `in_child`, when given, runs in the child before the
+// program (entering a network namespace, setting the environment); false ends
+// the child with status 126.
+pid_t Spawn(const std::vector<std::string>& argv, const std::filesystem::path& log,
+            const std::function<bool()>& in_child = {});
+
+// Waits for the child to end: its exit status, or -1 when it did not exit.
+int WaitExit(pid_t pid);
+
+// Waits until `log` holds `marker` and returns its text; dies (with the log)
+// when the child `pid` ends first or `timeout_s` passes. `what` names it.
+std::string WaitForOutput(pid_t pid, const std::filesystem::path& log, std::string_view marker,
+                          std::string_view what, double timeout_s);
+
+// SIGTERM, then SIGKILL when the child has not ended within `grace_s` (a
+// server still working through requests nobody waits for): its exit status.
+int StopProcess(pid_t pid, double grace_s);
 
 // A new standalone store at `file` (dies on error).
 std::unique_ptr<Store> OpenStore(const std::filesystem::path& file, bool synchronous_full);

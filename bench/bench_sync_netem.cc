@@ -16,8 +16,6 @@
 // measures nothing.
 #include <fcntl.h>
 #include <sched.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -25,8 +23,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <sstream>
-#include <thread>
 
 #include "bench_common.h"
 #include "school_day.h"
@@ -46,46 +42,24 @@ struct Options {
   std::string delay_ms = "150", rate_kbit = "256", loss = "0.02";
 };
 
-// A child process, optionally inside a network namespace; output to files.
+// A child process, optionally inside a network namespace and with CAIRN_HOME
+// set; output to a file.
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& netns, const fs::path& out,
             const fs::path& home = {}) {
-  pid_t pid = fork();
-  if (pid < 0) Die("fork failed");
-  if (pid > 0) return pid;
-  if (!netns.empty()) {
-    int fd = open(("/run/netns/" + netns).c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || setns(fd, CLONE_NEWNET) != 0) _exit(126);
-  }
-  if (!home.empty()) setenv("CAIRN_HOME", home.c_str(), 1);
-  int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  dup2(null, 0);
-  dup2(o, 1);
-  dup2(o, 2);
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  execv(args[0], args.data());
-  _exit(127);
-}
-
-int Wait(pid_t pid) {
-  int status = 0;
-  if (waitpid(pid, &status, 0) != pid) return -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-std::string ReadFile(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return bench::Spawn(argv, out, [&] {
+    if (!netns.empty()) {
+      int fd = open(("/run/netns/" + netns).c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0 || setns(fd, CLONE_NEWNET) != 0) return false;
+    }
+    if (!home.empty()) setenv("CAIRN_HOME", home.c_str(), 1);
+    return true;
+  });
 }
 
 // Runs a command to its end; dies with its output unless it exits with 0.
 std::string Must(const std::vector<std::string>& argv, const fs::path& log,
                  const std::string& netns = {}, const fs::path& home = {}) {
-  int status = Wait(Spawn(argv, netns, log, home));
+  int status = WaitExit(Spawn(argv, netns, log, home));
   std::string out = ReadFile(log);
   if (status != 0) {
     std::string line;
@@ -146,14 +120,12 @@ class Link {
     argv.insert(argv.end(), shape.begin(), shape.end());
     emulator_log_ = dir_ / ("emulator-" + std::to_string(++emulators_) + ".log");
     emulator_ = Spawn(argv, "", emulator_log_);
-    WaitFor([&] { return ReadFile(emulator_log_).find("ready") != std::string::npos; },
-            "the link emulator", emulator_);
+    WaitForOutput(emulator_, emulator_log_, "ready", "the link emulator", 10);
   }
   // What the emulator forwarded and dropped (its last line), after stopping it.
   std::string StopEmulator() {
     if (emulator_ <= 0) return "";
-    kill(emulator_, SIGTERM);
-    Wait(emulator_);
+    StopProcess(emulator_, 10);
     emulator_ = -1;
     std::string log = ReadFile(emulator_log_);
     size_t at = log.find("link: ");
@@ -165,26 +137,15 @@ class Link {
     server_ = Spawn({CAIRN_SERVER_PATH, "serve", "--data", data.string(), "--listen",
                      "0.0.0.0:" + std::to_string(kPort)},
                     server_ns_, server_log_);
-    WaitFor([&] { return ReadFile(server_log_).find("serving") != std::string::npos; },
-            "cairn-server", server_);
+    WaitForOutput(server_, server_log_, "serving", "cairn-server", 10);
   }
   void StopServer() {
     if (server_ <= 0) return;
-    kill(server_, SIGTERM);
-    Wait(server_);
+    StopProcess(server_, 30);
     server_ = -1;
   }
 
  private:
-  template <typename Ready>
-  void WaitFor(Ready ready, const std::string& what, pid_t pid) {
-    for (int i = 0; i < 500 && !ready(); ++i) {
-      int status = 0;
-      if (waitpid(pid, &status, WNOHANG) == pid) Die(what + " exited before it was ready");
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    if (!ready()) Die(what + " was not ready within 10 s");
-  }
   void Remove() {
     Shell("ip netns delete " + client_ns_);
     Shell("ip netns delete " + server_ns_);
@@ -302,8 +263,8 @@ fs::path PrepareDevice(const fs::path& dir, int n, const std::string& token, con
 // One timed `cairnctl sync --once`, in milliseconds; dies unless it sent everything.
 double TimedSync(const fs::path& home, const Link& link) {
   double start = NowMicros();
-  int status = Wait(Spawn({CAIRNCTL_PATH, "sync", "--once"}, link.client_ns(), home / "sync.log",
-                          home));
+  int status =
+      WaitExit(Spawn({CAIRNCTL_PATH, "sync", "--once"}, link.client_ns(), home / "sync.log", home));
   double ms = (NowMicros() - start) / 1000;
   if (status != 0) {
     Die("cairnctl sync --once exited with " + std::to_string(status) + ":\n" +

@@ -22,11 +22,8 @@
 // --quick: 100 devices within 5 s (the ctest smoke test: the bench cannot rot).
 // Exit status 1 when any device did not finish, any request failed, or the
 // server does not hold every op pushed.
-#include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 // clang-format off
@@ -48,7 +45,6 @@
 #include <random>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "bench_common.h"
 #include "cairn/sync/server/enrollment_token.h"
@@ -203,58 +199,11 @@ School BuildSchool(const fs::path& dir, const std::vector<DayDevice>& day, const
 
 // --- Processes ---------------------------------------------------------------
 
-pid_t Spawn(const std::vector<std::string>& args, const fs::path& log) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0) {
-      dup2(fd, 1);
-      dup2(fd, 2);
-    }
-    std::vector<char*> argv;
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  if (pid < 0) Die("fork failed");
-  return pid;
-}
-
-std::string ReadFile(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // The port a spawned server prints ("... on https://127.0.0.1:PORT").
 uint16_t WaitForPort(pid_t pid, const fs::path& log) {
   const std::string marker = "on https://127.0.0.1:";
-  for (int i = 0; i < 3000; ++i) {
-    std::string text = ReadFile(log);
-    if (size_t at = text.find(marker); at != std::string::npos) {
-      return static_cast<uint16_t>(std::atoi(text.c_str() + at + marker.size()));
-    }
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == pid) Die("the server did not start:\n" + text);
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  Die("the server did not print its port in 30 s:\n" + ReadFile(log));
-}
-
-// SIGTERM, and SIGKILL when it has not stopped within 30 s (a server that is
-// still working through a queue of requests nobody waits for).
-void StopProcess(pid_t pid) {
-  kill(pid, SIGTERM);
-  int status = 0;
-  for (int i = 0; i < 3000; ++i) {
-    if (waitpid(pid, &status, WNOHANG) == pid) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  std::fprintf(stderr, "the server did not stop within 30 s of SIGTERM; killed\n");
-  kill(pid, SIGKILL);
-  waitpid(pid, &status, 0);
+  std::string text = WaitForOutput(pid, log, marker, "the server", 30);
+  return static_cast<uint16_t>(std::atoi(text.c_str() + text.find(marker) + marker.size()));
 }
 
 // VmHWM (peak resident set) of a live process, in MiB.
@@ -445,7 +394,7 @@ int main(int argc, char** argv) {
                       scratch.path() / "trivial.log");
     trivial =
         RunStorm(WaitForPort(pid, scratch.path() / "trivial.log"), school.devices, o.timeout_s);
-    StopProcess(pid);
+    StopProcess(pid, 30);
   }
 
   pid_t server =
@@ -458,7 +407,7 @@ int main(int argc, char** argv) {
   own_cpu = OwnCpuSeconds() - own_cpu;
   server_cpu = CpuSeconds(server) - server_cpu;
   double rss = PeakRssMib(server);
-  StopProcess(server);
+  StopProcess(server, 30);
 
   // Every op pushed and acknowledged is stored, once.
   uint64_t stored = 0;
