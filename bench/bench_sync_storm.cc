@@ -20,8 +20,10 @@
 //                    [--timeout S] [--data events.jsonl] [--server cairn-server]
 //
 // --quick: 100 devices within 5 s (the ctest smoke test: the bench cannot rot).
-// Exit status 1 when any device did not finish, any request failed, or the
-// server does not hold every op pushed.
+// Exit status 1 when any device did not finish, any request failed (a 503
+// busy included), a push was acknowledged with another `acked` than its ops
+// make, a device pulled more ops than its class mates pushed (an op twice), or
+// the server does not hold every op pushed (in all, and each device's log whole).
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -97,6 +99,8 @@ json BodyInClass(const json& body, size_t c) {
 
 struct School {
   std::vector<StormDevice> devices;
+  std::vector<Origin> origins;  // each device's, to ask the server what it holds of it
+  std::vector<uint64_t> ops;    // each device's ops
   uint64_t roster_ops = 0;
   uint64_t device_ops = 0;
 };
@@ -186,14 +190,22 @@ School BuildSchool(const fs::path& dir, const std::vector<DayDevice>& day, const
       Result<std::string> z = sync::Compress(sync::EncodeBatch(batch), sync::Codec::kZstd);
       if (!z.ok()) Die(z.status().ToString());
       d.pushes.push_back(std::move(z).value());
+      d.acks.push_back(batch.back().seq);  // the day's seqs are dense from 1
     }
     school.device_ops += ops.size();
+    school.origins.push_back(rec.origin);
+    school.ops.push_back(ops.size());
     // It pulled the roster when it was enrolled: this morning it asks for what is new.
     d.cursor = stats->last_cursor;
     d.arrival_s = arrival(rng);
     school.devices.push_back(std::move(d));
   }
   if (!s.CommitGroup().ok()) Die("cannot commit the enrollments");
+  std::vector<uint64_t> class_ops(classes, 0);
+  for (size_t i = 0; i < o.devices; ++i) class_ops[i / kClassSize] += school.ops[i];
+  for (size_t i = 0; i < o.devices; ++i) {
+    school.devices[i].class_mates_ops = class_ops[i / kClassSize] - school.ops[i];
+  }
   return school;
 }
 
@@ -386,14 +398,15 @@ int main(int argc, char** argv) {
       o.devices, (o.devices + kClassSize - 1) / kClassSize, o.window_s,
       static_cast<unsigned long long>(school.device_ops),
       static_cast<unsigned long long>(school.roster_ops));
+  std::fflush(stdout);
 
   std::optional<StormResult> trivial;
   if (o.baseline) {
     std::string self = fs::read_symlink("/proc/self/exe").string();
     pid_t pid = Spawn({self, "--trivial-server", tls->cert.string(), tls->key.string()},
                       scratch.path() / "trivial.log");
-    trivial =
-        RunStorm(WaitForPort(pid, scratch.path() / "trivial.log"), school.devices, o.timeout_s);
+    trivial = RunStorm(WaitForPort(pid, scratch.path() / "trivial.log"), school.devices,
+                       o.timeout_s, /*check=*/false);
     StopProcess(pid, 30);
   }
 
@@ -403,20 +416,25 @@ int main(int argc, char** argv) {
   uint16_t port = WaitForPort(server, scratch.path() / "serve.log");
   double own_cpu = OwnCpuSeconds();
   double server_cpu = CpuSeconds(server);
-  StormResult r = RunStorm(port, school.devices, o.timeout_s);
+  StormResult r = RunStorm(port, school.devices, o.timeout_s, /*check=*/true);
   own_cpu = OwnCpuSeconds() - own_cpu;
   server_cpu = CpuSeconds(server) - server_cpu;
   double rss = PeakRssMib(server);
   StopProcess(server, 30);
 
-  // Every op pushed and acknowledged is stored, once.
-  uint64_t stored = 0;
+  // Every op pushed and acknowledged is stored, once: as many ops as were
+  // pushed, and each device's log whole on the server.
+  uint64_t stored = 0, devices_short = 0;
   {
     auto storage = server::OpenSqliteStorage({.dir = data});
     if (!storage.ok()) Die(storage.status().ToString());
     auto stats = (*storage)->LogStats();
     if (!stats.ok()) Die(stats.status().ToString());
     stored = stats->total_ops;
+    for (size_t i = 0; i < school.origins.size(); ++i) {
+      Result<uint64_t> acked = (*storage)->Acked(school.origins[i]);
+      if (!acked.ok() || *acked != school.ops[i]) ++devices_short;
+    }
   }
   const uint64_t expected = school.roster_ops + school.device_ops;
 
@@ -431,6 +449,7 @@ int main(int argc, char** argv) {
          "B/op");
   Metric("sync_storm_ops_stored_minus_expected",
          static_cast<double>(stored) - static_cast<double>(expected), "ops");
+  Metric("sync_storm_devices_missing_ops_on_server", static_cast<double>(devices_short), "devices");
   if (trivial) {
     Report("sync_storm_baseline_trivial_", *trivial);
     auto ratio = [](double a, double b) { return b > 0 ? a / b : 0; };
@@ -440,7 +459,8 @@ int main(int argc, char** argv) {
            ratio(Percentile(r.latencies_ms, 0.99), Percentile(trivial->latencies_ms, 0.99)), "x");
   }
   Metric("sync_storm_loadavg_1min_after", LoadAverage(), "");
-  const bool complete = r.errors == 0 && r.devices_done == o.devices && stored == expected;
+  const bool complete =
+      r.errors == 0 && r.devices_done == o.devices && stored == expected && devices_short == 0;
   std::printf("targets: done within 90 s: %s; zero errors: %s; p99 under 1 s: %s\n",
               r.devices_done == o.devices && r.completion_s <= 90 ? "yes" : "NO",
               r.errors == 0 ? "yes" : "NO", Percentile(r.latencies_ms, 0.99) < 1000 ? "yes" : "NO");

@@ -75,9 +75,10 @@ int RetryAfterSeconds(const http::response<http::string_body>& res) {
 
 class Storm {
  public:
-  Storm(uint16_t port, const std::vector<StormDevice>& devices, double timeout_s)
+  Storm(uint16_t port, const std::vector<StormDevice>& devices, double timeout_s, bool check)
       : endpoint_(net::ip::make_address("127.0.0.1"), port),
         devices_(devices),
+        check_(check),
         timeout_(
             std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout_s))) {
     tls_.set_verify_mode(ssl::verify_none);
@@ -180,16 +181,26 @@ class Storm {
 
     std::optional<Stream> stream;
     if (!co_await Connect(stream, due)) co_return;
-    for (const std::string& body : d.pushes) {
+    for (size_t i = 0; i < d.pushes.size(); ++i) {
       auto req = Request(http::verb::post, "/v1/push", d);
       req.set(http::field::content_type, "application/json");
       req.set(http::field::content_encoding, "zstd");
-      req.body() = body;
+      req.body() = d.pushes[i];
       req.prepare_payload();
-      result_.pushed_bytes += body.size();
-      if (!co_await Exchange(stream, req, due)) co_return;
+      result_.pushed_bytes += d.pushes[i].size();
+      auto res = co_await Exchange(stream, req, due);
+      if (!res) co_return;
+      if (check_ && i < d.acks.size()) {
+        nlohmann::json ack = nlohmann::json::parse(res->body(), nullptr, false);
+        if (!ack.is_object() || !ack["acked"].is_number_unsigned() ||
+            ack["acked"].get<uint64_t>() != d.acks[i]) {
+          Error("push: answered " + res->body().substr(0, 100) + ", expected acked " +
+                std::to_string(d.acks[i]));
+          co_return;
+        }
+      }
     }
-    uint64_t cursor = d.cursor;
+    uint64_t cursor = d.cursor, pulled = 0;
     while (true) {
       auto req =
           Request(http::verb::get, "/v1/pull?after=" + std::to_string(cursor) + "&limit=1000", d);
@@ -204,8 +215,14 @@ class Storm {
         co_return;
       }
       result_.pulled_ops += page->ops;
+      pulled += page->ops;
       cursor = page->next_cursor;
       if (!page->more) break;
+    }
+    if (check_ && pulled > d.class_mates_ops) {
+      Error("pull: " + std::to_string(pulled) + " ops, more than its class mates pushed (" +
+            std::to_string(d.class_mates_ops) + "): an op came twice");
+      co_return;
     }
     Clock::time_point done = Clock::now();
     ++result_.devices_done;
@@ -223,6 +240,7 @@ class Storm {
   ssl::context tls_{ssl::context::tls_client};
   tcp::endpoint endpoint_;
   const std::vector<StormDevice>& devices_;
+  bool check_;
   Clock::duration timeout_;
   Clock::time_point start_;
   StormResult result_;
@@ -230,8 +248,9 @@ class Storm {
 
 }  // namespace
 
-StormResult RunStorm(uint16_t port, const std::vector<StormDevice>& devices, double timeout_s) {
-  return Storm(port, devices, timeout_s).Run();
+StormResult RunStorm(uint16_t port, const std::vector<StormDevice>& devices, double timeout_s,
+                     bool check) {
+  return Storm(port, devices, timeout_s, check).Run();
 }
 
 }  // namespace cairn::bench

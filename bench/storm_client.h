@@ -22,6 +22,8 @@ namespace cairn::bench {
 struct StormDevice {
   std::string credential;
   std::vector<std::string> pushes;  // zstd-compressed push bodies, sent in order
+  std::vector<uint64_t> acks;       // the `acked` each push must be answered with
+  uint64_t class_mates_ops = 0;     // ops the rest of its class pushes: the most it can pull
   uint64_t cursor = 0;              // its pull cursor before the storm
   double arrival_s = 0;             // when it starts, from the storm's start
 };
@@ -43,7 +45,11 @@ struct StormResult {
 
 // Runs the storm against an HTTPS server on 127.0.0.1:`port` (its certificate is
 // not checked: pinning is not what is measured). `timeout_s` bounds each request
-// (no answer by then is an error and ends that device's sync).
-StormResult RunStorm(uint16_t port, const std::vector<StormDevice>& devices, double timeout_s);
+// (no answer by then is an error and ends that device's sync). With `check`,
+// an answer that says an op was lost or came twice is an error too: a push
+// acknowledged with another `acked` than its ops make, a device that pulls more
+// ops than its class mates pushed (the trivial baseline server is not checked).
+StormResult RunStorm(uint16_t port, const std::vector<StormDevice>& devices, double timeout_s,
+                     bool check);
 
 }  // namespace cairn::bench
