@@ -104,7 +104,15 @@ Status CreateViews(sql::Database& db) {
 
 Status EnsureServerIndexes(sql::Database& db) {
   static_assert(kFirstEvidenceCode == 40, "CAIRN_SHARED_OPS spells the first evidence code");
-  return db.Exec("CREATE INDEX IF NOT EXISTS op_shared ON op(lsn) WHERE " CAIRN_SHARED_OPS);
+  const KindSpec* observation = FindKind("observation");
+  const KindSpec* artifact = FindKind("artifact");
+  if (!observation || observation->code != 42 || !artifact || artifact->code != 46) {
+    return Status::FailedPrecondition(
+        "CAIRN_SHARED_OPS spells the observation and artifact codes 42, 46");
+  }
+  return db.Exec(
+      "DROP INDEX IF EXISTS op_shared;"
+      "CREATE INDEX IF NOT EXISTS op_pull_shared ON op(lsn) WHERE " CAIRN_SHARED_OPS);
 }
 
 }  // namespace cairn::schema

@@ -23,14 +23,19 @@ Status MigrateTo3(sql::Database& db);
 // its fields: for people reading the store with the sqlite3 shell.
 Status CreateViews(sql::Database& db);
 
-// The ops that are not evidence about one learner (records, observations,
-// retractions): what every pull of a school server looks at besides its learners'
-// evidence. A server store has a partial index on exactly this condition;
-// queries that want it must repeat it word for word.
-#define CAIRN_SHARED_OPS "(kind < 40 OR subject IS NULL)"
-// The server's pull index (Store::OpsConcerning), built when missing. Not a
-// migration: devices never read it, so only server stores carry it; and as for
-// any index, SQLite keeps it up to date for older builds too.
+// The ops a pull cannot find through op_learner (records, retractions): what
+// every pull of a school server looks at besides its learners' ops. Observations
+// (42) and artifacts (46) name no one subject but are in op_learner under every
+// learner they name from the moment they are stored (Store::Materialize), so they
+// are not here: another class's observations cost a pull nothing (in the morning
+// storm they were 40% of the ops each pull read, decoded and threw away). A
+// server store has a partial index on exactly this condition; queries that want
+// it must repeat it word for word.
+#define CAIRN_SHARED_OPS "(kind < 40 OR (subject IS NULL AND kind NOT IN (42, 46)))"
+// The server's pull index (Store::OpsConcerning), built when missing (and the
+// index of the wider condition before it, op_shared, dropped). Not a migration:
+// devices never read it, so only server stores carry it; and as for any index,
+// SQLite keeps it up to date for older builds too.
 Status EnsureServerIndexes(sql::Database& db);
 
 }  // namespace cairn::schema
