@@ -185,8 +185,8 @@ std::variant<SyncService::PullResult, Reply> SyncService::Pull(
     std::optional<uint64_t> device_clock) {
   Result<Scope> scope = LoadScope(storage_, device);
   if (!scope.ok()) return Internal(scope.status());
-  return Scan(device, cursor, std::numeric_limits<uint64_t>::max(), limit, device_clock,
-              [&](const Op& op) { return Visible(storage_, *scope, op); });
+  return Scan(device, scope->learners, cursor, std::numeric_limits<uint64_t>::max(), limit,
+              device_clock, [&](const Op& op) { return Visible(storage_, *scope, op); });
 }
 
 std::variant<SyncService::PullResult, Reply> SyncService::Backfill(
@@ -200,12 +200,14 @@ std::variant<SyncService::PullResult, Reply> SyncService::Backfill(
                           " is not in this device's classes; it may not "
                           "pull their history");
   }
-  return Scan(device, cursor, upto, limit, device_clock,
+  // Their record and the ops about them are among the ops concerning them alone.
+  return Scan(device, {learner}, cursor, upto, limit, device_clock,
               [&](const Op& op) { return VisibleInBackfill(storage_, learner, op); });
 }
 
 std::variant<SyncService::PullResult, Reply> SyncService::Scan(
-    const DeviceRecord& device, uint64_t cursor, uint64_t upto, size_t limit,
+    const DeviceRecord& device, const std::set<std::string>& learners, uint64_t cursor,
+    uint64_t upto, size_t limit,
     std::optional<uint64_t> device_clock, const std::function<Result<bool>(const Op&)>& wanted) {
   PullResult out;
   out.next_cursor = cursor;
@@ -218,7 +220,7 @@ std::variant<SyncService::PullResult, Reply> SyncService::Scan(
       out.more = true;
       break;
     }
-    Result<ScanPage> page = storage_.OpsConcerning(scope->learners, out.next_cursor, chunk);
+    Result<ScanPage> page = storage_.OpsConcerning(learners, out.next_cursor, chunk);
     if (!page.ok()) return Internal(page.status());
     scanned += page->ops.size();
     for (Op& op : page->ops) {

@@ -7,6 +7,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <variant>
@@ -79,10 +80,13 @@ class SyncService {
  private:
   void Touch(const DeviceRecord& device, std::optional<uint64_t> device_clock,
              std::optional<uint64_t> acked);
-  // The log after `cursor`, up to about `upto`, less the device's own ops, as
-  // `wanted` chooses: at most `limit` ops, kMaxPullScan examined.
-  std::variant<PullResult, Reply> Scan(const DeviceRecord& device, uint64_t cursor, uint64_t upto,
-                                       size_t limit, std::optional<uint64_t> device_clock,
+  // The log after `cursor`, up to about `upto`, that can concern `learners`
+  // (ServerStorage::OpsConcerning), less the device's own ops, as `wanted`
+  // chooses: at most `limit` ops, kMaxPullScan examined.
+  std::variant<PullResult, Reply> Scan(const DeviceRecord& device,
+                                       const std::set<std::string>& learners, uint64_t cursor,
+                                       uint64_t upto, size_t limit,
+                                       std::optional<uint64_t> device_clock,
                                        const std::function<Result<bool>(const Op&)>& wanted);
 
   ServerStorage& storage_;
