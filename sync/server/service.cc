@@ -207,8 +207,8 @@ std::variant<SyncService::PullResult, Reply> SyncService::Backfill(
 
 std::variant<SyncService::PullResult, Reply> SyncService::Scan(
     const DeviceRecord& device, const std::set<std::string>& learners, uint64_t cursor,
-    uint64_t upto, size_t limit,
-    std::optional<uint64_t> device_clock, const std::function<Result<bool>(const Op&)>& wanted) {
+    uint64_t upto, size_t limit, std::optional<uint64_t> device_clock,
+    const std::function<Result<bool>(const Op&)>& wanted) {
   PullResult out;
   out.next_cursor = cursor;
   size_t scanned = 0;
