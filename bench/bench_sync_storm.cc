@@ -49,7 +49,7 @@
 #include <sstream>
 
 #include "bench_common.h"
-#include "cairn/sync/server/enrollment_token.h"
+#include "cairn/sync/enrollment_token.h"
 #include "cairn/sync/server/storage.h"
 #include "cairn/sync/server/tls.h"
 #include "cairn/sync/wire.h"
@@ -160,8 +160,8 @@ School BuildSchool(const fs::path& dir, const std::vector<DayDevice>& day, const
       server::TokenRecord t;
       t.role = role;
       t.classes = {ClassId(c)};
-      auto token = s.CreateToken(t, server::Sha256("token:" + server::RandomSecret()),
-                                 server::Sha256("join:" + server::RandomSecret()));
+      auto token = s.CreateToken(t, sync::Sha256("token:" + sync::RandomSecret()),
+                                 sync::Sha256("join:" + sync::RandomSecret()));
       if (!token.ok()) Die(token.status().ToString());
       tokens.push_back(token->id);
     }
@@ -177,8 +177,8 @@ School BuildSchool(const fs::path& dir, const std::vector<DayDevice>& day, const
     rec.name = ClassId(c) + "/" + model.name;
     rec.token = tokens[2 * c + (teacher ? 1 : 0)];
     StormDevice d;
-    d.credential = server::RandomSecret();
-    if (!s.EnrollDevice(rec, server::Sha256("credential:" + d.credential)).ok())
+    d.credential = sync::RandomSecret();
+    if (!s.EnrollDevice(rec, sync::Sha256("credential:" + d.credential)).ok())
       Die("cannot enroll " + rec.name);
     std::vector<Op> ops = model.ops;
     for (Op& op : ops) {
