@@ -1,33 +1,26 @@
 #include "cairn/sync/query.h"
 
+#include "cairn/platform/hex.h"
+
 namespace cairn::sync {
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 bool Unreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+         c == '-' || c == '.' || c == '_' || c == '~';
 }
 
 }  // namespace
 
 std::string QueryEscape(std::string_view value) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(value.size());
-  for (unsigned char c : value) {
-    if (Unreserved(c)) {
-      out += static_cast<char>(c);
+  for (char c : value) {
+    if (Unreserved(static_cast<unsigned char>(c))) {
+      out += c;
     } else {
       out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
+      out += HexEncode(std::string_view(&c, 1));
     }
   }
   return out;
@@ -42,9 +35,9 @@ std::optional<std::string> QueryUnescape(std::string_view value) {
       continue;
     }
     if (i + 2 >= value.size()) return std::nullopt;
-    int hi = HexValue(value[i + 1]), lo = HexValue(value[i + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out += static_cast<char>(hi * 16 + lo);
+    std::optional<std::string> byte = HexDecode(value.substr(i + 1, 2));
+    if (!byte) return std::nullopt;
+    out += *byte;
     i += 2;
   }
   return out;
