@@ -114,7 +114,7 @@ TEST_CASE("a pull finds its class's ops behind more than a scan's worth of other
 // among the ops it looks at for any device (with records and retractions): in
 // the 2,000-device storm 40% of what each pull read, decoded and threw away.
 // They are found through op_learner, under every learner they name.
-TEST_CASE("another class's observations cost a pull nothing; its own class's come in one page",
+TEST_CASE("another class's observations cost a pull nothing, and its own class's come in one page",
           "[sync][server]") {
   ServerFixture f;
   TestDevice other = f.Enroll(DeviceRole::kTeacherDevice, {"B"});
