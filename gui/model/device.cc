@@ -136,11 +136,7 @@ Result<sync::SyncRecord> Joining::Finish(Device& device) {
     return Status::FailedPrecondition("this device is already set up (" +
                                       device.store_file.string() + ")");
   }
-  // As `cairnctl enroll` does: the device id, the store's identity with the
-  // server as its authority, then the record the next sync starts from.
-  CAIRN_RETURN_IF_ERROR(sync::StoreOrigin(device.paths.data, origin_));
-  CAIRN_RETURN_IF_ERROR(store.Initialize(origin_, StoreMode::kDevice, record.server_origin));
-  CAIRN_RETURN_IF_ERROR(sync::SaveSyncRecord(sync::SyncRecordFile(device.paths.data), record));
+  CAIRN_RETURN_IF_ERROR(sync::AdoptEnrollment(store, device.paths.data, origin_, record));
   device.needs_setup = false;
   return record;
 }

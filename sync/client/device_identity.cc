@@ -17,6 +17,17 @@ Status StoreOrigin(const fs::path& data_dir, const Origin& origin) {
   return WriteFileAtomic(OriginFile(data_dir), origin.Hex() + "\n", 0600);
 }
 
+Status AdoptEnrollment(Store& store, const fs::path& data_dir, const Origin& origin,
+                       const SyncRecord& record) {
+  if (!store.initialized()) {
+    CAIRN_RETURN_IF_ERROR(StoreOrigin(data_dir, origin));
+    CAIRN_RETURN_IF_ERROR(store.Initialize(origin, StoreMode::kDevice, record.server_origin));
+  } else {
+    CAIRN_RETURN_IF_ERROR(store.SetAuthority(record.server_origin));
+  }
+  return SaveSyncRecord(SyncRecordFile(data_dir), record);
+}
+
 std::string DeviceName() {
   char name[256] = {};
   if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "device";
@@ -105,9 +116,8 @@ Result<std::optional<SyncRecord>> EnrollWithToken(Store& store, const fs::path& 
   }
   {
     auto lock = StoreLock(options);
-    CAIRN_RETURN_IF_ERROR(store.SetAuthority(enrolled->server_origin));
+    CAIRN_RETURN_IF_ERROR(AdoptEnrollment(store, data_dir, self, *enrolled));
   }
-  CAIRN_RETURN_IF_ERROR(SaveSyncRecord(SyncRecordFile(data_dir), *enrolled));
   return std::optional<SyncRecord>(std::move(enrolled).value());
 }
 

@@ -87,13 +87,7 @@ Status EnrollDevice(const Args& args) {
   sync::SyncRecord& record = *enrolled;
   CAIRN_ASSIGN_OR_RETURN(Session session, CreateSession());
   Store& store = *session.store;
-  if (!store.initialized()) {
-    CAIRN_RETURN_IF_ERROR(sync::StoreOrigin(session.paths.data, origin));
-    CAIRN_RETURN_IF_ERROR(store.Initialize(origin, StoreMode::kDevice, record.server_origin));
-  } else {
-    CAIRN_RETURN_IF_ERROR(store.SetAuthority(record.server_origin));
-  }
-  CAIRN_RETURN_IF_ERROR(sync::SaveSyncRecord(record_file, record));
+  CAIRN_RETURN_IF_ERROR(sync::AdoptEnrollment(store, session.paths.data, origin, record));
   const bool from_token = request.token_or_code.starts_with("cairn1.");
   std::cout << "Enrolled this device with " << record.server_url << " as " << record.device
             << " (" << record.role << ", classes " << Classes(record.classes) << ").\n";

@@ -31,6 +31,15 @@ std::filesystem::path OriginFile(const std::filesystem::path& data_dir);
 // Writes `origin` to the device id file (mode 0600, atomically).
 Status StoreOrigin(const std::filesystem::path& data_dir, const Origin& origin);
 
+// After the server said yes to enrolling `origin` (`record` is its answer): a
+// store with no identity yet becomes an enrolled device of that server under
+// `origin` (the device id file too); one that has it takes the server as its
+// authority. Then the record is saved beside the store. The caller holds the
+// store (its mutex, when it is shared). Used by cairnctl enroll, the app's
+// join, and enrolling again with IT's token.
+Status AdoptEnrollment(Store& store, const std::filesystem::path& data_dir, const Origin& origin,
+                       const SyncRecord& record);
+
 // This machine's name as the school sees it: the host name, else "device".
 std::string DeviceName();
 
