@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,10 @@ class Interner {
 
   // Reads the whole table into memory.
   Status Load();
+  // For a connection that only reads while another one writes (a server's pull
+  // readers): a number or key not in memory is looked up in the table (it was
+  // added by the writer after Load) and kept.
+  void ReadMissesFromTable() { lazy_ = true; }
   // The number for `key`, adding it (inside the caller's write transaction) if new.
   Result<int64_t> Intern(std::string_view key);
   std::optional<int64_t> Find(std::string_view key) const;
@@ -42,13 +47,25 @@ class Interner {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
+  // Keeps (ref, key) in memory.
+  void Remember(int64_t ref, std::string key) const;
+  // A lazy interner's look-up of what memory does not hold.
+  std::optional<int64_t> FindInTable(std::string_view key) const;
+  const std::string* NameInTable(int64_t ref) const;
+
   sql::Database& db_;
   std::string insert_sql_;
   std::string select_sql_;
+  std::string table_;
+  std::string column_;
   bool blob_;
-  std::unordered_map<std::string, int64_t, Hash, std::equal_to<>> by_key_;
-  std::vector<std::string> by_ref_;  // index = ref; refs are rowids, dense in practice
-  std::vector<bool> known_;
+  bool lazy_ = false;
+  // Mutable: a lazy interner fills them on reads (one thread per store).
+  mutable std::unordered_map<std::string, int64_t, Hash, std::equal_to<>> by_key_;
+  // Index = ref; refs are rowids, dense in practice. A deque: growing it keeps
+  // the names Name() returned where they are.
+  mutable std::deque<std::string> by_ref_;
+  mutable std::vector<bool> known_;
   std::vector<int64_t> pending_;
 };
 

@@ -93,16 +93,19 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   if (!options.in_memory) {
     std::error_code ec;
     existed = fs::exists(path, ec);
-    if (!existed && !options.create_if_missing) {
+    if (!existed && (!options.create_if_missing || options.read_only)) {
       return Status::NotFound("no Cairn store at " + path.string() +
                               "; run `cairnctl init` to create one");
     }
-    fs::path lock_path = path;
-    lock_path += ".lock";
-    CAIRN_ASSIGN_OR_RETURN(LockFile l, LockFile::Acquire(lock_path));
-    lock.emplace(std::move(l));
+    if (!options.read_only) {
+      fs::path lock_path = path;
+      lock_path += ".lock";
+      CAIRN_ASSIGN_OR_RETURN(LockFile l, LockFile::Acquire(lock_path));
+      lock.emplace(std::move(l));
+    }
   }
-  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<sql::Database> db, sql::Database::Open(path));
+  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<sql::Database> db,
+                         sql::Database::Open(path, {.read_only = options.read_only}));
 
   // Is this ours? A fresh file has no tables and application_id 0.
   CAIRN_ASSIGN_OR_RETURN(sql::Statement * app, db->Prepare("PRAGMA application_id"));
@@ -135,6 +138,7 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
                                 std::to_string(kSchemaVersion) +
                                 "); install the newer Cairn. Nothing was changed.");
   }
+  if (options.read_only) return OpenReadOnly(options, std::move(db), version);
   // Only now that the file is known to be ours and not too new may it change.
   CAIRN_RETURN_IF_ERROR(db->Exec(options.in_memory ? "PRAGMA journal_mode=MEMORY"
                                                    : "PRAGMA journal_mode=WAL"));
@@ -180,6 +184,51 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   CAIRN_RETURN_IF_ERROR(store->Load());
   if (store->mode_ == StoreMode::kServer) CAIRN_RETURN_IF_ERROR(schema::EnsureServerIndexes(d));
   return store;
+}
+
+Result<std::unique_ptr<Store>> Store::OpenReadOnly(const StoreOptions& options,
+                                                   std::unique_ptr<sql::Database> db,
+                                                   int version) {
+  if (version != kSchemaVersion) {
+    return Status::FailedPrecondition(
+        options.path.string() + " is at schema " + std::to_string(version) + ", not " +
+        std::to_string(kSchemaVersion) + "; it is read beside a writer that opened it first");
+  }
+  CAIRN_RETURN_IF_ERROR(db->Exec("PRAGMA query_only = ON"));
+  if (options.cache_mib > 0) {
+    CAIRN_RETURN_IF_ERROR(
+        db->Exec("PRAGMA cache_size = -" + std::to_string(options.cache_mib * 1024)));
+  }
+  auto store = std::unique_ptr<Store>(new Store(options, std::move(db), std::nullopt));
+  store->read_only_ = true;
+  store->schema_version_ = version;
+  // The writer interns names after this opened: those are read when met.
+  store->ids_->ReadMissesFromTable();
+  store->origins_->ReadMissesFromTable();
+  CAIRN_RETURN_IF_ERROR(store->Load());
+  return store;
+}
+
+Status Store::BeginRead() {
+  if (!read_only_) return Status::FailedPrecondition("BeginRead is for a read-only store");
+  if (group_) return Status::FailedPrecondition("a read is already open");
+  CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn,
+                         sql::Transaction::Begin(*db_, sql::Transaction::Kind::kDeferred));
+  group_ = std::make_unique<sql::Transaction>(std::move(txn));
+  // The first read fixes the snapshot. How far the learner index reaches in it:
+  // OpsConcerning reads the evidence past that by subject.
+  CAIRN_ASSIGN_OR_RETURN(sql::Statement * st,
+                         db_->Prepare("SELECT value FROM meta WHERE key = 'learner_index_lsn'"));
+  CAIRN_ASSIGN_OR_RETURN(bool row, st->Step());
+  indexed_lsn_ = row ? st->ColumnInt(0) : 0;
+  st->Reset();
+  return Status::Ok();
+}
+
+void Store::EndRead() {
+  if (!read_only_ || !group_) return;
+  group_->Rollback();  // nothing was written: ending the read is all it does
+  group_.reset();
 }
 
 Status Store::Load() {

@@ -1,8 +1,12 @@
 // The HTTP(S) front of cairn-server (server.h).
 //
 // Threads: one network thread runs the io_context (accepts, TLS, HTTP parsing,
-// writes); the Writer thread runs every request's work against the storage. A
-// request travels network -> writer -> network (the reply is posted back).
+// writes); a pool decodes and encodes bodies; the Writer thread runs the work of
+// requests that write (enroll, push, blobs) against the storage. A request
+// travels network -> pool -> writer -> network (the reply is posted back). A pull
+// (or a clock) does not wait behind the writer's pushes: the pool thread answers
+// it from a read-only view of the storage (ServerStorage::OpenReader), and its
+// bookkeeping (the device's last sync) goes to the writer afterwards.
 #include <pthread.h>
 
 // clang-format off
@@ -51,11 +55,12 @@ using Response = http::response<http::string_body>;
 
 namespace {
 
-// A token bucket per key. Used on the writer thread only.
+// A token bucket per key. Any thread.
 class RateLimiter {
  public:
   // 0 when allowed, else the seconds to wait.
   int Take(const std::string& key, double now_s, double per_second, double burst) {
+    std::lock_guard lock(mu_);
     Bucket& b = buckets_.try_emplace(key, Bucket{burst, now_s}).first->second;
     b.tokens = std::min(burst, b.tokens + (now_s - b.at) * per_second);
     b.at = now_s;
@@ -71,7 +76,8 @@ class RateLimiter {
     double tokens;
     double at;
   };
-  std::map<std::string, Bucket> buckets_;
+  std::mutex mu_;
+  std::map<std::string, Bucket> buckets_;  // guarded by mu_
 };
 
 // Pull pages are compressed for each device, so the server pays for every page
@@ -166,6 +172,7 @@ class Server::Impl {
                              std::to_string(options_.port) + ": " + ec.message());
     }
     port_ = acceptor_.local_endpoint().port();
+    CAIRN_RETURN_IF_ERROR(OpenReaders());
     Accept();
     network_ = std::thread([this] {
       pthread_setname_np(pthread_self(), "cairn-network");
@@ -280,6 +287,7 @@ class Server::Impl {
     };
     net::post(pool_, [this, req, peer = std::move(peer), done = std::move(done)] {
       auto prepared = std::make_shared<Prepared>(Prepare(*req));
+      if (ReadsOnly(*prepared) && AnswerFromReader(req, peer, *prepared, done)) return;
       bool posted = writer_.Post(
           [this, req, peer, prepared, done] { return Work(req, peer, prepared, done); });
       if (!posted) {
@@ -544,10 +552,13 @@ class Server::Impl {
     return p;
   }
 
-  // Writer thread: authentication, rate limits, the service (storage).
-  std::variant<Reply, SyncService::PullResult> Route(const Prepared& p, const Request& req,
-                                                     const std::string& peer,
-                                                     std::string& device_label) {
+  using Answer = std::variant<Reply, SyncService::PullResult>;
+
+  // Authentication, rate limits, the service (storage): on the writer thread
+  // with `service_`, or for a request that ReadsOnly on a pool thread with a
+  // reader's service.
+  Answer Route(const Prepared& p, const Request& req, const std::string& peer,
+               std::string& device_label, SyncService& service) {
     if (p.early) return *p.early;
     if (p.route == Prepared::Route::kEnroll) {
       if (int wait =
@@ -560,9 +571,9 @@ class Server::Impl {
         return r;
       }
       if (p.bad_input) return *p.bad_input;
-      return service_.Enroll(p.enroll);
+      return service.Enroll(p.enroll);
     }
-    auto who = service_.Authenticate(p.credential, p.fingerprint);
+    auto who = service.Authenticate(p.credential, p.fingerprint);
     if (auto* r = std::get_if<Reply>(&who)) {
       if (r->body.value("error", "") == sync::kFingerprintMismatch) {
         device_label = r->body.value("device", "-");
@@ -587,17 +598,17 @@ class Server::Impl {
     if (p.bad_input) return *p.bad_input;
     switch (p.route) {
       case Prepared::Route::kClock:
-        return service_.ClockReply(device, p.device_clock);
+        return service.ClockReply(device, p.device_clock);
       case Prepared::Route::kPush:
-        return service_.Push(device, p.ops, p.device_clock);
+        return service.Push(device, p.ops, p.device_clock);
       case Prepared::Route::kBlob:
         if (p.method == http::verb::head) return blobs_.Head(device, p.blob);
         if (p.method == http::verb::get) return blobs_.Get(device, p.blob, p.range);
         return blobs_.Put(device, p.blob, p.content_range, req.body());
       default: {
-        auto pulled = p.learner.empty() ? service_.Pull(device, p.after, p.limit, p.device_clock)
-                                        : service_.Backfill(device, p.learner, p.after, p.upto,
-                                                            p.limit, p.device_clock);
+        auto pulled = p.learner.empty() ? service.Pull(device, p.after, p.limit, p.device_clock)
+                                        : service.Backfill(device, p.learner, p.after, p.upto,
+                                                           p.limit, p.device_clock);
         if (auto* r = std::get_if<Reply>(&pulled)) return *r;
         return std::move(std::get<SyncService::PullResult>(pulled));
       }
@@ -610,10 +621,9 @@ class Server::Impl {
   Writer::After Work(std::shared_ptr<Request> req, std::string peer,
                      std::shared_ptr<Prepared> prepared, std::function<void(Outcome)> done) {
     auto device = std::make_shared<std::string>("-");
-    using Answer = std::variant<Reply, SyncService::PullResult>;
     auto answer = std::make_shared<Answer>();
     try {
-      *answer = Route(*prepared, *req, peer, *device);
+      *answer = Route(*prepared, *req, peer, *device, service_);
     } catch (const std::exception& e) {
       *answer = ErrorReply(500, "internal", std::string("the server failed: ") + e.what());
     }
@@ -642,6 +652,106 @@ class Server::Impl {
         net::post(ioc_, [o, done] { done(std::move(*o)); });
       });
     };
+  }
+
+  // A pull reader: a read-only view of the storage and the service over it,
+  // used by one pool thread at a time.
+  struct Reader {
+    std::unique_ptr<ServerStorage> storage;
+    SyncService service;
+  };
+
+  // One reader per pool thread, so a pull never waits for one. None when the
+  // storage has no read-only view: the writer then answers pulls too.
+  Status OpenReaders() {
+    Status opened = Status::Ok();
+    Status posted = WithStorage([&](ServerStorage& storage) {
+      published_clock_ = storage.Clock();
+      for (size_t i = 0; i < pool_threads_; ++i) {
+        Result<std::unique_ptr<ServerStorage>> view = storage.OpenReader(ReaderHooks{
+            .clock = [this] { return published_clock_.load(); },
+            .write_later = [this](auto write) { WriteLater(std::move(write)); },
+            .write_now =
+                [this](auto write) {
+                  Status written = Status::Ok();
+                  CAIRN_RETURN_IF_ERROR(
+                      WithStorage([&](ServerStorage& writer) { written = write(writer); }));
+                  return written;
+                },
+        });
+        if (!view.ok()) {
+          if (view.status().code() != Status::Code::kNotSupported) opened = view.status();
+          return;
+        }
+        auto* raw = view->get();
+        idle_readers_.push_back(
+            std::make_unique<Reader>(Reader{std::move(view).value(), {*raw, *options_.clock}}));
+      }
+    });
+    CAIRN_RETURN_IF_ERROR(posted);
+    return opened.WithContext("opening the pull readers");
+  }
+
+  // Pulls and clocks only read (their bookkeeping is written later).
+  static bool ReadsOnly(const Prepared& p) {
+    return p.route == Prepared::Route::kPull || p.route == Prepared::Route::kClock;
+  }
+
+  // Pool thread: answers a request that ReadsOnly from a reader, in one snapshot
+  // of the storage. False when no reader is free (the writer answers it).
+  bool AnswerFromReader(const std::shared_ptr<Request>& req, const std::string& peer,
+                        const Prepared& p, const std::function<void(Outcome)>& done) {
+    std::unique_ptr<Reader> reader;
+    {
+      std::lock_guard lock(readers_mu_);
+      if (idle_readers_.empty()) return false;
+      reader = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+    }
+    auto o = std::make_shared<Outcome>();
+    o->device = "-";
+    Answer answer;
+    if (Status began = reader->storage->BeginGroup(); !began.ok()) {
+      answer = ErrorReply(500, "internal", "the server could not read its data: " + began.message());
+    } else {
+      try {
+        answer = Route(p, *req, peer, o->device, reader->service);
+      } catch (const std::exception& e) {
+        answer = ErrorReply(500, "internal", std::string("the server failed: ") + e.what());
+      }
+      reader->storage->AbortGroup();  // a snapshot: nothing to commit
+    }
+    {
+      std::lock_guard lock(readers_mu_);
+      idle_readers_.push_back(std::move(reader));
+    }
+    if (auto* reply = std::get_if<Reply>(&answer)) {
+      Fill(o->response, *req, *reply);
+    } else {
+      FillPull(o->response, *req, std::get<SyncService::PullResult>(answer));
+    }
+    net::post(ioc_, [o, done] { done(std::move(*o)); });
+    return true;
+  }
+
+  // Runs a reader's bookkeeping write on the writer. Writes that arrive while one
+  // job is queued ride along with it: a storm of pulls adds a job per group, not
+  // one per pull.
+  void WriteLater(std::function<void(ServerStorage&)> write) {
+    {
+      std::lock_guard lock(later_mu_);
+      later_.push_back(std::move(write));
+      if (later_.size() > 1) return;
+    }
+    writer_.Post([this]() -> Writer::After {
+      std::vector<std::function<void(ServerStorage&)>> writes;
+      {
+        std::lock_guard lock(later_mu_);
+        writes.swap(later_);
+      }
+      for (auto& w : writes) w(*storage_);
+      return {};
+    });
   }
 
   // Pool thread: a pull's ops as a batch, compressed as the device accepts.
@@ -674,7 +784,7 @@ class Server::Impl {
   ServerOptions options_;
   SyncService service_;
   BlobService blobs_{*storage_, options_.limits.blobs};
-  RateLimiter limiter_;  // writer thread only
+  RateLimiter limiter_;
   net::io_context ioc_{1};
   net::executor_work_guard<net::io_context::executor_type> guard_{ioc_.get_executor()};
   tcp::acceptor acceptor_;
@@ -691,15 +801,24 @@ class Server::Impl {
   std::mutex done_mu_;
   std::condition_variable done_cv_;
   bool done_ = false;  // guarded by done_mu_
-  // Decoding and encoding of bodies, off the network and writer threads: one
-  // thread per core, since the writer waits on fsync and the network thread
-  // mostly on sockets.
-  net::thread_pool pool_{std::max(2u, std::thread::hardware_concurrency())};
+  // The writer's clock, as of its last group: what readers answer with.
+  std::atomic<Hlc> published_clock_{0};
+  std::mutex readers_mu_;
+  std::vector<std::unique_ptr<Reader>> idle_readers_;  // guarded by readers_mu_
+  std::mutex later_mu_;
+  std::vector<std::function<void(ServerStorage&)>> later_;  // guarded by later_mu_
+  // Decoding and encoding of bodies, and pulls, off the network and writer
+  // threads: one thread per core, since the writer waits on fsync and the
+  // network thread mostly on sockets.
+  const size_t pool_threads_ = std::max(2u, std::thread::hardware_concurrency());
+  net::thread_pool pool_{pool_threads_};
   // Last: its thread starts in its constructor and may run jobs using the above.
   Writer writer_{Writer::Group{
       .begin = [this] { return storage_->BeginGroup().ok(); },
       .commit =
           [this] {
+            // Before the commit: no reader sees an op later than the clock it answers.
+            published_clock_ = storage_->Clock();
             Status s = storage_->CommitGroup();
             if (!s.ok()) LogEvent("commit failed: " + s.message());
             return s.ok();

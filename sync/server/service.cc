@@ -143,7 +143,7 @@ void SyncService::Touch(const DeviceRecord& device, std::optional<uint64_t> devi
   int64_t now = clock_.NowMillis();
   int64_t skew = device_clock ? HlcMillis(*device_clock) - now : device.clock_skew_ms;
   // Bookkeeping for `cairn-server devices`; a failure here must not fail the sync.
-  (void)storage_.RecordSync(device.id, now, acked.value_or(device.acked), skew);
+  (void)storage_.RecordSync(device.id, now, acked, skew);
 }
 
 Reply SyncService::Push(const DeviceRecord& device, const std::vector<Op>& ops,

@@ -126,13 +126,17 @@ Result<DeviceRecord> ReadDevice(const sql::Statement& st) {
 class SqliteStorage final : public ServerStorage {
  public:
   SqliteStorage(SqliteStorageOptions options, std::unique_ptr<Store> store,
-                std::unique_ptr<sql::Database> db)
-      : options_(std::move(options)), store_(std::move(store)), db_(std::move(db)) {}
+                std::unique_ptr<sql::Database> db, std::optional<ReaderHooks> reader = {})
+      : options_(std::move(options)),
+        store_(std::move(store)),
+        db_(std::move(db)),
+        reader_(std::move(reader)) {}
 
   const Origin& server_origin() const override { return store_->self(); }
 
   Hlc Clock() override {
-    return std::max(store_->clock(), MakeHlc(options_.clock->NowMillis(), 0));
+    Hlc last = reader_ ? reader_->clock() : store_->clock();
+    return std::max(last, MakeHlc(options_.clock->NowMillis(), 0));
   }
 
   Result<std::vector<OpId>> AppendServerOps(
@@ -320,24 +324,46 @@ class SqliteStorage final : public ServerStorage {
     return Status::Ok();
   }
 
-  Status RecordSync(int64_t id, int64_t now_ms, uint64_t acked, int64_t skew_ms) override {
+  Status RecordSync(int64_t id, int64_t now_ms, std::optional<uint64_t> acked,
+                    int64_t skew_ms) override {
+    if (reader_) {
+      reader_->write_later([=](ServerStorage& writer) {
+        (void)writer.RecordSync(id, now_ms, acked, skew_ms);
+      });
+      return Status::Ok();
+    }
     CAIRN_ASSIGN_OR_RETURN(
         sql::Statement * st,
         db_->Prepare(
-            "UPDATE device SET last_sync_ms = ?2, acked = ?3, skew_ms = ?4 WHERE id = ?1"));
-    return st->Bind(1, id).Bind(2, now_ms).Bind(3, acked).Bind(4, skew_ms).Run();
+            "UPDATE device SET last_sync_ms = max(last_sync_ms, ?2), "
+            "acked = max(acked, coalesce(?3, acked)), skew_ms = ?4 WHERE id = ?1"));
+    st->Bind(1, id).Bind(2, now_ms).Bind(4, skew_ms);
+    if (acked) st->Bind(3, *acked);
+    return st->Run();
   }
 
   Status BindFingerprint(int64_t id, std::string_view fingerprint) override {
+    if (reader_) {
+      // Of two machines that race, the first to reach the writer binds (the
+      // UPDATE's condition); the other's next request is refused.
+      return reader_->write_now([id, f = std::string(fingerprint)](ServerStorage& writer) {
+        return writer.BindFingerprint(id, f);
+      });
+    }
     CAIRN_ASSIGN_OR_RETURN(
         sql::Statement * st,
         db_->Prepare("UPDATE device SET fingerprint = ?2 WHERE id = ?1 AND fingerprint = ''"));
     return st->Bind(1, id).Bind(2, fingerprint).Run();
   }
 
+  Result<std::unique_ptr<ServerStorage>> OpenReader(ReaderHooks hooks) override {
+    return OpenSqliteReader(options_, std::move(hooks));
+  }
+
   Status BeginGroup() override {
-    CAIRN_RETURN_IF_ERROR(store_->BeginGroup());
-    Result<sql::Transaction> txn = sql::Transaction::Begin(*db_);
+    CAIRN_RETURN_IF_ERROR(reader_ ? store_->BeginRead() : store_->BeginGroup());
+    Result<sql::Transaction> txn = sql::Transaction::Begin(
+        *db_, reader_ ? sql::Transaction::Kind::kDeferred : sql::Transaction::Kind::kImmediate);
     if (!txn.ok()) {
       store_->AbortGroup();
       return txn.status();
@@ -350,6 +376,10 @@ class SqliteStorage final : public ServerStorage {
   // devices did (enrollments, last sync): a failure there after ops.db committed
   // is reported, the ops stay.
   Status CommitGroup() override {
+    if (reader_) {
+      AbortGroup();  // a reader's group is a snapshot: nothing to commit
+      return Status::Ok();
+    }
     Status s = store_->CommitGroup();
     if (!s.ok()) {
       AbortServerTables();
@@ -364,7 +394,11 @@ class SqliteStorage final : public ServerStorage {
   }
 
   void AbortGroup() override {
-    store_->AbortGroup();
+    if (reader_) {
+      store_->EndRead();
+    } else {
+      store_->AbortGroup();
+    }
     AbortServerTables();
   }
 
@@ -502,6 +536,7 @@ class SqliteStorage final : public ServerStorage {
   SqliteStorageOptions options_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<sql::Database> db_;
+  std::optional<ReaderHooks> reader_;  // set on a read-only view (OpenSqliteReader)
   std::optional<sql::Transaction> server_txn_;  // server.db's side of an open group
   BlobStore blobs_{BlobStoreDir(options_.dir)};
 };
@@ -567,6 +602,26 @@ Result<std::unique_ptr<ServerStorage>> OpenSqliteStorage(const SqliteStorageOpti
                          OpenServerTables(options.dir / "server.db", options.synchronous_full));
   return std::unique_ptr<ServerStorage>(
       std::make_unique<SqliteStorage>(options, std::move(store).value(), std::move(db)));
+}
+
+Result<std::unique_ptr<ServerStorage>> OpenSqliteReader(const SqliteStorageOptions& options,
+                                                        ReaderHooks hooks) {
+  StoreOptions so;
+  so.path = options.dir / "ops.db";
+  so.clock = options.clock;
+  so.read_only = true;
+  so.cache_mib = 16;
+  Result<std::unique_ptr<Store>> store = Store::Open(so);
+  if (!store.ok()) return store.status().WithContext(so.path.string());
+  if ((*store)->mode() != StoreMode::kServer) {
+    return Status::FailedPrecondition(so.path.string() + " is not a server's store");
+  }
+  CAIRN_ASSIGN_OR_RETURN(
+      std::unique_ptr<sql::Database> db,
+      sql::Database::Open(options.dir / "server.db", {.read_only = true}));
+  CAIRN_RETURN_IF_ERROR(db->Exec("PRAGMA query_only = ON"));
+  return std::unique_ptr<ServerStorage>(std::make_unique<SqliteStorage>(
+      options, std::move(store).value(), std::move(db), std::move(hooks)));
 }
 
 Status RevokeDeviceBesideServer(const std::filesystem::path& dir, int64_t id) {

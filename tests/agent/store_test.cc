@@ -713,5 +713,55 @@ TEST_CASE("a replica that pulls every op of a device shows the same state", "[ag
   CHECK(forged.status().code() == Status::Code::kInvalidArgument);
 }
 
+TEST_CASE("a read-only view beside the writer reads what the writer commits after it opened",
+          "[agent]") {
+  ScratchDir dir;
+  FakeClock clock(kT);
+  const std::filesystem::path file = dir.path() / "ops.db";
+  std::unique_ptr<Store> writer =
+      OpenInitialized(FileOptions(file, clock), TestOrigin(100), StoreMode::kServer);
+  Must(writer->Append("learner", {{"learner", "l-1"}, {"given_name", "Ana"}}));
+  StoreOptions read_only = FileOptions(file, clock);
+  read_only.read_only = true;
+  // Opened while the writer holds the store (a second writer would get kBusy).
+  std::unique_ptr<Store> view = Must(Store::Open(read_only));
+  CHECK(view->mode() == StoreMode::kServer);
+
+  // A learner and a device's origin the view has never heard of, interned after it opened.
+  Origin tablet = TestOrigin(7);
+  Must(writer->Append("learner", {{"learner", "l-2"}, {"given_name", "Ben"}}));
+  Must(writer->ApplyRemote({MakeOp(tablet, 1, MakeHlc(kT, 1), "attempt",
+                                   {{"learner", "l-2"}, {"item", "i"}, {"correct", true}})}));
+  CAIRN_REQUIRE_OK(view->BeginRead());
+  OpsPage page = Must(view->OpsConcerning({"l-2"}, 0, 100));
+  view->EndRead();
+  REQUIRE(page.ops.size() == 3);  // both learner records (shared) and Ben's attempt
+  CHECK(page.ops[1].body.at("learner") == "l-2");
+  CHECK(page.ops[2].origin == tablet);
+  CHECK(page.ops[2].body.at("learner") == "l-2");
+
+  SECTION("a snapshot does not see what commits while it is open") {
+    CAIRN_REQUIRE_OK(view->BeginRead());
+    const size_t before = Must(view->OpsSince(0, 100)).ops.size();
+    Must(writer->Append("learner", {{"learner", "l-3"}, {"given_name", "Cy"}}));
+    CHECK(Must(view->OpsSince(0, 100)).ops.size() == before);
+    view->EndRead();
+    CAIRN_REQUIRE_OK(view->BeginRead());
+    CHECK(Must(view->OpsSince(0, 100)).ops.size() == before + 1);
+    view->EndRead();
+  }
+  SECTION("it writes nothing") {
+    Result<OpId> wrote = view->Append("learner", {{"learner", "l-4"}, {"given_name", "Di"}});
+    CHECK_FALSE(wrote.ok());
+    CHECK(Must(writer->OpsSince(0, 100)).ops.size() == 3);
+  }
+  SECTION("a missing file is not created") {
+    StoreOptions missing = FileOptions(dir.path() / "none.db", clock);
+    missing.read_only = true;
+    CHECK(Store::Open(missing).status().code() == Status::Code::kNotFound);
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "none.db"));
+  }
+}
+
 }  // namespace
 }  // namespace cairn

@@ -68,6 +68,11 @@ struct StoreOptions {
   int cache_mib = 0;
   // Migrate only up to this version (tests that build old-schema files).
   int target_schema_version = kSchemaVersion;
+  // A second connection that only reads, beside the process that owns and writes
+  // the store (a school server's pull readers): no lock taken, nothing migrated or
+  // written; the file must exist at the current schema. Its reads go between
+  // BeginRead and EndRead.
+  bool read_only = false;
 };
 
 // A page of the op log in local commit order.
@@ -169,6 +174,14 @@ class Store {
   void AbortGroup();
   bool in_group() const { return group_ != nullptr; }
 
+  // --- Snapshots (a read-only store: StoreOptions::read_only) ----------------
+  // From BeginRead to EndRead the store reads the file as the writer's last
+  // commit before BeginRead left it, so the reads of one pull agree with each
+  // other however many groups commit meanwhile. Keep it short: the writer's
+  // checkpoint cannot pass an open snapshot.
+  Status BeginRead();
+  void EndRead();
+
   // --- Reads for sync -------------------------------------------------------
   // Ops committed here after `cursor` (0 = from the start), oldest first, at most `limit`.
   Result<OpsPage> OpsSince(uint64_t cursor, size_t limit) const;
@@ -241,6 +254,10 @@ class Store {
 
  private:
   Store(StoreOptions options, std::unique_ptr<sql::Database> db, std::optional<LockFile> lock);
+  // Open's end for StoreOptions::read_only.
+  static Result<std::unique_ptr<Store>> OpenReadOnly(const StoreOptions& options,
+                                                     std::unique_ptr<sql::Database> db,
+                                                     int version);
   Status Load();
   Result<Op> ReadOp(int64_t origin_ref, uint64_t seq, Hlc hlc, int kind_code,
                     std::optional<int64_t> subject, std::string_view body) const;
@@ -297,7 +314,9 @@ class Store {
   uint64_t next_seq_ = 1;
   int schema_version_ = 0;
   int64_t indexed_lsn_ = 0;  // op_learner covers subject evidence up to here
-  std::unique_ptr<sql::Transaction> group_;  // open between BeginGroup and CommitGroup
+  // Open between BeginGroup and CommitGroup (BeginRead and EndRead when read-only).
+  std::unique_ptr<sql::Transaction> group_;
+  bool read_only_ = false;
   Status lost_state_;  // ok, or why the in-memory state cannot be trusted (writes fail)
   size_t ids_mark_ = 0;                      // interners' pending entries at BeginWrite
   size_t origins_mark_ = 0;

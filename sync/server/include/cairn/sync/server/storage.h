@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -87,6 +88,20 @@ struct ScanPage {
   std::vector<Op> ops;
   uint64_t next_cursor = 0;
   bool more = false;
+};
+
+class ServerStorage;
+
+// What a read-only view (OpenSqliteReader) takes from the storage that writes.
+struct ReaderHooks {
+  // The writer's clock as of its last group (any thread): the view's Clock().
+  std::function<Hlc()> clock;
+  // Runs a bookkeeping write (RecordSync) on the writer, later; the view's call
+  // returns at once.
+  std::function<void(std::function<void(ServerStorage&)>)> write_later;
+  // Runs a write (BindFingerprint) on the writer and returns once its group
+  // ended: the device's next request must find the credential bound.
+  std::function<Status(std::function<Status(ServerStorage&)>)> write_now;
 };
 
 class ServerStorage {
@@ -173,7 +188,10 @@ class ServerStorage {
   // Binds device `id`'s credential to `fingerprint` unless it is bound already.
   virtual Status BindFingerprint(int64_t id, std::string_view fingerprint) = 0;
   // After a request of the device: when, its acked seq, its clock skew.
-  virtual Status RecordSync(int64_t id, int64_t now_ms, uint64_t acked, int64_t skew_ms) = 0;
+  // Neither the time nor `acked` goes back (a pull read before a push's commit
+  // may be recorded after it); nullopt `acked` leaves it as it is.
+  virtual Status RecordSync(int64_t id, int64_t now_ms, std::optional<uint64_t> acked,
+                            int64_t skew_ms) = 0;
 
   // --- Group commit (the writer, sync/server/writer.h) -------------------------
   // Between BeginGroup and CommitGroup every write above runs as its own
@@ -184,6 +202,14 @@ class ServerStorage {
   virtual Status BeginGroup() = 0;
   virtual Status CommitGroup() = 0;
   virtual void AbortGroup() = 0;
+
+  // A read-only view beside this storage, for a thread of its own
+  // (OpenSqliteReader); kNotSupported where the backend has none (pulls then run
+  // on the writer).
+  virtual Result<std::unique_ptr<ServerStorage>> OpenReader(ReaderHooks hooks) {
+    (void)hooks;
+    return Status::NotSupported("this storage has no read-only view");
+  }
 
   // --- Settings (key/value, for the CLI: the public URL, ...) ----------------
   virtual Result<std::optional<std::string>> Setting(std::string_view key) = 0;
@@ -207,6 +233,16 @@ struct SqliteStorageOptions {
 // is only a display value (Acked() reads ops.db, the authority).
 // kBusy when another process (a running server) holds ops.db.
 Result<std::unique_ptr<ServerStorage>> OpenSqliteStorage(const SqliteStorageOptions& options);
+
+
+// A read-only view of the data in `dir` beside the storage that OpenSqliteStorage
+// opened on it in this process: a pull reader, on a thread of its own, so pulls
+// do not queue behind the writer's pushes. Its BeginGroup..CommitGroup is a
+// snapshot (nothing is committed); reads between them agree with each other.
+// RecordSync goes to `hooks.write_later`, BindFingerprint to `hooks.write_now`;
+// other writes fail.
+Result<std::unique_ptr<ServerStorage>> OpenSqliteReader(const SqliteStorageOptions& options,
+                                                        ReaderHooks hooks);
 
 // Revokes device `id` in `dir`/server.db alone, without taking ops.db: works
 // while `cairn-server serve` runs on the same directory (server.db is in WAL
