@@ -187,8 +187,7 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
 }
 
 Result<std::unique_ptr<Store>> Store::OpenReadOnly(const StoreOptions& options,
-                                                   std::unique_ptr<sql::Database> db,
-                                                   int version) {
+                                                   std::unique_ptr<sql::Database> db, int version) {
   if (version != kSchemaVersion) {
     return Status::FailedPrecondition(
         options.path.string() + " is at schema " + std::to_string(version) + ", not " +

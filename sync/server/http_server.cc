@@ -712,7 +712,8 @@ class Server::Impl {
     o->device = "-";
     Answer answer;
     if (Status began = reader->storage->BeginGroup(); !began.ok()) {
-      answer = ErrorReply(500, "internal", "the server could not read its data: " + began.message());
+      answer =
+          ErrorReply(500, "internal", "the server could not read its data: " + began.message());
     } else {
       try {
         answer = Route(p, *req, peer, o->device, reader->service);

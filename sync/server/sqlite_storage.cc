@@ -327,16 +327,14 @@ class SqliteStorage final : public ServerStorage {
   Status RecordSync(int64_t id, int64_t now_ms, std::optional<uint64_t> acked,
                     int64_t skew_ms) override {
     if (reader_) {
-      reader_->write_later([=](ServerStorage& writer) {
-        (void)writer.RecordSync(id, now_ms, acked, skew_ms);
-      });
+      reader_->write_later(
+          [=](ServerStorage& writer) { (void)writer.RecordSync(id, now_ms, acked, skew_ms); });
       return Status::Ok();
     }
     CAIRN_ASSIGN_OR_RETURN(
         sql::Statement * st,
-        db_->Prepare(
-            "UPDATE device SET last_sync_ms = max(last_sync_ms, ?2), "
-            "acked = max(acked, coalesce(?3, acked)), skew_ms = ?4 WHERE id = ?1"));
+        db_->Prepare("UPDATE device SET last_sync_ms = max(last_sync_ms, ?2), "
+                     "acked = max(acked, coalesce(?3, acked)), skew_ms = ?4 WHERE id = ?1"));
     st->Bind(1, id).Bind(2, now_ms).Bind(4, skew_ms);
     if (acked) st->Bind(3, *acked);
     return st->Run();
@@ -536,7 +534,7 @@ class SqliteStorage final : public ServerStorage {
   SqliteStorageOptions options_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<sql::Database> db_;
-  std::optional<ReaderHooks> reader_;  // set on a read-only view (OpenSqliteReader)
+  std::optional<ReaderHooks> reader_;           // set on a read-only view (OpenSqliteReader)
   std::optional<sql::Transaction> server_txn_;  // server.db's side of an open group
   BlobStore blobs_{BlobStoreDir(options_.dir)};
 };
@@ -616,9 +614,8 @@ Result<std::unique_ptr<ServerStorage>> OpenSqliteReader(const SqliteStorageOptio
   if ((*store)->mode() != StoreMode::kServer) {
     return Status::FailedPrecondition(so.path.string() + " is not a server's store");
   }
-  CAIRN_ASSIGN_OR_RETURN(
-      std::unique_ptr<sql::Database> db,
-      sql::Database::Open(options.dir / "server.db", {.read_only = true}));
+  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<sql::Database> db,
+                         sql::Database::Open(options.dir / "server.db", {.read_only = true}));
   CAIRN_RETURN_IF_ERROR(db->Exec("PRAGMA query_only = ON"));
   return std::unique_ptr<ServerStorage>(std::make_unique<SqliteStorage>(
       options, std::move(store).value(), std::move(db), std::move(hooks)));

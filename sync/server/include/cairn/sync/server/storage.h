@@ -234,7 +234,6 @@ struct SqliteStorageOptions {
 // kBusy when another process (a running server) holds ops.db.
 Result<std::unique_ptr<ServerStorage>> OpenSqliteStorage(const SqliteStorageOptions& options);
 
-
 // A read-only view of the data in `dir` beside the storage that OpenSqliteStorage
 // opened on it in this process: a pull reader, on a thread of its own, so pulls
 // do not queue behind the writer's pushes. Its BeginGroup..CommitGroup is a
