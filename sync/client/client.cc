@@ -155,12 +155,18 @@ class SyncRun {
                                std::initializer_list<std::string_view> handled = {}) {
     headers.push_back("Authorization: Bearer " + record_.credential);
     Hlc clock;
+    Pending holds;
     {
       auto lock = StoreLock(options_);
       clock = store_.clock();
+      // What IT sees in `cairn-server devices`: work still on this device.
+      Result<uint64_t> last = store_.LastSeq(store_.self());
+      holds.seq = last.ok() ? *last : 0;
+      holds.files = PendingBlobs(store_, record_);
     }
     Hlc now = std::max(clock, MakeHlc(options_.clock->NowMillis(), 0));
     headers.push_back("Cairn-Clock: " + std::to_string(now));
+    headers.push_back(std::string(kPendingHeader) + ": " + FormatPending(holds));
     if (!options_.device_fingerprint.empty()) {
       headers.push_back(std::string(kFingerprintHeader) + ": " + options_.device_fingerprint);
     }

@@ -412,25 +412,64 @@ std::string When(int64_t ms) {
   return buf;
 }
 
+// For commands that only read: the storage, or beside a running server (which
+// holds ops.db) a read-only view of it.
+Result<std::unique_ptr<ServerStorage>> OpenToRead(const Args& args) {
+  CAIRN_ASSIGN_OR_RETURN(std::filesystem::path dir, DataDir(args));
+  Result<std::unique_ptr<ServerStorage>> storage = OpenSqliteStorage({.dir = dir});
+  if (storage.ok() || storage.status().code() != Status::Code::kBusy) return storage;
+  return OpenSqliteReader({.dir = dir},
+                          ReaderHooks{
+                              .clock = [] { return Hlc{0}; },
+                              .write_later = [](auto) {},
+                              .write_now =
+                                  [](auto) {
+                                    return Status::FailedPrecondition(
+                                        "a read-only command does not write");
+                                  },
+                          });
+}
+
+// What a device still holds that the server has not: "3 ops, 1 file", "none",
+// or "-" for a device that never said (not synced yet, or an older Cairn).
+std::string PendingText(const DeviceRecord& d, uint64_t acked) {
+  if (!d.reported) return "-";
+  uint64_t ops = d.reported_seq > acked ? d.reported_seq - acked : 0;
+  if (ops == 0 && d.pending_files == 0) return "none";
+  std::string out;
+  if (ops > 0) out = std::to_string(ops) + (ops == 1 ? " op" : " ops");
+  if (d.pending_files > 0) {
+    out += (out.empty() ? "" : ", ") + std::to_string(d.pending_files) +
+           (d.pending_files == 1 ? " file" : " files");
+  }
+  return out;
+}
+
 Status Devices(const Args& args) {
-  CAIRN_ASSIGN_OR_RETURN(auto storage, Open(args));
+  CAIRN_ASSIGN_OR_RETURN(auto storage, OpenToRead(args));
   CAIRN_ASSIGN_OR_RETURN(std::vector<DeviceRecord> devices, storage->ListDevices());
   if (devices.empty()) {
     std::cout << "No devices enrolled yet; create a token with `cairn-server token create`.\n";
     return Status::Ok();
   }
-  std::printf("%-6s %-15s %-10s %-20s %-22s %8s %10s  %s\n", "ID", "ROLE", "STATE", "NAME",
-              "LAST SYNC", "ACKED", "SKEW", "CLASSES");
+  std::printf("%-6s %-15s %-8s %-20s %-21s %8s %-16s %7s  %s\n", "ID", "ROLE", "STATE", "NAME",
+              "LAST SYNC", "ACKED", "NOT YET SENT", "SKEW", "CLASSES");
+  size_t holding = 0;
   for (const DeviceRecord& d : devices) {
     CAIRN_ASSIGN_OR_RETURN(uint64_t acked, storage->Acked(d.origin));
     std::string classes;
     for (const std::string& c : d.classes) classes += (classes.empty() ? "" : ",") + c;
     std::string skew = d.last_sync_ms ? std::to_string(d.clock_skew_ms / 1000) + " s" : "-";
-    std::printf("%-6s %-15s %-10s %-20s %-22s %8llu %10s  %s\n", d.Label().c_str(),
+    std::string pending = PendingText(d, acked);
+    if (pending != "none" && pending != "-" && !d.revoked) ++holding;
+    std::printf("%-6s %-15s %-8s %-20s %-21s %8llu %-16s %7s  %s\n", d.Label().c_str(),
                 std::string(RoleName(d.role)).c_str(), d.revoked ? "revoked" : "active",
                 d.name.substr(0, 20).c_str(), When(d.last_sync_ms).c_str(),
-                static_cast<unsigned long long>(acked), skew.c_str(), classes.c_str());
+                static_cast<unsigned long long>(acked), pending.c_str(), skew.c_str(),
+                classes.c_str());
   }
+  std::printf("%zu device%s; %zu with work not yet on the server (as of their last sync)\n",
+              devices.size(), devices.size() == 1 ? "" : "s", holding);
   std::fflush(stdout);
   return Status::Ok();
 }
@@ -634,7 +673,8 @@ const std::vector<Command>& AllCommands() {
                  "devices may enroll with them until they expire.",
                  TokenCreate});
     c.push_back({"devices",
-                 "list enrolled devices: role, last sync, acked ops, clock skew",
+                 "list enrolled devices: role, last sync, acked ops, what is not yet sent, "
+                 "clock skew (works beside a running server)",
                  {},
                  {kDataFlag},
                  "",

@@ -169,7 +169,10 @@ Reply BlobService::Put(const DeviceRecord& device, std::string_view sha256,
   }
   Result<BlobState> state = storage_.Blob(sha256);
   if (!state.ok()) return Internal(state.status());
-  if (state->complete) return Progress(200, *state, part->size);  // another device's copy
+  if (state->complete) {  // another device's copy
+    (void)storage_.RecordFileReceived(device.id);
+    return Progress(200, *state, part->size);
+  }
   if (state->received == 0) {
     Result<uint64_t> used = storage_.BlobBytesOf(device.id);
     if (!used.ok()) return Internal(used.status());
@@ -200,6 +203,8 @@ Reply BlobService::Put(const DeviceRecord& device, std::string_view sha256,
         return Internal(after.status());
     }
   }
+  // Bookkeeping for `cairn-server devices`; it must not fail the upload.
+  if (after->complete) (void)storage_.RecordFileReceived(device.id);
   return Progress(200, *after, part->size);
 }
 

@@ -395,6 +395,7 @@ class Server::Impl {
     std::optional<Reply> early;  // refused before any storage is read (404, 405)
     std::string credential;
     std::string fingerprint;  // the Cairn-Fingerprint header
+    std::optional<sync::Pending> pending;  // the Cairn-Pending header
     std::optional<uint64_t> device_clock;
     // A body or query that did not decode: answered after authentication and the
     // rate limit, as if the writer had decoded it.
@@ -432,6 +433,9 @@ class Server::Impl {
     p.device_clock = DeviceClock(req);
     if (auto it = req.find(std::string(sync::kFingerprintHeader)); it != req.end()) {
       p.fingerprint = std::string(SV(it->value()));
+    }
+    if (auto it = req.find(std::string(sync::kPendingHeader)); it != req.end()) {
+      p.pending = sync::ParsePending(SV(it->value()));
     }
   }
 
@@ -595,6 +599,7 @@ class Server::Impl {
       r.retry_after_s = wait;
       return r;
     }
+    if (p.pending) service.NotePending(device, *p.pending);
     if (p.bad_input) return *p.bad_input;
     switch (p.route) {
       case Prepared::Route::kClock:

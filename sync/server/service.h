@@ -17,6 +17,7 @@
 #include "cairn/agent/op.h"
 #include "cairn/platform/clock.h"
 #include "cairn/sync/server/storage.h"
+#include "cairn/sync/wire.h"
 
 namespace cairn::server {
 
@@ -70,6 +71,11 @@ class SyncService {
   std::variant<PullResult, Reply> Backfill(const DeviceRecord& device, const std::string& learner,
                                            uint64_t cursor, uint64_t upto, size_t limit,
                                            std::optional<uint64_t> device_clock);
+  // What the device says it holds (the Cairn-Pending header), for `cairn-server
+  // devices`. Bookkeeping: a failure is not the request's.
+  void NotePending(const DeviceRecord& device, const sync::Pending& pending) {
+    (void)storage_.RecordPending(device.id, pending.seq, pending.files);
+  }
   // GET /v1/clock.
   Reply ClockReply(const DeviceRecord& device, std::optional<uint64_t> device_clock);
 

@@ -23,7 +23,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kServerSchemaVersion = 2;
+constexpr int kServerSchemaVersion = 3;
 
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -52,7 +52,11 @@ CREATE TABLE IF NOT EXISTS device(
   revoked INTEGER NOT NULL DEFAULT 0,
   -- The machine fingerprint the credential is bound to ('' until the device
   -- first sends one): a request with another one is refused (PROTOCOL.md).
-  fingerprint TEXT NOT NULL DEFAULT '');
+  fingerprint TEXT NOT NULL DEFAULT '',
+  -- What the device last said it holds (version 3, the Cairn-Pending header):
+  -- its highest own seq (-1: it never said) and files not yet uploaded.
+  reported_seq INTEGER NOT NULL DEFAULT -1,
+  pending_files INTEGER NOT NULL DEFAULT 0);
 -- Credentials issued earlier to a device that enrolled again before it ever
 -- synced (its enroll answer was lost, or a late copy of its enroll request
 -- arrived after the one it got an answer to): they stay valid, so that
@@ -105,7 +109,7 @@ TokenRecord ReadToken(const sql::Statement& st) {
 
 constexpr std::string_view kDeviceColumns =
     "id, origin, role, classes, name, token, enrolled_ms, last_sync_ms, acked, skew_ms, revoked, "
-    "fingerprint";
+    "fingerprint, reported_seq, pending_files";
 Result<DeviceRecord> ReadDevice(const sql::Statement& st) {
   DeviceRecord d;
   d.id = st.ColumnInt(0);
@@ -120,6 +124,9 @@ Result<DeviceRecord> ReadDevice(const sql::Statement& st) {
   d.clock_skew_ms = st.ColumnInt(9);
   d.revoked = st.ColumnInt(10) != 0;
   d.fingerprint = std::string(st.ColumnText(11));
+  d.reported = st.ColumnInt(12) >= 0;
+  d.reported_seq = d.reported ? static_cast<uint64_t>(st.ColumnInt(12)) : 0;
+  d.pending_files = static_cast<uint64_t>(std::max<int64_t>(0, st.ColumnInt(13)));
   return d;
 }
 
@@ -340,6 +347,28 @@ class SqliteStorage final : public ServerStorage {
     return st->Run();
   }
 
+  Status RecordPending(int64_t id, uint64_t seq, uint64_t files) override {
+    if (reader_) {
+      reader_->write_later(
+          [=](ServerStorage& writer) { (void)writer.RecordPending(id, seq, files); });
+      return Status::Ok();
+    }
+    CAIRN_ASSIGN_OR_RETURN(sql::Statement * st,
+                           db_->Prepare("UPDATE device SET reported_seq = max(reported_seq, ?2), "
+                                        "pending_files = ?3 WHERE id = ?1"));
+    return st->Bind(1, id)
+        .Bind(2, static_cast<int64_t>(std::min<uint64_t>(seq, INT64_MAX)))
+        .Bind(3, static_cast<int64_t>(std::min<uint64_t>(files, INT64_MAX)))
+        .Run();
+  }
+
+  Status RecordFileReceived(int64_t id) override {
+    CAIRN_ASSIGN_OR_RETURN(
+        sql::Statement * st,
+        db_->Prepare("UPDATE device SET pending_files = max(pending_files - 1, 0) WHERE id = ?1"));
+    return st->Bind(1, id).Run();
+  }
+
   Status BindFingerprint(int64_t id, std::string_view fingerprint) override {
     if (reader_) {
       // Of two machines that race, the first to reach the writer binds (the
@@ -555,17 +584,24 @@ Result<std::unique_ptr<sql::Database>> OpenServerTables(const std::filesystem::p
   }
   if (version < kServerSchemaVersion) {
     CAIRN_ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(*db));
-    // Version 2: devices bound to a machine fingerprint. kSchema creates new files
-    // with the column; a version 1 file gets it here (unbound: '' for every device).
-    CAIRN_ASSIGN_OR_RETURN(
-        sql::Statement * has,
-        db->Prepare("SELECT count(*) FROM pragma_table_info('device') WHERE name = 'fingerprint'"));
-    CAIRN_ASSIGN_OR_RETURN(bool counted, has->Step());
-    bool has_column = counted && has->ColumnInt(0) > 0;
-    has->Reset();
-    if (!has_column) {
-      CAIRN_RETURN_IF_ERROR(
-          db->Exec("ALTER TABLE device ADD COLUMN fingerprint TEXT NOT NULL DEFAULT ''"));
+    // kSchema creates new files with every column; older files get the ones they
+    // lack here. Version 2: devices bound to a machine fingerprint (unbound: ''
+    // for every device). Version 3: what devices say they hold (never said: -1).
+    for (const auto& [column, type] :
+         {std::pair<std::string_view, std::string_view>{"fingerprint", "TEXT NOT NULL DEFAULT ''"},
+          {"reported_seq", "INTEGER NOT NULL DEFAULT -1"},
+          {"pending_files", "INTEGER NOT NULL DEFAULT 0"}}) {
+      CAIRN_ASSIGN_OR_RETURN(
+          sql::Statement * has,
+          db->Prepare("SELECT count(*) FROM pragma_table_info('device') WHERE name = ?1"));
+      has->Bind(1, column);
+      CAIRN_ASSIGN_OR_RETURN(bool counted, has->Step());
+      bool has_column = counted && has->ColumnInt(0) > 0;
+      has->Reset();
+      if (!has_column) {
+        CAIRN_RETURN_IF_ERROR(db->Exec("ALTER TABLE device ADD COLUMN " + std::string(column) +
+                                       " " + std::string(type)));
+      }
     }
     CAIRN_RETURN_IF_ERROR(
         db->Exec("PRAGMA user_version = " + std::to_string(kServerSchemaVersion)));

@@ -190,9 +190,17 @@ TEST_CASE("a teacher's observation photo arrives byte-identical on another teach
   CHECK(metered.status == 3);
   CHECK(metered.err.find("not metered") != std::string::npos);
   CHECK(tablet({"status"}).out.find("0 ops and 1 file to send") != std::string::npos);
+  // IT sees it too, beside the running server: the tablet still holds a file.
+  ProcessRun devices = school.Admin({"devices"});
+  INFO(devices.out << devices.err);
+  REQUIRE(devices.status == 0);
+  CHECK(LineWith(devices.out, "tablet").find("1 file") != std::string::npos);
+  CHECK(LineWith(devices.out, "laptop").find("never") != std::string::npos);  // enrolled only
+  CHECK(devices.out.find("1 with work not yet on the server") != std::string::npos);
 
   RequireSynced(tablet);
   CHECK(tablet({"status"}).out.find("0 ops and 0 files to send") != std::string::npos);
+  CHECK(LineWith(school.Admin({"devices"}).out, "tablet").find("none") != std::string::npos);
   RequireSynced(laptop);
   auto store = OpenDevice(laptop);
   auto evidence = store->EvidenceFor(

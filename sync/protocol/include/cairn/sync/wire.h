@@ -125,4 +125,20 @@ Result<std::string> Decompress(std::string_view data, Codec codec, size_t max_ou
 Result<std::string> DecodeContent(std::string_view body, Codec codec, const WireLimits& limits,
                                   WireError* error = nullptr);
 
+// ---- Headers --------------------------------------------------------------------
+
+// What a device holds that the server may not have yet, sent on every request
+// (PROTOCOL.md, "What a device holds"): its highest own seq and the files it
+// has not uploaded. The server shows it in `cairn-server devices`.
+inline constexpr std::string_view kPendingHeader = "Cairn-Pending";
+struct Pending {
+  uint64_t seq = 0;
+  uint64_t files = 0;
+};
+// "seq=S files=F"
+std::string FormatPending(const Pending& pending);
+// nullopt unless the value is exactly that form (other parts are ignored, for
+// later versions: "seq=S files=F x=1").
+std::optional<Pending> ParsePending(std::string_view value);
+
 }  // namespace cairn::sync

@@ -68,6 +68,12 @@ struct DeviceRecord {
   // The machine fingerprint its credential is bound to (64 hex digits; "" until
   // the device sends one). PROTOCOL.md, "A credential on another machine".
   std::string fingerprint;
+  // What the device said it holds (the Cairn-Pending header, PROTOCOL.md): its
+  // highest own seq, and files it has not uploaded yet. reported_seq past
+  // `acked` is work still on the device.
+  uint64_t reported_seq = 0;
+  uint64_t pending_files = 0;
+  bool reported = false;  // it has sent the header at least once
 
   std::string Label() const { return "d" + std::to_string(id); }
 };
@@ -96,8 +102,8 @@ class ServerStorage;
 struct ReaderHooks {
   // The writer's clock as of its last group (any thread): the view's Clock().
   std::function<Hlc()> clock;
-  // Runs a bookkeeping write (RecordSync) on the writer, later; the view's call
-  // returns at once.
+  // Runs a bookkeeping write (RecordSync, RecordPending) on the writer, later;
+  // the view's call returns at once.
   std::function<void(std::function<void(ServerStorage&)>)> write_later;
   // Runs a write (BindFingerprint) on the writer and returns once its group
   // ended: the device's next request must find the credential bound.
@@ -187,6 +193,11 @@ class ServerStorage {
   virtual Status RevokeDevice(int64_t id) = 0;
   // Binds device `id`'s credential to `fingerprint` unless it is bound already.
   virtual Status BindFingerprint(int64_t id, std::string_view fingerprint) = 0;
+  // What the device says it holds (DeviceRecord::reported_seq, pending_files);
+  // the seq never goes back.
+  virtual Status RecordPending(int64_t id, uint64_t seq, uint64_t files) = 0;
+  // One of its files arrived whole: one fewer waits.
+  virtual Status RecordFileReceived(int64_t id) = 0;
   // After a request of the device: when, its acked seq, its clock skew.
   // Neither the time nor `acked` goes back (a pull read before a push's commit
   // may be recorded after it); nullopt `acked` leaves it as it is.
@@ -238,7 +249,8 @@ Result<std::unique_ptr<ServerStorage>> OpenSqliteStorage(const SqliteStorageOpti
 // opened on it in this process: a pull reader, on a thread of its own, so pulls
 // do not queue behind the writer's pushes. Its BeginGroup..CommitGroup is a
 // snapshot (nothing is committed); reads between them agree with each other.
-// RecordSync goes to `hooks.write_later`, BindFingerprint to `hooks.write_now`;
+// RecordSync and RecordPending go to `hooks.write_later`, BindFingerprint to
+// `hooks.write_now`;
 // other writes fail.
 Result<std::unique_ptr<ServerStorage>> OpenSqliteReader(const SqliteStorageOptions& options,
                                                         ReaderHooks hooks);
