@@ -1,6 +1,5 @@
-#include "cairn/sync/wire.h"
-
 #include "cairn/platform/numbers.h"
+#include "cairn/sync/wire.h"
 
 namespace cairn::sync {
 

@@ -418,16 +418,14 @@ Result<std::unique_ptr<ServerStorage>> OpenToRead(const Args& args) {
   CAIRN_ASSIGN_OR_RETURN(std::filesystem::path dir, DataDir(args));
   Result<std::unique_ptr<ServerStorage>> storage = OpenSqliteStorage({.dir = dir});
   if (storage.ok() || storage.status().code() != Status::Code::kBusy) return storage;
-  return OpenSqliteReader({.dir = dir},
-                          ReaderHooks{
-                              .clock = [] { return Hlc{0}; },
-                              .write_later = [](auto) {},
-                              .write_now =
-                                  [](auto) {
-                                    return Status::FailedPrecondition(
-                                        "a read-only command does not write");
-                                  },
-                          });
+  return OpenSqliteReader(
+      {.dir = dir},
+      ReaderHooks{
+          .clock = [] { return Hlc{0}; },
+          .write_later = [](auto) {},
+          .write_now =
+              [](auto) { return Status::FailedPrecondition("a read-only command does not write"); },
+      });
 }
 
 // What a device still holds that the server has not: "3 ops, 1 file", "none",
