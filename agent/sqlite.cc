@@ -93,6 +93,36 @@ Database::~Database() {
   sqlite3_close(db_);
 }
 
+Status Database::BackupTo(const std::filesystem::path& dest) {
+  std::error_code ec;
+  if (std::filesystem::exists(dest, ec)) {
+    return Status::FailedPrecondition(dest.string() + " exists already; back up into a new file");
+  }
+  sqlite3* out = nullptr;
+  int rc = sqlite3_open_v2(dest.c_str(), &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  Status status = Status::Ok();
+  if (rc == SQLITE_OK) {
+    sqlite3_backup* backup = sqlite3_backup_init(out, "main", db_, "main");
+    if (!backup) {
+      status = Status::IoError("cannot back up " + path_.string() + ": " + sqlite3_errmsg(out));
+    } else {
+      // All pages in one step: one read transaction, so one consistent snapshot.
+      rc = sqlite3_backup_step(backup, -1);
+      sqlite3_backup_finish(backup);
+      if (rc != SQLITE_DONE) {
+        status = Status::IoError("cannot back up " + path_.string() + " to " + dest.string() +
+                                 ": " + sqlite3_errstr(rc));
+      }
+    }
+  } else {
+    status = Status::IoError("cannot create " + dest.string() + ": " +
+                             (out ? sqlite3_errmsg(out) : sqlite3_errstr(rc)));
+  }
+  sqlite3_close(out);
+  if (!status.ok()) std::filesystem::remove(dest, ec);
+  return status;
+}
+
 Status Database::Exec(std::string_view sql) {
   std::string text(sql);
   char* err = nullptr;

@@ -12,7 +12,8 @@ if(TARGET cairn::sync_server)
     LIBS cairn_server_testing cairn::sync_server)
   add_dependencies(sync_server_test cairn-server)
   target_compile_definitions(sync_server_test PRIVATE
-    CAIRN_SERVER_PATH="$<TARGET_FILE:cairn-server>")
+    CAIRN_SERVER_PATH="$<TARGET_FILE:cairn-server>"
+    CAIRN_SOURCE_DIR_DEFAULT="${PROJECT_SOURCE_DIR}")
 endif()
 # The storm benchmark's quick mode (100 devices within 5 s, ~8 s in all), so that
 # it cannot rot: it fails when any request fails, a push is acknowledged short,

@@ -1,6 +1,7 @@
 #include "admin_commands.h"
 
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <csignal>
 #include <cstdlib>
@@ -12,8 +13,10 @@
 #include <sstream>
 #include <thread>
 
+#include "cairn/agent/blob_store.h"
 #include "cairn/agent/kinds.h"
 #include "cairn/agent/pack.h"
+#include "cairn/agent/sqlite.h"
 #include "cairn/sync/enrollment_token.h"
 #include "cairn/sync/server/model_fit.h"
 #include "cairn/sync/server/server.h"
@@ -46,8 +49,8 @@ Result<std::unique_ptr<ServerStorage>> Open(const Args& args) {
   Result<std::unique_ptr<ServerStorage>> storage = OpenSqliteStorage({.dir = dir});
   if (!storage.ok() && storage.status().code() == Status::Code::kBusy) {
     return Status::Busy(storage.status().message() +
-                        " (a running `cairn-server serve` holds it; stop it first — admin "
-                        "commands beside a running server come in a later version)");
+                        " (a running `cairn-server serve` holds it; stop it first. Beside a "
+                        "running server: backup, devices and device revoke)");
   }
   return storage;
 }
@@ -412,12 +415,8 @@ std::string When(int64_t ms) {
   return buf;
 }
 
-// For commands that only read: the storage, or beside a running server (which
-// holds ops.db) a read-only view of it.
-Result<std::unique_ptr<ServerStorage>> OpenToRead(const Args& args) {
-  CAIRN_ASSIGN_OR_RETURN(std::filesystem::path dir, DataDir(args));
-  Result<std::unique_ptr<ServerStorage>> storage = OpenSqliteStorage({.dir = dir});
-  if (storage.ok() || storage.status().code() != Status::Code::kBusy) return storage;
+// A read-only view of the data in `dir` for a command (no server writes beside it).
+Result<std::unique_ptr<ServerStorage>> OpenView(const std::filesystem::path& dir) {
   return OpenSqliteReader(
       {.dir = dir},
       ReaderHooks{
@@ -426,6 +425,67 @@ Result<std::unique_ptr<ServerStorage>> OpenToRead(const Args& args) {
           .write_now =
               [](auto) { return Status::FailedPrecondition("a read-only command does not write"); },
       });
+}
+
+// For commands that only read: the storage, or beside a running server (which
+// holds ops.db) a read-only view of it.
+Result<std::unique_ptr<ServerStorage>> OpenToRead(const Args& args) {
+  CAIRN_ASSIGN_OR_RETURN(std::filesystem::path dir, DataDir(args));
+  Result<std::unique_ptr<ServerStorage>> storage = OpenSqliteStorage({.dir = dir});
+  if (storage.ok() || storage.status().code() != Status::Code::kBusy) return storage;
+  return OpenView(dir);
+}
+
+// Files under `from` (tls/, blobs/) copied into `to`; how many.
+Result<uint64_t> CopyFiles(const std::filesystem::path& from, const std::filesystem::path& to) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(from, ec)) return uint64_t{0};
+  fs::copy(from, to, fs::copy_options::recursive, ec);
+  if (ec) return Status::IoError("cannot copy " + from.string() + ": " + ec.message());
+  uint64_t files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(to, ec)) files += e.is_regular_file();
+  return files;
+}
+
+// A copy of the data directory that is itself one: each database as one
+// consistent snapshot (SQLite's online backup), then the certificate and the
+// files. ops.db first: every device and file its ops name is then in the copy
+// too (the server only adds them). Works beside a running server.
+Status Backup(const Args& args) {
+  namespace fs = std::filesystem;
+  CAIRN_ASSIGN_OR_RETURN(fs::path dir, DataDir(args));
+  const fs::path to = args.Get1("dir");
+  std::error_code ec;
+  if (!fs::exists(dir / "ops.db", ec)) {
+    return Status::NotFound("no cairn-server data in " + dir.string());
+  }
+  if (fs::exists(to, ec) && !fs::is_empty(to, ec)) {
+    return Status::FailedPrecondition(to.string() +
+                                      " is not empty; back up into a new directory (nothing was "
+                                      "written)");
+  }
+  fs::create_directories(to, ec);
+  if (ec) return Status::IoError("cannot create " + to.string() + ": " + ec.message());
+  ::chmod(to.c_str(), 0700);
+  for (const char* name : {"ops.db", "server.db"}) {
+    CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<sql::Database> db,
+                           sql::Database::Open(dir / name, {.read_only = true}));
+    CAIRN_RETURN_IF_ERROR(db->BackupTo(to / name));
+  }
+  CAIRN_ASSIGN_OR_RETURN(uint64_t certs, CopyFiles(dir / "tls", to / "tls"));
+  CAIRN_ASSIGN_OR_RETURN(uint64_t files, CopyFiles(BlobStoreDir(dir), BlobStoreDir(to)));
+  // What the copy holds, read from the copy.
+  CAIRN_ASSIGN_OR_RETURN(auto copy, OpenView(to));
+  CAIRN_ASSIGN_OR_RETURN(StoreStats stats, copy->LogStats());
+  CAIRN_ASSIGN_OR_RETURN(std::vector<DeviceRecord> devices, copy->ListDevices());
+  std::cout << "Backed up " << dir.string() << " to " << to.string() << ": " << stats.total_ops
+            << " ops, " << devices.size() << (devices.size() == 1 ? " device, " : " devices, ")
+            << files << (files == 1 ? " file, " : " files, ")
+            << (certs > 0 ? "the certificate" : "no certificate (none made yet)") << ".\n"
+            << "To restore: stop the server, put a copy of " << to.string()
+            << " in place of the data directory (owned by the server's user), start it.\n";
+  return Status::Ok();
 }
 
 // What a device still holds that the server has not: "3 ops, 1 file", "none",
@@ -644,8 +704,10 @@ const std::vector<Command>& AllCommands() {
                  "import learners and enrollments from a CSV file",
                  {{"file", "the CSV file"}},
                  {kDataFlag, {"school", "ID", "their school (default: the only one)"}},
-                 "The first line names the columns:\n  " + std::string() +
-                     "learner,display_name,given_name,family_name,class\n"
+                 // One literal: `details` is a string_view, and a std::string built
+                 // here died before --help printed it (garbage bytes in the help).
+                 "The first line names the columns:\n"
+                 "  learner,display_name,given_name,family_name,class\n"
                      "One line per learner and class (a learner may appear on several lines,\n"
                      "one per class; class may be empty). Every line is checked first; if any\n"
                      "is wrong, each problem is listed with its line number and nothing is\n"
@@ -670,9 +732,17 @@ const std::vector<Command>& AllCommands() {
                  "device images, and a short join code to type in the client. Any number of\n"
                  "devices may enroll with them until they expire.",
                  TokenCreate});
+    c.push_back({"backup",
+                 "copy the school's data into a new directory (server may run)",
+                 {{"dir", "the new directory (missing or empty)"}},
+                 {kDataFlag},
+                 "The copy is itself a data directory: both databases (each one consistent\n"
+                 "snapshot, taken while the server goes on), the certificate (tls/) and the\n"
+                 "files devices uploaded and packs published (blobs/). A server starts on it\n"
+                 "as it is. Keep it where the server's disk failing would not take it too.",
+                 Backup});
     c.push_back({"devices",
-                 "list enrolled devices: role, last sync, acked ops, what is not yet sent, "
-                 "clock skew (works beside a running server)",
+                 "list devices: last sync, what each has not sent yet (server may run)",
                  {},
                  {kDataFlag},
                  "",

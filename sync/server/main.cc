@@ -11,7 +11,8 @@ int main(int argc, char** argv) {
       "The Cairn school server: serves sync to enrolled devices and keeps the\n"
       "school's roster, content and enrollment tokens.",
       "Every command works on the data directory given by --data DIR (or the\n"
-      "CAIRN_SERVER_DATA environment variable).\n"
+      "CAIRN_SERVER_DATA environment variable); while `serve` runs on it, only\n"
+      "backup, devices and device revoke do (the others ask to stop it first).\n"
       "Exit status: 0 done, 1 refused, 2 bad command line or input.\n",
       &cairn::server::AllCommands(),
       // A roster or pack file that does not parse is the caller's input.

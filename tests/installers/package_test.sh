@@ -48,7 +48,7 @@ cleanup() {
     fi
   done
   echo PURGE | debconf-communicate cairn >/dev/null 2>&1 || true
-  rm -rf "$work"
+  rm -rf "$work" "$work-backups"
 }
 trap cleanup EXIT
 
@@ -220,9 +220,22 @@ grep -A1 "server_url = $url" "$work/config.out" | grep -q "from /etc/cairn/conf.
 getent passwd cairn-server >/dev/null || fail "no cairn-server user"
 [ "$(stat -c %U /var/lib/cairn-server)" = cairn-server ] || fail "/var/lib/cairn-server is not the service user's"
 
-step "the new version's server on the data the old one made"
+step "the first school from the installed sample pack (SERVER.md), as the service user"
+cs() { runuser -u cairn-server -- /usr/bin/cairn-server "$@" --data /var/lib/cairn-server; }
+cs school create "Riverside Elementary" || fail "school create"
+cs class create "Room 12" --grade 3 || fail "class create"
+cs pack publish /usr/share/cairn-server/content/math-fractions-place-value.en.json ||
+  fail "the installed sample pack does not publish"
+
+step "the new version's server on the data the old one made; devices and a backup beside it"
 start_server
 [ "$(stat -c %U /var/lib/cairn-server/tls)" = cairn-server ] || fail "tls/ is not the service user's"
+cs devices | grep -q "No devices enrolled yet" || fail "cairn-server devices beside the running server"
+# Beside $work (mode 0700, root's): the service user writes the backup.
+install -d -o cairn-server -g cairn-server -m 0700 "$work-backups"
+cs backup "$work-backups/today" || fail "cairn-server backup beside the running server"
+[ -n "$(find "$work-backups/today/blobs" -type f)" ] || fail "the backup has no blobs/ (the pack's file)"
+[ "$(stat -c %U "$work-backups/today/ops.db")" = cairn-server ] || fail "the backup is not the service user's"
 stop_server
 
 step "remove: programs go, configuration and the school's data stay"

@@ -2,12 +2,14 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "cairn/sync/enrollment_token.h"
+#include "cairn/sync/server/storage.h"
 #include "cairn/sync/server/tls.h"
 
 namespace cairn::testing {
@@ -138,6 +140,41 @@ TEST_CASE("an administrator sets up a school, imports a roster and creates a tok
               .status == 2);
     CHECK(run({"frobnicate"}).status == 2);
   }
+  SECTION("a backup taken beside a running server is a data directory a server starts on") {
+    fs::path pack = fs::path(CAIRN_SOURCE_DIR_DEFAULT) / "content" / "math-fractions-place-value.en.json";
+    REQUIRE(run({"pack", "publish", pack.string()}).status == 0);
+    REQUIRE(run({"token", "create", "--role", "student-device", "--classes", "room-12", "--url",
+                 "https://x:1"})
+                .status == 0);  // makes the certificate
+    fs::path copy = run.data().parent_path() / "backup";
+    {
+      // The server holds ops.db (admin commands that write are refused beside it).
+      auto serving = server::OpenSqliteStorage({.dir = run.data()});
+      REQUIRE(serving.ok());
+      CHECK(run({"learner", "add", "Bo B"}).status == 1);
+      CliRun r = run({"backup", copy.string()});
+      INFO(r.out << r.err);
+      REQUIRE(r.status == 0);
+      CHECK_THAT(r.out, Catch::Contains(" 0 devices, 1 file, the certificate."));
+      CliRun again = run({"backup", copy.string()});
+      CHECK(again.status == 1);
+      CHECK_THAT(again.err, Catch::Contains("is not empty; back up into a new directory"));
+    }
+    // A server opens the copy as it is: the class, the learner, the pack and its file, the key.
+    auto restored = server::OpenSqliteStorage({.dir = copy});
+    REQUIRE(restored.ok());
+    auto room = (*restored)->Entity("class", "room-12");
+    CHECK((room.ok() && room->has_value()));
+    auto ada = (*restored)->Entity("learner", "ada-l");
+    CHECK((ada.ok() && ada->has_value()));
+    size_t named = 0;
+    for (const auto& e : fs::recursive_directory_iterator(copy / "blobs")) {
+      auto ops = (*restored)->OpsNamingBlob(e.path().filename().string());
+      if (e.is_regular_file() && ops.ok()) named += ops->size();
+    }
+    CHECK(named == 1);  // the pack's file, named by its pack op
+    CHECK(ReadAll(copy / "tls" / "key.pem") == ReadAll(run.data() / "tls" / "key.pem"));
+  }
   SECTION("devices and revoking an unknown one") {
     CliRun list = run({"devices"});
     CHECK(list.status == 0);
@@ -146,14 +183,29 @@ TEST_CASE("an administrator sets up a school, imports a roster and creates a tok
     CHECK(r.status == 1);
     CHECK(r.err == "cairn-server device revoke: no device d42\n");
   }
-  SECTION("every command has --help") {
-    for (std::vector<std::string> words :
-         {std::vector<std::string>{"serve"}, {"token", "create"}, {"roster", "import"}}) {
+  SECTION("every command has --help, all of it readable text") {
+    // The commands as the top-level help lists them: "  school create   create a school".
+    CliRun top = run({"--help"});
+    REQUIRE(top.status == 0);
+    std::istringstream lines(top.out.substr(top.out.find("Commands:")));
+    std::string line;
+    std::getline(lines, line);
+    int commands = 0;
+    while (std::getline(lines, line) && line.starts_with("  ")) {
+      std::istringstream words_of(line.substr(2, line.find("   ", 2) - 2));
+      std::vector<std::string> words;
+      for (std::string w; words_of >> w;) words.push_back(w);
       words.push_back("--help");
       CliRun r = run(words);
+      INFO(line << "\n" << r.out);
       CHECK(r.status == 0);
       CHECK_THAT(r.out, Catch::StartsWith("Usage: cairn-server "));
+      // Printable ASCII and newlines only: a string that died before printing shows as garbage.
+      CHECK(std::all_of(r.out.begin(), r.out.end(),
+                        [](char c) { return c == '\n' || (c >= 0x20 && c < 0x7f); }));
+      ++commands;
     }
+    CHECK(commands >= 12);
   }
 }
 

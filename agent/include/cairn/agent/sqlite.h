@@ -84,6 +84,11 @@ class Database {
   // The pointer stays valid as long as the Database.
   Result<Statement*> Prepare(std::string_view sql);
 
+  // Copies the database, as one consistent snapshot, into a new file `dest`
+  // (SQLite's online backup: a writer on another connection goes on meanwhile).
+  // On failure `dest` is removed.
+  Status BackupTo(const std::filesystem::path& dest);
+
   // Changes made by the most recent INSERT/UPDATE/DELETE.
   int Changes() const;
   int64_t LastInsertRowId() const;
