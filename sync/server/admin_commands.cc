@@ -708,10 +708,10 @@ const std::vector<Command>& AllCommands() {
                  // here died before --help printed it (garbage bytes in the help).
                  "The first line names the columns:\n"
                  "  learner,display_name,given_name,family_name,class\n"
-                     "One line per learner and class (a learner may appear on several lines,\n"
-                     "one per class; class may be empty). Every line is checked first; if any\n"
-                     "is wrong, each problem is listed with its line number and nothing is\n"
-                     "imported.",
+                 "One line per learner and class (a learner may appear on several lines,\n"
+                 "one per class; class may be empty). Every line is checked first; if any\n"
+                 "is wrong, each problem is listed with its line number and nothing is\n"
+                 "imported.",
                  RosterImport});
     c.push_back({"pack publish",
                  "publish a content pack to every device",

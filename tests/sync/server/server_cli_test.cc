@@ -141,7 +141,8 @@ TEST_CASE("an administrator sets up a school, imports a roster and creates a tok
     CHECK(run({"frobnicate"}).status == 2);
   }
   SECTION("a backup taken beside a running server is a data directory a server starts on") {
-    fs::path pack = fs::path(CAIRN_SOURCE_DIR_DEFAULT) / "content" / "math-fractions-place-value.en.json";
+    fs::path pack =
+        fs::path(CAIRN_SOURCE_DIR_DEFAULT) / "content" / "math-fractions-place-value.en.json";
     REQUIRE(run({"pack", "publish", pack.string()}).status == 0);
     REQUIRE(run({"token", "create", "--role", "student-device", "--classes", "room-12", "--url",
                  "https://x:1"})
