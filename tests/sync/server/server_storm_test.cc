@@ -171,6 +171,30 @@ TEST_CASE("a pull inside a write group sees the group's evidence before the lear
   std::filesystem::remove_all(dir, ec);
 }
 
+// Keeps the server's writer busy, as a long write group does, until Release().
+class WriterHeld {
+ public:
+  explicit WriterHeld(ServerFixture& f)
+      : holder_([this, &f] {
+          (void)f.server().WithStorage([this](server::ServerStorage&) {
+            entered_.set_value();
+            release_.get_future().wait();
+          });
+        }) {
+    entered_.get_future().wait();
+  }
+  ~WriterHeld() { Release(); }
+  void Release() {
+    if (!holder_.joinable()) return;
+    release_.set_value();
+    holder_.join();
+  }
+
+ private:
+  std::promise<void> entered_, release_;
+  std::thread holder_;
+};
+
 TEST_CASE("past its in-flight limit the server answers 503 with Retry-After at once",
           "[sync][server]") {
   ServerFixture f;
@@ -178,14 +202,7 @@ TEST_CASE("past its in-flight limit the server answers 503 with Retry-After at o
   f.Restart();
   TestDevice d = f.Enroll(DeviceRole::kStudentDevice, {"A"});
   // The writer is held, as by a long group: the first request to arrive stays in flight.
-  std::promise<void> entered, release;
-  std::thread holder([&] {
-    (void)f.server().WithStorage([&](server::ServerStorage&) {
-      entered.set_value();
-      release.get_future().wait();
-    });
-  });
-  entered.get_future().wait();
+  WriterHeld held(f);
   // Pushes go through the writer (pulls do not: see the test below). The same
   // op twice: whichever is served, the other's replay changes nothing.
   const Op op = d.MakeOp("attempt", {{"learner", "a1"}, {"item", "i"}, {"correct", true}}, 1);
@@ -202,10 +219,9 @@ TEST_CASE("past its in-flight limit the server answers 503 with Retry-After at o
   }
   // One was answered while the writer was still held: refused, with when to come back.
   CHECK(answered == 1);
-  release.set_value();
+  held.Release();
   first.join();
   second.join();
-  holder.join();
   int busy = replies[0].status == 503 ? 0 : 1;
   CHECK(replies[busy].status == 503);
   CHECK(replies[busy].Json().at("error") == "busy");
@@ -225,18 +241,10 @@ TEST_CASE("a pull is answered while the writer is busy with a long group", "[syn
   REQUIRE(f.Push(other, {other.MakeOp("attempt",
                                       {{"learner", "a1"}, {"item", "i"}, {"correct", true}}, 1)})
               .status == 200);
-  std::promise<void> entered, release;
-  std::thread holder([&] {
-    (void)f.server().WithStorage([&](server::ServerStorage&) {
-      entered.set_value();
-      release.get_future().wait();
-    });
-  });
-  entered.get_future().wait();
+  WriterHeld held(f);
   // The writer is held: a pull still gets its page, with the other device's op.
   HttpReply page = f.Pull(d, 0, 1000);
-  release.set_value();
-  holder.join();
+  held.Release();
   REQUIRE(page.status == 200);
   CHECK(page.Json().at("ops").dump().find(other.origin.Hex()) != std::string::npos);
   // Its bookkeeping reached the writer afterwards: the device shows as synced.
