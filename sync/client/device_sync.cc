@@ -57,24 +57,22 @@ SyncReport Refused(const Store& store, SyncRecord& record, const std::filesystem
 // the ones it lacks) and the pull re-reads the log once (applying is too).
 // Returns the enrolled record, or nullopt with `unknown` turned into the
 // refusal to report (no token; another server; the origin taken there).
-Result<std::optional<SyncRecord>> EnrollAgainUnknown(Store& store,
-                                                     const std::filesystem::path& data_dir,
-                                                     SyncRecord& record,
-                                                     const DeviceSyncSettings& settings,
-                                                     const ClientOptions& options,
-                                                     SyncReport& unknown) {
+Result<std::optional<SyncRecord>> EnrollAgainUnknown(
+    Store& store, const std::filesystem::path& data_dir, SyncRecord& record,
+    const DeviceSyncSettings& settings, const ClientOptions& options, SyncReport& unknown) {
   const std::filesystem::path file = SyncRecordFile(data_dir);
   const std::string token_file = settings.token_file.string();
   std::string token = ReadEnrollmentToken(settings.token_file);
   if (token.empty()) {
-    unknown = Refused(store, record, file, options, unknown,
-                      "the server " + record.server_url + " does not know this device (" +
-                          record.device +
-                          "; was it restored from a backup?). Its work stays on this device. "
-                          "There is no enrollment token in " + token_file +
-                          " to enroll it again by itself: run `cairnctl enroll TOKEN` with a "
-                          "token from IT (or put the token there), and the next sync sends "
-                          "everything");
+    unknown =
+        Refused(store, record, file, options, unknown,
+                "the server " + record.server_url + " does not know this device (" + record.device +
+                    "; was it restored from a backup?). Its work stays on this device. "
+                    "There is no enrollment token in " +
+                    token_file +
+                    " to enroll it again by itself: run `cairnctl enroll TOKEN` with a "
+                    "token from IT (or put the token there), and the next sync sends "
+                    "everything");
     return std::optional<SyncRecord>();
   }
   Origin self;
@@ -88,8 +86,10 @@ Result<std::optional<SyncRecord>> EnrollAgainUnknown(Store& store,
     if (code == kOriginTaken) {
       unknown = Refused(
           store, record, file, options, unknown,
-          "the server " + record.server_url + " does not know this device's credential, and "
-              "refused to enroll it again: " + enrolled.status().message() +
+          "the server " + record.server_url +
+              " does not know this device's credential, and "
+              "refused to enroll it again: " +
+              enrolled.status().message() +
               ". Nothing was changed on this device and its work stays here. IT: check that "
               "device in `cairn-server devices` (a copy of this laptop, or the server restored "
               "from another backup); this device cannot sync until that is sorted out");
@@ -98,18 +98,23 @@ Result<std::optional<SyncRecord>> EnrollAgainUnknown(Store& store,
     Status s = enrolled.status().code() == Status::Code::kIoError
                    ? Status::Unavailable(enrolled.status().message())
                    : enrolled.status();
-    return s.WithContext("the server does not know this device; enrolling it again with the "
-                         "token in " + token_file);
+    return s.WithContext(
+        "the server does not know this device; enrolling it again with the "
+        "token in " +
+        token_file);
   }
   if (enrolled->server_origin != record.server_origin) {
     unknown = Refused(
         store, record, file, options, unknown,
-        "the server at " + enrolled->server_url + " is not the school server this device "
-            "synced with (it is " + enrolled->server_origin.Hex() + ", this device's is " +
-            record.server_origin.Hex() +
+        "the server at " + enrolled->server_url +
+            " is not the school server this device "
+            "synced with (it is " +
+            enrolled->server_origin.Hex() + ", this device's is " + record.server_origin.Hex() +
             "): a new server, not one restored from a backup. Nothing was changed on this "
             "device and its work stays here. IT: to move this device to the new server, "
-            "move " + data_dir.string() + " aside and enroll it again (its unsent work is in "
+            "move " +
+            data_dir.string() +
+            " aside and enroll it again (its unsent work is in "
             "the old store)");
     return std::optional<SyncRecord>();
   }

@@ -144,7 +144,8 @@ std::string CredentialFix(const std::string& server_error, const Config& config)
   const bool token = !sync::ReadEnrollmentToken(token_file).empty();
   if (server_error == sync::kFingerprintMismatch) {
     return token ? "run `cairnctl sync`: this copy takes a new device id and enrolls with the "
-                   "token in " + token_file
+                   "token in " +
+                       token_file
                  : "put IT's enrollment token in " + token_file +
                        ", then run `cairnctl sync`: this copy takes a new device id and enrolls";
   }
@@ -215,9 +216,7 @@ void CheckSync(Report& r, Session& session, const Config& config) {
         r.Ok("clock skew", "this computer's clock is " + skew);
       }
     } else if (check.outcome == sync::SyncOutcome::kRefused) {
-      r.Problem(
-          "credential", check.message,
-          CredentialFix(check.server_error, config));
+      r.Problem("credential", check.message, CredentialFix(check.server_error, config));
     } else {
       r.Problem("server", check.message,
                 "wait a few minutes and run doctor again; if it lasts, look at "
@@ -289,8 +288,8 @@ Status Doctor(const Args&) {
     Report r;
     r.Ok("store", opened.status().message());
     if (config_problems > 0) {
-      return Status::FailedPrecondition(
-          Count(static_cast<uint64_t>(config_problems), "problem") + " found; see the fixes above");
+      return Status::FailedPrecondition(Count(static_cast<uint64_t>(config_problems), "problem") +
+                                        " found; see the fixes above");
     }
     std::cout << "All is well.\n";
     return Status::Ok();

@@ -89,9 +89,11 @@ Status EnrollDevice(const Args& args) {
   sync::SyncRecord& record = *enrolled;
   if (existing && record.server_origin != existing->server_origin) {
     return Status::FailedPrecondition(
-        "the server at " + record.server_url + " is not the school server this device synced "
-        "with (it is " + record.server_origin.Hex() + ", this device's is " +
-        existing->server_origin.Hex() + "): a new server, not one restored from a backup. "
+        "the server at " + record.server_url +
+        " is not the school server this device synced "
+        "with (it is " +
+        record.server_origin.Hex() + ", this device's is " + existing->server_origin.Hex() +
+        "): a new server, not one restored from a backup. "
         "Nothing was changed on this device. To move it to the new server, move " +
         paths.data.string() + " aside and enroll again (its unsent work is in the old store)");
   }
@@ -100,8 +102,8 @@ Status EnrollDevice(const Args& args) {
   CAIRN_RETURN_IF_ERROR(sync::AdoptEnrollment(store, session.paths.data, origin, record));
   const bool from_token = request.token_or_code.starts_with("cairn1.");
   std::cout << (existing ? "Enrolled this device again with " : "Enrolled this device with ")
-            << record.server_url << " as " << record.device << " (" << record.role
-            << ", classes " << Classes(record.classes) << ").\n";
+            << record.server_url << " as " << record.device << " (" << record.role << ", classes "
+            << Classes(record.classes) << ").\n";
   if (!record.pin.empty()) {
     std::cout << "  server certificate  " << sync::PinFingerprint(record.pin) << "\n"
               << (from_token ? "  (the pin came with the token)\n"
@@ -307,7 +309,8 @@ void AddSyncStatusRows(const std::filesystem::path& data_dir, const Store& store
       std::filesystem::path token = InstalledTokenFile();
       table.Add({"sync", token.empty() ? "not enrolled: run `cairnctl enroll TOKEN`"
                                        : "not enrolled yet: the next `cairnctl sync` enrolls with "
-                                         "IT's token at " + token.string()});
+                                         "IT's token at " +
+                                             token.string()});
     }
     return;
   }

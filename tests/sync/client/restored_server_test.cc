@@ -79,10 +79,8 @@ struct RestoredSchool {
     Must(laptop, {"record", "attempt", "Ada", "math.frac.unit.01", "--response", "1/5"});
     Must(laptop, {"record", "attempt", "Ben", "math.frac.unit.02", "--response", "8"});
     Must(laptop, {"sync", "--once"});
-    device_before = sync::LoadSyncRecord(sync::SyncRecordFile(laptop.dir() / "data"))
-                        .value()
-                        .value()
-                        .device;
+    device_before =
+        sync::LoadSyncRecord(sync::SyncRecordFile(laptop.dir() / "data")).value().value().device;
     school.Stop(SIGTERM);
     RemoveServerData(school.data());
     CopyServerData(backup.path(), school.data());
