@@ -211,10 +211,12 @@ class SyncRun {
                       e.message +
                       "); nothing was sent. This copy must enroll again as a new device.");
     }
-    if (e.code == "unknown_device") {
+    if (e.code == kUnknownDevice) {
       return Fail(SyncOutcome::kRefused,
                   "the server does not know this device (" + e.message +
-                      "); enroll again with a token from IT.");
+                      "; was it restored from a backup?). Its work stays on this device: enroll "
+                      "it again with `cairnctl enroll TOKEN` (a token from IT), and the next sync "
+                      "sends everything.");
     }
     return Fail(SyncOutcome::kRefused, "the server refused the sync: " + e.message);
   }
@@ -607,7 +609,8 @@ ServerCheck CheckServer(Store& store, const SyncRecord& record, const ClientOpti
 }
 
 Result<SyncRecord> Enroll(const EnrollRequest& request, const Origin& origin,
-                          const ClientOptions& options) {
+                          const ClientOptions& options, std::string* server_error) {
+  if (server_error) server_error->clear();
   SyncRecord record;
   json body = {{"origin", origin.Hex()}, {"name", request.name}};
   if (!options.device_fingerprint.empty()) body["fingerprint"] = options.device_fingerprint;
@@ -654,6 +657,7 @@ Result<SyncRecord> Enroll(const EnrollRequest& request, const Origin& origin,
   }
   if (r.status != 200) {
     ServerError e = ErrorOf(r);
+    if (server_error) *server_error = e.code;
     if (r.status == 429 || r.status >= 500) {
       return Status::IoError("the server is busy (" + e.message + "); try again in a minute");
     }
@@ -720,6 +724,9 @@ SyncReport Sync(Store& store, SyncRecord& record,
   }
   if (report.ok()) record.last_sync_ms = options.clock->NowMillis();
   record.last_error = report.ok() ? "" : report.message;
+  if (report.outcome != SyncOutcome::kUnreachable && report.outcome != SyncOutcome::kCancelled) {
+    record.last_server_error = report.server_error;  // the server answered
+  }
   Status saved = save(record);
   if (!saved.ok() && report.ok()) {
     report.outcome = SyncOutcome::kRefused;

@@ -105,8 +105,15 @@ Result<std::optional<SyncRecord>> EnrollWithToken(Store& store, const fs::path& 
   Origin self;
   {
     auto lock = StoreLock(options);
-    if (token.empty() || store.mode() != StoreMode::kDevice) return std::optional<SyncRecord>();
-    self = store.self();
+    if (token.empty()) return std::optional<SyncRecord>();
+    if (!store.initialized()) {
+      // A fresh install: the store takes this origin once the server said yes.
+      self = Origin::Random();
+    } else if (store.mode() != StoreMode::kDevice) {
+      return std::optional<SyncRecord>();
+    } else {
+      self = store.self();
+    }
   }
   Result<SyncRecord> enrolled = Enroll({token, "", DeviceName()}, self, options);
   if (!enrolled.ok()) {

@@ -55,6 +55,7 @@ Result<std::optional<SyncRecord>> LoadSyncRecord(const std::filesystem::path& fi
     r.last_sync_ms = j.value("last_sync_ms", int64_t{0});
     r.last_attempt_ms = j.value("last_attempt_ms", int64_t{0});
     r.last_error = j.value("last_error", std::string());
+    r.last_server_error = j.value("last_server_error", std::string());
   } catch (const json::exception& e) {
     return bad(e.what());
   }
@@ -82,7 +83,8 @@ Status SaveSyncRecord(const std::filesystem::path& file, const SyncRecord& r) {
             {"backfill", backfill},
             {"last_sync_ms", r.last_sync_ms},
             {"last_attempt_ms", r.last_attempt_ms},
-            {"last_error", r.last_error}};
+            {"last_error", r.last_error},
+            {"last_server_error", r.last_server_error}};
   return WriteFileAtomic(file, j.dump(2) + "\n", 0600);
 }
 

@@ -138,6 +138,29 @@ void CheckToken(Report& r, const Config& config) {
   }
 }
 
+// What to do about a credential the server refused with `server_error`.
+std::string CredentialFix(const std::string& server_error, const Config& config) {
+  const std::string token_file = config.Value("enrollment_token_file");
+  const bool token = !sync::ReadEnrollmentToken(token_file).empty();
+  if (server_error == sync::kFingerprintMismatch) {
+    return token ? "run `cairnctl sync`: this copy takes a new device id and enrolls with the "
+                   "token in " +
+                       token_file
+                 : "put IT's enrollment token in " + token_file +
+                       ", then run `cairnctl sync`: this copy takes a new device id and enrolls";
+  }
+  if (server_error == sync::kUnknownDevice) {
+    return token ? "run `cairnctl sync`: it enrolls this device again with the token in " +
+                       token_file + " (same device id) and sends everything it holds"
+                 : "run `cairnctl enroll TOKEN` with a token from IT (same device id), then "
+                   "`cairnctl sync` sends everything it holds";
+  }
+  if (server_error == "revoked_device") {
+    return "the school revoked this device; ask IT whether it should enroll again";
+  }
+  return "ask IT: the server refused this device's credential";
+}
+
 // The server this device syncs with, as the sync would meet it: reachable, the
 // pinned certificate, the credential, the clock; then the sync's own progress.
 void CheckSync(Report& r, Session& session, const Config& config) {
@@ -193,12 +216,7 @@ void CheckSync(Report& r, Session& session, const Config& config) {
         r.Ok("clock skew", "this computer's clock is " + skew);
       }
     } else if (check.outcome == sync::SyncOutcome::kRefused) {
-      r.Problem(
-          "credential", check.message,
-          check.server_error == sync::kFingerprintMismatch
-              ? "run `cairnctl sync`: this copy takes a new device id and enrolls with the token"
-              : "enroll again: `cairnctl sync` does it with the token in " +
-                    config.Value("enrollment_token_file"));
+      r.Problem("credential", check.message, CredentialFix(check.server_error, config));
     } else {
       r.Problem("server", check.message,
                 "wait a few minutes and run doctor again; if it lasts, look at "
@@ -264,6 +282,18 @@ Status Doctor(const Args&) {
   }
   std::cout << "Checking the Cairn store...\n";
   Result<Session> opened = OpenSessionToInspect();
+  if (!opened.ok() && opened.status().code() == Status::Code::kNotFound &&
+      !InstalledTokenFile().empty()) {
+    // A fresh install with IT's token: nothing wrong, the first sync sets it up.
+    Report r;
+    r.Ok("store", opened.status().message());
+    if (config_problems > 0) {
+      return Status::FailedPrecondition(Count(static_cast<uint64_t>(config_problems), "problem") +
+                                        " found; see the fixes above");
+    }
+    std::cout << "All is well.\n";
+    return Status::Ok();
+  }
   if (!opened.ok()) {
     Report r;
     r.Problem("store", opened.status().message(),

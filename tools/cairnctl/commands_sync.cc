@@ -52,7 +52,9 @@ Status EnrollDevice(const Args& args) {
   std::filesystem::path record_file = sync::SyncRecordFile(paths.data);
   CAIRN_ASSIGN_OR_RETURN(std::optional<sync::SyncRecord> existing,
                          sync::LoadSyncRecord(record_file));
-  if (existing) {
+  // A credential the server said it does not know (restored from an older
+  // backup) is dead: enrolling again replaces it, under the same origin.
+  if (existing && existing->last_server_error != sync::kUnknownDevice) {
     return Status::FailedPrecondition("this device is already enrolled (" + existing->device +
                                       " with " + existing->server_url +
                                       "); `cairnctl status` shows it");
@@ -85,19 +87,32 @@ Status EnrollDevice(const Args& args) {
     return enrolled.status();
   }
   sync::SyncRecord& record = *enrolled;
+  if (existing && record.server_origin != existing->server_origin) {
+    return Status::FailedPrecondition(
+        "the server at " + record.server_url +
+        " is not the school server this device synced "
+        "with (it is " +
+        record.server_origin.Hex() + ", this device's is " + existing->server_origin.Hex() +
+        "): a new server, not one restored from a backup. "
+        "Nothing was changed on this device. To move it to the new server, move " +
+        paths.data.string() + " aside and enroll again (its unsent work is in the old store)");
+  }
   CAIRN_ASSIGN_OR_RETURN(Session session, CreateSession());
   Store& store = *session.store;
   CAIRN_RETURN_IF_ERROR(sync::AdoptEnrollment(store, session.paths.data, origin, record));
   const bool from_token = request.token_or_code.starts_with("cairn1.");
-  std::cout << "Enrolled this device with " << record.server_url << " as " << record.device
-            << " (" << record.role << ", classes " << Classes(record.classes) << ").\n";
+  std::cout << (existing ? "Enrolled this device again with " : "Enrolled this device with ")
+            << record.server_url << " as " << record.device << " (" << record.role << ", classes "
+            << Classes(record.classes) << ").\n";
   if (!record.pin.empty()) {
     std::cout << "  server certificate  " << sync::PinFingerprint(record.pin) << "\n"
               << (from_token ? "  (the pin came with the token)\n"
                              : "  (trusted on first use: compare it with the one IT shows)\n");
   }
   std::cout << "  device              " << origin.Hex() << "\n"
-            << "Next: `cairnctl sync` fetches the roster and content.\n";
+            << (existing ? "Next: `cairnctl sync` sends everything this device holds (the "
+                           "server skips what it has) and fetches what is new.\n"
+                         : "Next: `cairnctl sync` fetches the roster and content.\n");
   return Status::Ok();
 }
 
@@ -117,7 +132,14 @@ Status Enroll(const Args& args) {
 // One round of the device (sync/client/device_sync.h, as the app's sync thread
 // runs it) with `options` (setup.device.options for this round).
 Result<sync::SyncReport> SyncOnce(const SyncSetup& setup, const sync::ClientOptions& options) {
-  CAIRN_ASSIGN_OR_RETURN(Session session, OpenSession());
+  Result<Session> opened = OpenSession();
+  if (!opened.ok() && opened.status().code() == Status::Code::kNotFound &&
+      !sync::ReadEnrollmentToken(setup.device.token_file).empty()) {
+    // A fresh install with IT's token: the store is created here and becomes an
+    // enrolled device in the round, as the app does at its first start.
+    opened = CreateSession();
+  }
+  CAIRN_ASSIGN_OR_RETURN(Session session, std::move(opened));
   CAIRN_ASSIGN_OR_RETURN(std::optional<sync::SyncRecord> record,
                          sync::LoadSyncRecord(sync::SyncRecordFile(session.paths.data)));
   // Files after the ops, only on a link that is not metered (SyncRound decides).
@@ -284,7 +306,11 @@ void AddSyncStatusRows(const std::filesystem::path& data_dir, const Store& store
   }
   if (!*loaded) {
     if (store.mode() == StoreMode::kDevice) {
-      table.Add({"sync", "not enrolled: run `cairnctl enroll TOKEN`"});
+      std::filesystem::path token = InstalledTokenFile();
+      table.Add({"sync", token.empty() ? "not enrolled: run `cairnctl enroll TOKEN`"
+                                       : "not enrolled yet: the next `cairnctl sync` enrolls with "
+                                         "IT's token at " +
+                                             token.string()});
     }
     return;
   }

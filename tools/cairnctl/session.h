@@ -21,8 +21,17 @@ struct Session {
   std::string identity_note;
 };
 
-// Opens the existing, initialized store. kNotFound (with "run `cairnctl init`")
-// when there is none; kBusy when another process holds it.
+// The enrollment token file IT installed (`enrollment_token_file`), or "" when
+// it holds no token.
+std::filesystem::path InstalledTokenFile();
+// What happens next on a device whose store at `store_file` is missing or has
+// no identity yet, for people: with IT's token installed, the first sync joins
+// the school by itself; else how to enroll (and, when no school server is
+// configured, how to set up a standalone classroom).
+std::string NotSetUpYet(const std::filesystem::path& store_file);
+
+// Opens the existing, initialized store. kNotFound (NotSetUpYet) when there is
+// none; kBusy when another process holds it.
 Result<Session> OpenSession();
 // As OpenSession, but leaves the device identity alone even when the store last
 // ran on another machine: for `doctor`, which reports that and must not undo a

@@ -48,6 +48,11 @@ bool LooksLikeJoinCode(std::string_view text);
 // the server answers another machine's fingerprint with 403 and this error code.
 inline constexpr std::string_view kFingerprintHeader = "Cairn-Fingerprint";
 inline constexpr std::string_view kFingerprintMismatch = "fingerprint_mismatch";
+// 401: a credential the server does not know (a server restored from a backup
+// taken before the device enrolled, or its data directory re-created).
+inline constexpr std::string_view kUnknownDevice = "unknown_device";
+// 409 to an enrollment: the origin already synced as another device.
+inline constexpr std::string_view kOriginTaken = "origin_taken";
 // Whether `text` has the form of a fingerprint: 64 lower-case hex digits.
 bool IsFingerprint(std::string_view text);
 

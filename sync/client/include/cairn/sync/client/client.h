@@ -111,9 +111,11 @@ inline constexpr std::string_view kOfflineMessage =
 // SaveSyncRecord. With a join code the server's pin is trusted on first use and
 // returned in the record. A malformed token or code is kInvalidArgument; a
 // refusal (unknown, expired or revoked token, wrong pin) kFailedPrecondition;
-// an unreachable server kIoError with kOfflineMessage's explanation.
+// an unreachable server kIoError with kOfflineMessage's explanation. When the
+// server refused, `server_error` (if set) gets its error code (kOriginTaken,
+// "unknown_token", ...); else it is cleared.
 Result<SyncRecord> Enroll(const EnrollRequest& request, const Origin& origin,
-                          const ClientOptions& options = {});
+                          const ClientOptions& options = {}, std::string* server_error = nullptr);
 
 // One sync of `store` (an enrolled device store) with the server in `record`:
 // push own ops after record.acked in bounded batches, then pull pages after

@@ -77,8 +77,10 @@ std::string ReadEnrollmentToken(const std::filesystem::path& file);
 
 // A device store without a sync record (new from an image, or just renewed)
 // enrolls by itself with `token` (ReadEnrollmentToken of the configured file),
-// under the store's own origin, and saves the record. nullopt when `token` is
-// empty or the store is not an enrolled device's; kUnavailable when the server
+// under the store's own origin, and saves the record; a store with no identity
+// yet (a fresh install) becomes an enrolled device under a new random origin
+// (AdoptEnrollment). nullopt when `token` is empty or the store is a standalone
+// classroom's or a server's; kUnavailable when the server
 // cannot be reached. Store steps take options.store_mu (not the enrollment).
 Result<std::optional<SyncRecord>> EnrollWithToken(Store& store,
                                                   const std::filesystem::path& data_dir,

@@ -37,6 +37,9 @@ DeviceSyncSettings DeviceSyncSettingsFrom(
 enum class DeviceEvent {
   kEnrolled,  // enrolled by itself with the token: "Enrolled this device with ..."
   kRenewed,   // the server saw this credential on another machine: a new identity
+  // The server no longer knew the credential (restored from a backup): enrolled
+  // again with the token under the same origin, with a fresh sync record.
+  kEnrolledAgain,
 };
 using DeviceNote = std::function<void(DeviceEvent, const std::string&)>;
 
@@ -48,7 +51,15 @@ using DeviceNote = std::function<void(DeviceEvent, const std::string&)>;
 //   the device enrolls with the token in settings.token_file first;
 // - then SyncRound (the metered default, the rate caps);
 // - a 403 fingerprint_mismatch renews the identity (RenewIdentity: these files
-//   are a copy of another device's), enrolls again with the token and syncs.
+//   are a copy of another device's), enrolls again with the token and syncs;
+// - a 401 unknown_device (the server restored from an older backup) enrolls
+//   again with the token under the same origin, with a fresh record (acked and
+//   cursor 0: the server skips what it has), and syncs. Refused, with the
+//   reason, when there is no token, when the server that answers is another
+//   one than the store's authority (nothing changes here), or when it says the
+//   origin belongs to another device;
+// - a store with no identity yet (a fresh install) and a token becomes an
+//   enrolled device, as the app's first start does.
 // `record` is updated and saved as the round goes. Store steps take
 // options.store_mu, never across network I/O. Errors: kFailedPrecondition when
 // the device is not enrolled and there is no token; kUnavailable when enrolling

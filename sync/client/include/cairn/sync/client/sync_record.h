@@ -50,6 +50,11 @@ struct SyncRecord {
   int64_t last_sync_ms = 0;     // the last sync that sent and pulled everything
   int64_t last_attempt_ms = 0;  // the last sync started
   std::string last_error;       // the last attempt's problem, for people; "" when it went well
+  // The server's error code when it last answered with a refusal
+  // (sync::kUnknownDevice, ...); "" when its last answer was yes. Kept through
+  // attempts that reached no server: `cairnctl enroll` may replace a record
+  // whose credential the server said it does not know.
+  std::string last_server_error;
 };
 
 // "$data/sync.json".
