@@ -770,6 +770,20 @@ Result<std::optional<Op>> Store::FindOp(const OpId& id) const {
   return std::optional<Op>(std::move(op).value());
 }
 
+Result<std::optional<OpId>> Store::OpIdAt(uint64_t cursor) const {
+  CAIRN_ASSIGN_OR_RETURN(sql::Statement * st,
+                         db_->Prepare("SELECT origin, seq FROM op WHERE lsn = ?1"));
+  st->Bind(1, static_cast<int64_t>(std::min<uint64_t>(cursor, INT64_MAX)));
+  CAIRN_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return std::optional<OpId>();
+  const std::string* raw = origins_->Name(st->ColumnInt(0));
+  const uint64_t seq = static_cast<uint64_t>(st->ColumnInt(1));
+  st->Reset();
+  if (!raw) return Status::Corruption("a stored op has an unknown origin");
+  CAIRN_ASSIGN_OR_RETURN(Origin origin, Origin::FromBytes(*raw));
+  return std::optional<OpId>(OpId{origin, seq});
+}
+
 Status Store::RefoldLog() {
   CAIRN_RETURN_IF_ERROR(db_->Exec(std::string("DELETE FROM register; DELETE FROM retraction; "
                                               "DELETE FROM op_learner;") +

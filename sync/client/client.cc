@@ -95,6 +95,9 @@ class SyncRun {
   SyncReport Run() {
     Status s = Push();
     if (s.ok()) s = Pull();
+    // The server holds fewer of our ops than it once acknowledged (restored from
+    // a backup): what it lost goes again.
+    if (s.ok() && resend_) s = Push();
     // Files after the ops, so that a slow photo never holds back a child's work.
     if (s.ok()) s = Blobs();
     report_.requests = requests_;
@@ -292,20 +295,29 @@ class SyncRun {
   // One page after `after` (the pull cursor, or a back-fill's), applied in one
   // step of the store with the clock it came with. `before_apply` sees the page
   // in that step, before it is applied.
+  // `restart`: the server does not know the cursor (409 cursor_unknown).
   struct Page {
     std::vector<Op> ops;
     uint64_t next_cursor = 0;
     bool more = false;
+    std::string at;  // the op at next_cursor, for the next page's check
+    bool restart = false;
   };
-  Result<Page> PullPage(uint64_t after, const std::string& backfill_query,
+  Result<Page> PullPage(uint64_t after, const std::string& query,
                         const std::function<void(const std::vector<Op>&)>& before_apply = {}) {
     if (options_.cancel && options_.cancel->load()) {
       return Fail(SyncOutcome::kCancelled, "sync stopped before it finished");
     }
     std::string path = "/v1/pull?after=" + std::to_string(after) +
-                       "&limit=" + std::to_string(options_.pull_page_ops) + backfill_query;
-    CAIRN_ASSIGN_OR_RETURN(HttpResponse r,
-                           Request("GET", path, "", {"Accept-Encoding: zstd, gzip"}));
+                       "&limit=" + std::to_string(options_.pull_page_ops) + query;
+    CAIRN_ASSIGN_OR_RETURN(
+        HttpResponse r,
+        Request("GET", path, "", {"Accept-Encoding: zstd, gzip"}, {"cursor_unknown"}));
+    if (r.status == 409) {
+      Page restart;
+      restart.restart = true;
+      return restart;
+    }
     Result<json> j = BodyJson(r);
     Result<std::vector<Op>> ops = Status::InvalidArgument("no ops in the answer");
     if (j.ok() && j->is_object() && j->contains("ops")) ops = DecodeBatchJson((*j)["ops"], {});
@@ -331,19 +343,42 @@ class SyncRun {
       options_.state->Update([](SyncState& st) { ++st.remote_changes; });
     }
     report_.pulled += ops->size();
+    if (auto acked = j->find("acked"); acked != j->end() && acked->is_number_unsigned() &&
+                                       acked->get<uint64_t>() < record_.acked) {
+      record_.acked = acked->get<uint64_t>();
+      resend_ = true;
+    }
+    std::string at = (*j).value("at", std::string());
     return Page{std::move(ops).value(), (*j)["next_cursor"].get<uint64_t>(),
-                (*j)["more"].get<bool>()};
+                (*j)["more"].get<bool>(), std::move(at)};
   }
 
   Status Pull() {
+    bool restarted = false;
     while (true) {
       const uint64_t before = record_.cursor;
       std::vector<std::string> joiners;
-      CAIRN_ASSIGN_OR_RETURN(Page page, PullPage(before, "", [&](const std::vector<Op>& ops) {
+      std::string check;
+      if (before > 0 && !record_.cursor_check.empty()) {
+        check = "&check=" + QueryEscape(record_.cursor_check);
+      }
+      CAIRN_ASSIGN_OR_RETURN(Page page, PullPage(before, check, [&](const std::vector<Op>& ops) {
                                if (before > 0) joiners = Joiners(ops);
                              }));
+      if (page.restart) {
+        // The server's log is not the one our cursor is in (restored from a
+        // backup): read it all again; applying what we have changes nothing.
+        if (restarted) return Fail(SyncOutcome::kRetryLater, "the server keeps losing its place");
+        restarted = true;
+        record_.cursor = 0;
+        record_.cursor_check.clear();
+        record_.backfill.clear();  // reading from the start brings their history too
+        CAIRN_RETURN_IF_ERROR(Save());
+        continue;
+      }
       // Only now that the page is committed does the cursor move past it.
       record_.cursor = page.next_cursor;
+      record_.cursor_check = page.at;
       for (const std::string& learner : joiners) {
         auto same = [&](const Backfill& b) { return b.learner == learner; };
         if (std::none_of(record_.backfill.begin(), record_.backfill.end(), same)) {
@@ -555,6 +590,7 @@ class SyncRun {
   size_t requests_ = 0;
   size_t applied_told_ = 0;  // report_.applied when options_.state last heard of it
   bool pin_mismatch_ = false;
+  bool resend_ = false;  // a pull said the server lost ops it had acknowledged
 };
 
 SyncPhase PhaseOf(SyncOutcome outcome) {

@@ -46,6 +46,7 @@ Result<std::optional<SyncRecord>> LoadSyncRecord(const std::filesystem::path& fi
     r.enrolled_ms = j.value("enrolled_ms", int64_t{0});
     r.acked = j.value("acked", uint64_t{0});
     r.cursor = j.value("cursor", uint64_t{0});
+    r.cursor_check = j.value("cursor_check", std::string());
     r.blobs_sent_cursor = j.value("blobs_sent_cursor", uint64_t{0});
     r.blobs_fetched_cursor = j.value("blobs_fetched_cursor", uint64_t{0});
     for (const json& b : j.value("backfill", json::array())) {
@@ -78,6 +79,7 @@ Status SaveSyncRecord(const std::filesystem::path& file, const SyncRecord& r) {
             {"enrolled_ms", r.enrolled_ms},
             {"acked", r.acked},
             {"cursor", r.cursor},
+            {"cursor_check", r.cursor_check},
             {"blobs_sent_cursor", r.blobs_sent_cursor},
             {"blobs_fetched_cursor", r.blobs_fetched_cursor},
             {"backfill", backfill},

@@ -404,6 +404,7 @@ class Server::Impl {
     std::vector<Op> ops;
     uint64_t after = 0;
     uint64_t limit = 1000;
+    std::string check;    // the op id the device got with `after` (SyncService::Pull)
     std::string learner;  // a back-fill of this learner's history, up to `upto`
     uint64_t upto = 0;
     // kBlob: the blob's name, the method, and the range headers (the chunk of a
@@ -542,6 +543,7 @@ class Server::Impl {
     } else {
       p.after = *after;
       p.limit = *limit;
+      p.check = q["check"];
     }
     if (q.count("learner")) {
       std::optional<uint64_t> upto = q.count("upto") ? ParseU64(q["upto"]) : std::nullopt;
@@ -611,7 +613,8 @@ class Server::Impl {
         if (p.method == http::verb::get) return blobs_.Get(device, p.blob, p.range);
         return blobs_.Put(device, p.blob, p.content_range, req.body());
       default: {
-        auto pulled = p.learner.empty() ? service.Pull(device, p.after, p.limit, p.device_clock)
+        auto pulled = p.learner.empty()
+                          ? service.Pull(device, p.after, p.limit, p.device_clock, p.check)
                                         : service.Backfill(device, p.learner, p.after, p.upto,
                                                            p.limit, p.device_clock);
         if (auto* r = std::get_if<Reply>(&pulled)) return *r;
@@ -766,6 +769,8 @@ class Server::Impl {
                  {"next_cursor", p.next_cursor},
                  {"more", p.more},
                  {"clock", p.clock}};
+    if (!p.at.empty()) body["at"] = p.at;
+    if (p.acked) body["acked"] = *p.acked;
     std::string text = body.dump();
     auto ae = req.find(http::field::accept_encoding);
     sync::Codec codec = sync::PickCodec(ae == req.end() ? "" : SV(ae->value()));

@@ -181,8 +181,20 @@ Reply SyncService::Push(const DeviceRecord& device, const std::vector<Op>& ops,
 }
 
 std::variant<SyncService::PullResult, Reply> SyncService::Pull(
-    const DeviceRecord& device, uint64_t cursor, size_t limit,
-    std::optional<uint64_t> device_clock) {
+    const DeviceRecord& device, uint64_t cursor, size_t limit, std::optional<uint64_t> device_clock,
+    std::string_view check) {
+  if (cursor > 0 && !check.empty()) {
+    Result<std::optional<OpId>> at = storage_.OpIdAt(cursor);
+    if (!at.ok()) return Internal(at.status());
+    if (!*at || (*at)->ToString() != check) {
+      return ErrorReply(409, "cursor_unknown",
+                        "this server's log does not hold what this device read up to position " +
+                            std::to_string(cursor) +
+                            " (it was restored from a backup, or replaced); read it again from "
+                            "the start",
+                        {{"cursor", cursor}});
+    }
+  }
   Result<Scope> scope = LoadScope(storage_, device);
   if (!scope.ok()) return Internal(scope.status());
   return Scan(device, scope->learners, cursor, std::numeric_limits<uint64_t>::max(), limit,
@@ -233,6 +245,14 @@ std::variant<SyncService::PullResult, Reply> SyncService::Scan(
     out.next_cursor = page->next_cursor;
     out.more = page->more && out.next_cursor < upto;
     if (!page->more) break;
+  }
+  Result<uint64_t> acked = storage_.Acked(device.origin);
+  if (!acked.ok()) return Internal(acked.status());
+  out.acked = *acked;
+  if (out.next_cursor > 0) {
+    Result<std::optional<OpId>> at = storage_.OpIdAt(out.next_cursor);
+    if (!at.ok()) return Internal(at.status());
+    if (*at) out.at = (*at)->ToString();
   }
   out.clock = storage_.Clock();
   Touch(device, device_clock, std::nullopt);

@@ -55,14 +55,25 @@ class SyncService {
              std::optional<uint64_t> device_clock);
   // GET /v1/pull: ops after `cursor` that the device may see; at most `limit`.
   // The body's "ops" is a vector of ops for the HTTP layer to encode.
+  // `at`: the id of the op at next_cursor, which the device sends back as
+  // `check` with that cursor ("" when there is none).
   struct PullResult {
     std::vector<Op> ops;
     uint64_t next_cursor = 0;
     bool more = false;
     Hlc clock = 0;
+    std::string at;
+    // The device's highest seq stored here: below what the device thinks was
+    // acknowledged after a restore from a backup, and it sends the rest again.
+    std::optional<uint64_t> acked;
   };
+  // `check` (the `at` the device got with `cursor`; "" for none): when this log
+  // holds another op at `cursor`, or none, the device's cursor is not of this log
+  // (the server was restored from a backup, or replaced) and the answer is 409
+  // cursor_unknown: the device reads again from the start.
   std::variant<PullResult, Reply> Pull(const DeviceRecord& device, uint64_t cursor, size_t limit,
-                                       std::optional<uint64_t> device_clock);
+                                       std::optional<uint64_t> device_clock,
+                                       std::string_view check = "");
   // GET /v1/pull?learner=L&upto=U: the back-fill of a learner who joined one of
   // the device's classes when its cursor stood at U. The ops about L the log
   // holds in (cursor, U] (a page may reach a little past U: a device has those

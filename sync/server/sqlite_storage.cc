@@ -197,6 +197,8 @@ class SqliteStorage final : public ServerStorage {
 
   Result<std::optional<Op>> FindOp(const OpId& id) override { return store_->FindOp(id); }
 
+  Result<std::optional<OpId>> OpIdAt(uint64_t cursor) override { return store_->OpIdAt(cursor); }
+
   Result<std::optional<json>> Entity(std::string_view kind, std::string_view key) override {
     return store_->Entity(kind, key);
   }

@@ -237,3 +237,74 @@ TEST_CASE("without a token a device with no store is told to enroll, not only to
 }
 
 }  // namespace cairn::testing
+
+namespace cairn::testing {
+namespace {
+
+// How many ops of `origin` the laptop's store holds.
+size_t OpsOf(const CairnctlHome& home, const Origin& origin) {
+  auto store = OpenDevice(home);
+  size_t n = 0;
+  uint64_t cursor = 0;
+  while (true) {
+    auto page = store->OpsSince(cursor, 500);
+    REQUIRE(page.ok());
+    for (const Op& op : page->ops) n += op.origin == origin ? 1 : 0;
+    if (!page->more) return n;
+    cursor = page->next_cursor;
+  }
+}
+
+Origin SelfOf(const CairnctlHome& home) { return OpenDevice(home)->self(); }
+
+}  // namespace
+
+TEST_CASE("a laptop that had read past a restored server's log reads it again and misses nothing",
+          "[sync][e2e][restore]") {
+  ScratchDir backup;
+  School school;
+  std::string token = school.Token("student-device");
+  school.Start();
+  CairnctlHome reader, writer, newcomer;
+  Must(reader, {"enroll", token, "--name", "reader"});
+  Must(writer, {"enroll", token, "--name", "writer"});
+  Must(reader, {"sync", "--once"});
+  Must(writer, {"sync", "--once"});
+  school.Stop(SIGTERM);
+  CopyServerData(school.data(), backup.path());  // the backup
+  school.Start();
+  // After the backup: the writer's work reaches the reader, whose pull position
+  // moves past the backup's end.
+  for (const char* item : {"math.frac.unit.01", "math.frac.unit.02", "math.frac.unit.03"}) {
+    Must(writer, {"record", "attempt", "Ada", item, "--response", "1/5"});
+  }
+  Must(writer, {"sync", "--once"});
+  Must(reader, {"sync", "--once"});
+  REQUIRE(OpsOf(reader, SelfOf(writer)) == 3);
+  // The server's disk dies; the backup comes back. The writer laptop is off.
+  school.Stop(SIGTERM);
+  RemoveServerData(school.data());
+  CopyServerData(backup.path(), school.data());
+  school.Start();
+  // A laptop enrolled after the restore writes first: its ops take the log
+  // positions the reader had already read past.
+  Must(newcomer, {"enroll", token, "--name", "newcomer"});
+  Must(newcomer, {"sync", "--once"});  // the class's learners
+  for (const char* item : {"math.frac.unit.04", "math.frac.unit.05", "math.frac.unit.06",
+                           "math.frac.unit.07"}) {
+    Must(newcomer, {"record", "attempt", "Ben", item, "--response", "3"});
+  }
+  Must(newcomer, {"sync", "--once"});
+  Run synced = reader({"sync", "--once"});
+  INFO(synced.out << synced.err);
+  REQUIRE(synced.status == 0);
+  CHECK(OpsOf(reader, SelfOf(newcomer)) == 4);
+  // The writer comes back: its work, lost with the disk, reaches the server again.
+  Must(writer, {"sync", "--once"});
+  Must(reader, {"sync", "--once"});
+  Must(newcomer, {"sync", "--once"});
+  CHECK(OpsOf(reader, SelfOf(writer)) == 3);
+  CHECK(OpsOf(newcomer, SelfOf(writer)) == 3);
+}
+
+}  // namespace cairn::testing

@@ -4,6 +4,7 @@
 
 #include "cairn/sync/enrollment_token.h"
 #include "cairn/sync/wire.h"
+#include "cairn/sync/query.h"
 #include "server_testing.h"
 
 namespace cairn::testing {
@@ -342,6 +343,27 @@ TEST_CASE("a credential presented from a second machine fingerprint is refused a
                            {"fingerprint", "machine-id-in-clear"}});
     CHECK(bad.status == 400);
   }
+}
+
+TEST_CASE("a pull cursor is checked against the op the server said was at it", "[sync][server]") {
+  ServerFixture f;
+  TestDevice d = f.Enroll(DeviceRole::kStudentDevice, {"A"});
+  HttpReply first = f.Pull(d, 0, 1000);
+  REQUIRE(first.status == 200);
+  const uint64_t next = first.Json().at("next_cursor").get<uint64_t>();
+  const std::string at = first.Json().at("at").get<std::string>();
+  REQUIRE(next > 0);
+  auto pull = [&](uint64_t after, const std::string& check) {
+    return f.Get(d, "/v1/pull?after=" + std::to_string(after) + "&check=" + sync::QueryEscape(check));
+  };
+  CHECK(pull(next, at).status == 200);
+  // Another op at that position, or none: the device's cursor is not of this log.
+  HttpReply other = pull(next, Origin::Random().Hex() + ":1");
+  CHECK(other.status == 409);
+  CHECK(other.Json().value("error", "") == "cursor_unknown");
+  CHECK(pull(next + 1000, at).status == 409);
+  // A device that sends no check (an older Cairn) is answered as before.
+  CHECK(f.Get(d, "/v1/pull?after=" + std::to_string(next)).status == 200);
 }
 
 }  // namespace

@@ -205,6 +205,9 @@ class Store {
   Result<uint64_t> LastSeq(const Origin& origin) const;
   // The op with this id, or nullopt when it is not stored.
   Result<std::optional<Op>> FindOp(const OpId& id) const;
+  // The id of the op committed here at `cursor` (a next_cursor of OpsSince or
+  // OpsConcerning), or nullopt when there is none.
+  Result<std::optional<OpId>> OpIdAt(uint64_t cursor) const;
 
   // --- Blobs the ops name (artifact files, pack files) -----------------------
   // Blob references of ops committed after `cursor`, in commit order, at most

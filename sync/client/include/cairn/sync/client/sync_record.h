@@ -41,6 +41,10 @@ struct SyncRecord {
   // --- Progress ----------------------------------------------------------------
   uint64_t acked = 0;   // the highest own seq the server has confirmed
   uint64_t cursor = 0;  // pull cursor: opaque, the server's commit order
+  // The op the server said is at `cursor` ("at"), sent back with it ("check"):
+  // a server restored from a backup answers cursor_unknown, and the device reads
+  // again from the start (PROTOCOL.md, "Pull").
+  std::string cursor_check;
   // Blobs (the store's commit order, Store::BlobRefsAfter): the files our own ops
   // name up to here are on the server; the files any op names up to here are on
   // this device (or can never be: see PROTOCOL.md, "Blobs").

@@ -141,6 +141,8 @@ class ServerStorage {
   virtual Result<ScanPage> OpsConcerning(const std::set<std::string>& learners, uint64_t cursor,
                                          size_t limit) = 0;
   virtual Result<std::optional<Op>> FindOp(const OpId& id) = 0;
+  // The op at a pull cursor (Store::OpIdAt): what a device's cursor is checked by.
+  virtual Result<std::optional<OpId>> OpIdAt(uint64_t cursor) = 0;
   // The current fields of a last-writer-wins entity; nullopt when never written.
   virtual Result<std::optional<nlohmann::json>> Entity(std::string_view kind,
                                                        std::string_view key) = 0;
