@@ -310,9 +310,8 @@ class SyncRun {
     }
     std::string path = "/v1/pull?after=" + std::to_string(after) +
                        "&limit=" + std::to_string(options_.pull_page_ops) + query;
-    CAIRN_ASSIGN_OR_RETURN(
-        HttpResponse r,
-        Request("GET", path, "", {"Accept-Encoding: zstd, gzip"}, {"cursor_unknown"}));
+    CAIRN_ASSIGN_OR_RETURN(HttpResponse r, Request("GET", path, "", {"Accept-Encoding: zstd, gzip"},
+                                                   {"cursor_unknown"}));
     if (r.status == 409) {
       Page restart;
       restart.restart = true;

@@ -613,10 +613,10 @@ class Server::Impl {
         if (p.method == http::verb::get) return blobs_.Get(device, p.blob, p.range);
         return blobs_.Put(device, p.blob, p.content_range, req.body());
       default: {
-        auto pulled = p.learner.empty()
-                          ? service.Pull(device, p.after, p.limit, p.device_clock, p.check)
-                                        : service.Backfill(device, p.learner, p.after, p.upto,
-                                                           p.limit, p.device_clock);
+        auto pulled =
+            p.learner.empty()
+                ? service.Pull(device, p.after, p.limit, p.device_clock, p.check)
+                : service.Backfill(device, p.learner, p.after, p.upto, p.limit, p.device_clock);
         if (auto* r = std::get_if<Reply>(&pulled)) return *r;
         return std::move(std::get<SyncService::PullResult>(pulled));
       }

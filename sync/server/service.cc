@@ -180,9 +180,10 @@ Reply SyncService::Push(const DeviceRecord& device, const std::vector<Op>& ops,
   return Reply{200, sync::PushAckJson(out->acked, storage_.Clock())};
 }
 
-std::variant<SyncService::PullResult, Reply> SyncService::Pull(
-    const DeviceRecord& device, uint64_t cursor, size_t limit, std::optional<uint64_t> device_clock,
-    std::string_view check) {
+std::variant<SyncService::PullResult, Reply> SyncService::Pull(const DeviceRecord& device,
+                                                               uint64_t cursor, size_t limit,
+                                                               std::optional<uint64_t> device_clock,
+                                                               std::string_view check) {
   if (cursor > 0 && !check.empty()) {
     Result<std::optional<OpId>> at = storage_.OpIdAt(cursor);
     if (!at.ok()) return Internal(at.status());

@@ -290,8 +290,8 @@ TEST_CASE("a laptop that had read past a restored server's log reads it again an
   // positions the reader had already read past.
   Must(newcomer, {"enroll", token, "--name", "newcomer"});
   Must(newcomer, {"sync", "--once"});  // the class's learners
-  for (const char* item : {"math.frac.unit.04", "math.frac.unit.05", "math.frac.unit.06",
-                           "math.frac.unit.07"}) {
+  for (const char* item :
+       {"math.frac.unit.04", "math.frac.unit.05", "math.frac.unit.06", "math.frac.unit.07"}) {
     Must(newcomer, {"record", "attempt", "Ben", item, "--response", "3"});
   }
   Must(newcomer, {"sync", "--once"});

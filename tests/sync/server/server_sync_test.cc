@@ -3,8 +3,8 @@
 #include <set>
 
 #include "cairn/sync/enrollment_token.h"
-#include "cairn/sync/wire.h"
 #include "cairn/sync/query.h"
+#include "cairn/sync/wire.h"
 #include "server_testing.h"
 
 namespace cairn::testing {
@@ -354,7 +354,8 @@ TEST_CASE("a pull cursor is checked against the op the server said was at it", "
   const std::string at = first.Json().at("at").get<std::string>();
   REQUIRE(next > 0);
   auto pull = [&](uint64_t after, const std::string& check) {
-    return f.Get(d, "/v1/pull?after=" + std::to_string(after) + "&check=" + sync::QueryEscape(check));
+    return f.Get(d,
+                 "/v1/pull?after=" + std::to_string(after) + "&check=" + sync::QueryEscape(check));
   };
   CHECK(pull(next, at).status == 200);
   // Another op at that position, or none: the device's cursor is not of this log.
