@@ -26,14 +26,7 @@ set_tests_properties(installers_package PROPERTIES
 # The clone test: a real cairn-server process and two cairnctl devices, one a copy
 # of the other's store on a machine with another fingerprint.
 if(TARGET cairn::sync_client)
-  cairn_test(installers_clone_test
-    installers/clone_test.cc
-    LIBS cairn_cli_runner cairn_school_testing cairn::sync_client cairn::sync_server)
-  add_dependencies(installers_clone_test cairn-server cairnctl)
-  target_compile_definitions(installers_clone_test PRIVATE
-    CAIRN_SERVER_PATH="$<TARGET_FILE:cairn-server>"
-    CAIRNCTL_PATH="$<TARGET_FILE:cairnctl>"
-    CAIRN_SOURCE_DIR_DEFAULT="${PROJECT_SOURCE_DIR}")
+  cairn_school_test(installers_clone_test installers/clone_test.cc)
 endif()
 
 # doctor's sync checks and sync's configuration keys (rate caps, sync window,

@@ -98,6 +98,21 @@ struct RestoredSchool {
   std::string device_before;
 };
 
+// A running school server and a laptop with none of Cairn's files yet, whose
+// /etc/cairn holds IT's token for it.
+struct TokenInstalled {
+  TokenInstalled() {
+    ::setenv("CAIRN_ENROLLMENT_TOKEN_FILE", (machine.path() / "enrollment-token").c_str(), 1);
+    token = school.Token("student-device");
+    std::ofstream(machine.path() / "enrollment-token") << token << "\n";
+    school.Start();
+  }
+  ScratchDir machine;  // /etc/cairn on the laptop
+  School school;
+  std::string token;
+  CairnctlHome laptop;
+};
+
 }  // namespace
 
 TEST_CASE_METHOD(RestoredSchool,
@@ -151,15 +166,10 @@ TEST_CASE_METHOD(RestoredSchool,
   RequireAllOnServer(school, laptop, 3);
 }
 
-TEST_CASE("a brand-new server with the same address is refused and nothing changes on the laptop",
-          "[sync][e2e][reenroll]") {
-  ScratchDir machine;
-  ::setenv("CAIRN_ENROLLMENT_TOKEN_FILE", (machine.path() / "enrollment-token").c_str(), 1);
-  School school;
-  std::string token = school.Token("student-device");
-  std::ofstream(machine.path() / "enrollment-token") << token << "\n";
-  school.Start();
-  CairnctlHome laptop;
+TEST_CASE_METHOD(TokenInstalled,
+                 "a brand-new server with the same address is refused and nothing changes on "
+                 "the laptop",
+                 "[sync][e2e][reenroll]") {
   Must(laptop, {"sync", "--once"});
   Must(laptop, {"record", "attempt", "Ada", "math.frac.unit.01", "--response", "1/5"});
   school.Stop(SIGTERM);
@@ -188,15 +198,9 @@ TEST_CASE("a brand-new server with the same address is refused and nothing chang
   CHECK((*after)->cursor > 0);
 }
 
-TEST_CASE("a freshly installed laptop with only IT's token sets itself up at its first sync",
-          "[sync][e2e][reenroll]") {
-  ScratchDir machine;
-  ::setenv("CAIRN_ENROLLMENT_TOKEN_FILE", (machine.path() / "enrollment-token").c_str(), 1);
-  School school;
-  std::string token = school.Token("student-device");
-  std::ofstream(machine.path() / "enrollment-token") << token << "\n";
-  school.Start();
-  CairnctlHome laptop;
+TEST_CASE_METHOD(TokenInstalled,
+                 "a freshly installed laptop with only IT's token sets itself up at its first sync",
+                 "[sync][e2e][reenroll]") {
 
   Run status = laptop({"status"});
   INFO(status.out << status.err);
