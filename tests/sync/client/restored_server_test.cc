@@ -201,7 +201,6 @@ TEST_CASE_METHOD(TokenInstalled,
 TEST_CASE_METHOD(TokenInstalled,
                  "a freshly installed laptop with only IT's token sets itself up at its first sync",
                  "[sync][e2e][reenroll]") {
-
   Run status = laptop({"status"});
   INFO(status.out << status.err);
   CHECK((status.out + status.err).find("the first `cairnctl sync`") != std::string::npos);
