@@ -345,6 +345,9 @@ class SyncRun {
     if (auto acked = j->find("acked"); acked != j->end() && acked->is_number_unsigned() &&
                                        acked->get<uint64_t>() < record_.acked) {
       record_.acked = acked->get<uint64_t>();
+      // Files it may have lost too: each of ours is asked for again (HEAD), and
+      // only those it lacks are sent.
+      record_.blobs_sent_cursor = 0;
       resend_ = true;
     }
     std::string at = (*j).value("at", std::string());
