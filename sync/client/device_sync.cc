@@ -26,6 +26,16 @@ Result<std::optional<SyncRecord>> EnrollByItself(Store& store,
   return enrolled;
 }
 
+// What a round that stopped before syncing tells the state a UI shows.
+void Tell(const ClientOptions& options, SyncPhase phase, const SyncReport& report) {
+  if (!options.state) return;
+  options.state->Update([&](SyncState& s) {
+    s.phase = phase;
+    s.message = report.message;
+    s.pending_ops = report.pending_ops;
+  });
+}
+
 // A refusal that ends the round: `message` goes to the record's last problem
 // (and the state), so `cairnctl status` and the app show it.
 SyncReport Refused(const Store& store, SyncRecord& record, const std::filesystem::path& file,
@@ -40,13 +50,7 @@ SyncReport Refused(const Store& store, SyncRecord& record, const std::filesystem
   if (Status s = SaveSyncRecord(file, record); !s.ok()) {
     report.message += " (and the sync record could not be saved: " + s.message() + ")";
   }
-  if (options.state) {
-    options.state->Update([&](SyncState& s) {
-      s.phase = SyncPhase::kError;
-      s.message = report.message;
-      s.pending_ops = report.pending_ops;
-    });
-  }
+  Tell(options, SyncPhase::kError, report);
   return report;
 }
 
@@ -136,13 +140,7 @@ SyncReport WaitForWindow(const Store& store, const std::optional<SyncRecord>& re
     auto lock = StoreLock(options);
     waiting.pending_ops = PendingOps(store, *record);
   }
-  if (options.state) {
-    options.state->Update([&](SyncState& s) {
-      s.phase = SyncPhase::kWaiting;
-      s.message = waiting.message;
-      s.pending_ops = waiting.pending_ops;
-    });
-  }
+  Tell(options, SyncPhase::kWaiting, waiting);
   return waiting;
 }
 

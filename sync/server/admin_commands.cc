@@ -488,11 +488,16 @@ Status Backup(const Args& args) {
   return Status::Ok();
 }
 
+// Ops the device said it holds that the server has not acknowledged.
+uint64_t OpsNotSent(const DeviceRecord& d, uint64_t acked) {
+  return d.reported_seq > acked ? d.reported_seq - acked : 0;
+}
+
 // What a device still holds that the server has not: "3 ops, 1 file", "none",
 // or "-" for a device that never said (not synced yet, or an older Cairn).
 std::string PendingText(const DeviceRecord& d, uint64_t acked) {
   if (!d.reported) return "-";
-  uint64_t ops = d.reported_seq > acked ? d.reported_seq - acked : 0;
+  uint64_t ops = OpsNotSent(d, acked);
   if (ops == 0 && d.pending_files == 0) return "none";
   std::string out;
   if (ops > 0) out = std::to_string(ops) + (ops == 1 ? " op" : " ops");
@@ -519,7 +524,7 @@ Status Devices(const Args& args) {
     for (const std::string& c : d.classes) classes += (classes.empty() ? "" : ",") + c;
     std::string skew = d.last_sync_ms ? std::to_string(d.clock_skew_ms / 1000) + " s" : "-";
     std::string pending = PendingText(d, acked);
-    if (pending != "none" && pending != "-" && !d.revoked) ++holding;
+    if (d.reported && !d.revoked && (OpsNotSent(d, acked) > 0 || d.pending_files > 0)) ++holding;
     std::printf("%-6s %-15s %-8s %-20s %-21s %8llu %-16s %7s  %s\n", d.Label().c_str(),
                 std::string(RoleName(d.role)).c_str(), d.revoked ? "revoked" : "active",
                 d.name.substr(0, 20).c_str(), When(d.last_sync_ms).c_str(),

@@ -198,8 +198,21 @@ std::variant<SyncService::PullResult, Reply> SyncService::Pull(const DeviceRecor
   }
   Result<Scope> scope = LoadScope(storage_, device);
   if (!scope.ok()) return Internal(scope.status());
-  return Scan(device, scope->learners, cursor, std::numeric_limits<uint64_t>::max(), limit,
-              device_clock, [&](const Op& op) { return Visible(storage_, *scope, op); });
+  auto scanned =
+      Scan(device, scope->learners, cursor, std::numeric_limits<uint64_t>::max(), limit,
+           device_clock, [&](const Op& op) { return Visible(storage_, *scope, op); });
+  auto* out = std::get_if<PullResult>(&scanned);
+  if (!out) return scanned;
+  // For the device's next pull (its check) and its push (a restore lost ops).
+  Result<uint64_t> acked = storage_.Acked(device.origin);
+  if (!acked.ok()) return Internal(acked.status());
+  out->acked = *acked;
+  if (out->next_cursor > 0) {
+    Result<std::optional<OpId>> at = storage_.OpIdAt(out->next_cursor);
+    if (!at.ok()) return Internal(at.status());
+    if (*at) out->at = (*at)->ToString();
+  }
+  return scanned;
 }
 
 std::variant<SyncService::PullResult, Reply> SyncService::Backfill(
@@ -246,14 +259,6 @@ std::variant<SyncService::PullResult, Reply> SyncService::Scan(
     out.next_cursor = page->next_cursor;
     out.more = page->more && out.next_cursor < upto;
     if (!page->more) break;
-  }
-  Result<uint64_t> acked = storage_.Acked(device.origin);
-  if (!acked.ok()) return Internal(acked.status());
-  out.acked = *acked;
-  if (out.next_cursor > 0) {
-    Result<std::optional<OpId>> at = storage_.OpIdAt(out.next_cursor);
-    if (!at.ok()) return Internal(at.status());
-    if (*at) out.at = (*at)->ToString();
   }
   out.clock = storage_.Clock();
   Touch(device, device_clock, std::nullopt);

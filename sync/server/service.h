@@ -83,8 +83,13 @@ class SyncService {
                                            uint64_t cursor, uint64_t upto, size_t limit,
                                            std::optional<uint64_t> device_clock);
   // What the device says it holds (the Cairn-Pending header), for `cairn-server
-  // devices`. Bookkeeping: a failure is not the request's.
+  // devices`; written only when it changed since the device's record was read
+  // (most requests of a sync repeat it). Bookkeeping: a failure is not the request's.
   void NotePending(const DeviceRecord& device, const sync::Pending& pending) {
+    if (device.reported && device.reported_seq == pending.seq &&
+        device.pending_files == pending.files) {
+      return;
+    }
     (void)storage_.RecordPending(device.id, pending.seq, pending.files);
   }
   // GET /v1/clock.

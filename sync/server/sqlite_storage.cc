@@ -394,7 +394,7 @@ class SqliteStorage final : public ServerStorage {
     Result<sql::Transaction> txn = sql::Transaction::Begin(
         *db_, reader_ ? sql::Transaction::Kind::kDeferred : sql::Transaction::Kind::kImmediate);
     if (!txn.ok()) {
-      store_->AbortGroup();
+      AbortGroup();  // ends the store's group, or a reader's snapshot
       return txn.status();
     }
     server_txn_.emplace(std::move(txn).value());
