@@ -198,9 +198,8 @@ std::variant<SyncService::PullResult, Reply> SyncService::Pull(const DeviceRecor
   }
   Result<Scope> scope = LoadScope(storage_, device);
   if (!scope.ok()) return Internal(scope.status());
-  auto scanned =
-      Scan(device, scope->learners, cursor, std::numeric_limits<uint64_t>::max(), limit,
-           device_clock, [&](const Op& op) { return Visible(storage_, *scope, op); });
+  auto scanned = Scan(device, scope->learners, cursor, std::numeric_limits<uint64_t>::max(), limit,
+                      device_clock, [&](const Op& op) { return Visible(storage_, *scope, op); });
   auto* out = std::get_if<PullResult>(&scanned);
   if (!out) return scanned;
   // For the device's next pull (its check) and its push (a restore lost ops).
